@@ -1,0 +1,8 @@
+-- Top K videos by views whose event hour lies in [start, end): serves the hour, day and month windows.
+-- Ties are broken by video_id ascending (byte order), so every instance returns the same list.
+SELECT video_id, sum(views) AS views
+FROM {db:Identifier}.views_by_hour
+WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')}
+GROUP BY video_id
+ORDER BY views DESC, video_id ASC
+LIMIT {k:UInt32}

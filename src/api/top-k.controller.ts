@@ -1,0 +1,28 @@
+import { Controller, Get, Header, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { PrecomputeService } from '../topk/precompute.service';
+import { RankedVideo } from '../topk/ranking';
+import { TopKQuery } from './top-k.query';
+
+/** Reads precomputed lists only: no ClickHouse query happens on this path. */
+@Controller('views')
+export class TopKController {
+  constructor(private readonly precompute: PrecomputeService) {}
+
+  @Get('top-k')
+  @Header('Cache-Control', 'no-cache')
+  topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): RankedVideo[] {
+    const snapshot = this.precompute.snapshot(query.window);
+    if (!snapshot) {
+      reply.header('Retry-After', '5');
+      throw new ServiceUnavailableException(`the top-K of window "${query.window}" has not been computed yet; retry in a few seconds`);
+    }
+    reply.header('X-Window', snapshot.window);
+    if (snapshot.interval) {
+      reply.header('X-Window-Start', snapshot.interval.start.toISOString());
+      reply.header('X-Window-End', snapshot.interval.end.toISOString());
+    }
+    reply.header('X-Computed-At', snapshot.computedAt.toISOString());
+    return snapshot.entries.slice(0, query.k);
+  }
+}

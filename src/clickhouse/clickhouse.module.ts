@@ -1,0 +1,22 @@
+import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ClickHouseService } from './clickhouse.service';
+import { runMigrations } from './migrations';
+
+/** ClickHouse access for the whole service; applies the schema migrations before anything else runs. */
+@Global()
+@Module({ providers: [ClickHouseService], exports: [ClickHouseService] })
+export class ClickHouseModule implements OnModuleInit {
+  private readonly logger = new Logger(ClickHouseModule.name);
+
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { applied, skipped } = await runMigrations(this.clickhouse, this.config);
+    this.logger.log(`migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`);
+  }
+}

@@ -1,0 +1,67 @@
+import { ClickHouseClient } from '@clickhouse/client';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ClickHouseHandle, openClickHouse } from './clickhouse.client';
+import { namedQuery } from './sql-files';
+
+export type QueryParams = Record<string, unknown>;
+
+/**
+ * All ClickHouse access goes through here: named queries from clickhouse/queries, always with bound
+ * parameters, and the configured database passed as the {db:Identifier} parameter.
+ */
+@Injectable()
+export class ClickHouseService implements OnApplicationShutdown {
+  private readonly logger = new Logger(ClickHouseService.name);
+  private readonly handle: ClickHouseHandle;
+  readonly database: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.database = config.clickhouse.database;
+    this.handle = openClickHouse(config.clickhouse);
+    this.logger.log(
+      this.handle.mode === 'server'
+        ? `ClickHouse server at ${new URL(config.clickhouse.url!).origin}, database ${this.database}`
+        : `embedded ClickHouse (chDB) in ${config.clickhouse.chdbPath}, database ${this.database}`,
+    );
+  }
+
+  get mode(): 'embedded' | 'server' {
+    return this.handle.mode;
+  }
+
+  get client(): ClickHouseClient {
+    return this.handle.client;
+  }
+
+  /** Rows of clickhouse/queries/<name>.sql. */
+  async rows<T>(name: string, params: QueryParams = {}): Promise<T[]> {
+    const result = await this.client.query({
+      query: namedQuery(name),
+      query_params: { db: this.database, ...params },
+      format: 'JSONEachRow',
+    });
+    return result.json<T>();
+  }
+
+  /** A statement without result rows (DDL, INSERT … SELECT), with bound parameters. */
+  async command(query: string, params: QueryParams = {}): Promise<void> {
+    await this.client.command({ query, query_params: { db: this.database, ...params } });
+  }
+
+  /** Rows of an ad-hoc statement with bound parameters (used by the migration runner and tests). */
+  async select<T>(query: string, params: QueryParams = {}): Promise<T[]> {
+    const result = await this.client.query({ query, query_params: { db: this.database, ...params }, format: 'JSONEachRow' });
+    return result.json<T>();
+  }
+
+  async ping(): Promise<boolean> {
+    const result = await this.client.ping();
+    return result.success;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.handle.close();
+  }
+}

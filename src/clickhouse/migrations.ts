@@ -1,0 +1,76 @@
+// Applies clickhouse/migrations/NNNN_*.sql in order, once each, and records them in schema_migrations.
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { MigrationFile, migrationFiles } from './sql-files';
+import { splitStatements } from './sql-statements';
+
+export interface SqlRunner {
+  command(query: string, params?: Record<string, unknown>): Promise<void>;
+  select<T>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+}
+
+export interface MigrationResult {
+  applied: string[];
+  skipped: string[];
+}
+
+/** Values the migration files bind; every one comes from validated configuration. */
+export function migrationParams(config: AppConfig): Record<string, string | number> {
+  return {
+    db: config.clickhouse.database,
+    kafka_brokers: config.kafka.clickhouseBrokers,
+    kafka_topic: config.kafka.topic,
+    kafka_group: config.kafka.group,
+    kafka_consumers: config.kafka.consumers,
+    kafka_max_block_size: config.kafka.maxBlockSize,
+    kafka_flush_interval_ms: config.kafka.flushIntervalMs,
+    minute_retention_hours: config.retention.minuteHours,
+    hour_retention_days: config.retention.hourDays,
+    dead_letter_retention_days: config.retention.deadLetterDays,
+  };
+}
+
+export function checksum(file: MigrationFile): string {
+  return createHash('sha256').update(file.text).digest('hex');
+}
+
+/**
+ * Idempotent: statements are CREATE … IF NOT EXISTS, a migration is recorded only after all its statements
+ * succeeded, and one already recorded is skipped (a changed file is reported, never silently re-applied).
+ */
+export async function runMigrations(db: SqlRunner, config: AppConfig, files = migrationFiles()): Promise<MigrationResult> {
+  const params = migrationParams(config);
+  await db.command('CREATE DATABASE IF NOT EXISTS {db:Identifier}', { db: params.db });
+  await db.command(
+    `CREATE TABLE IF NOT EXISTS {db:Identifier}.schema_migrations
+     (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+     ENGINE = ReplacingMergeTree ORDER BY version`,
+    { db: params.db },
+  );
+  const done = await db.select<{ version: number; checksum: string }>(
+    'SELECT version, any(checksum) AS checksum FROM {db:Identifier}.schema_migrations GROUP BY version',
+    { db: params.db },
+  );
+  const applied = new Map(done.map((row) => [Number(row.version), row.checksum]));
+  const result: MigrationResult = { applied: [], skipped: [] };
+  for (const file of files) {
+    const label = `${String(file.version).padStart(4, '0')}_${file.name}`;
+    const recorded = applied.get(file.version);
+    if (recorded !== undefined) {
+      if (recorded !== checksum(file)) {
+        throw new Error(`migration ${label} was changed after it was applied; add a new migration instead`);
+      }
+      result.skipped.push(label);
+      continue;
+    }
+    for (const statement of splitStatements(file.text)) {
+      await db.command(statement, params);
+    }
+    await db.command(
+      'INSERT INTO {db:Identifier}.schema_migrations (version, name, checksum) VALUES ({version:UInt32}, {name:String}, {checksum:String})',
+      { db: params.db, version: file.version, name: file.name, checksum: checksum(file) },
+    );
+    result.applied.push(label);
+  }
+  return result;
+}

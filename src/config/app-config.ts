@@ -1,0 +1,141 @@
+// Every setting the service reads, declared once: parsed from the environment, validated, then typed.
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/** Environment variables as strings, with defaults; names match the README's configuration table. */
+export class EnvironmentVariables {
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @MinLength(1)
+  HOST = '127.0.0.1';
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CLICKHOUSE_URL?: string;
+
+  @IsString()
+  CLICKHOUSE_USER = 'default';
+
+  @IsString()
+  CLICKHOUSE_PASSWORD = '';
+
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'CLICKHOUSE_DATABASE must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)' })
+  CLICKHOUSE_DATABASE = 'viewrank';
+
+  @IsString() @MinLength(1)
+  CHDB_PATH = './data';
+
+  @Matches(/^[^,\s]+:[0-9]+(,[^,\s]+:[0-9]+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsOptional()
+  @Matches(/^[^,\s]+:[0-9]+(,[^,\s]+:[0-9]+)*$/, { message: 'CLICKHOUSE_KAFKA_BROKERS must be a comma-separated list of host:port' })
+  CLICKHOUSE_KAFKA_BROKERS?: string;
+
+  @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_TOPIC must be a valid Kafka topic name' })
+  KAFKA_TOPIC = 'video-views';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  KAFKA_TOPIC_PARTITIONS = 4;
+
+  @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_GROUP must be a valid consumer group id' })
+  KAFKA_GROUP = 'viewrank';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  KAFKA_CONSUMERS = 1;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  KAFKA_FLUSH_INTERVAL_MS = 1000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
+  KAFKA_MAX_BLOCK_SIZE = 1_048_576;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  REFRESH_INTERVAL_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(8760)
+  RETENTION_MINUTE_HOURS = 3;
+
+  @Transform(toInt) @IsInt() @Min(32) @Max(36500)
+  RETENTION_HOUR_DAYS = 35;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(36500)
+  RETENTION_DEAD_LETTER_DAYS = 30;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL = 'log';
+}
+
+/** The typed configuration the rest of the code receives. */
+export interface AppConfig {
+  http: { port: number; host: string };
+  clickhouse: {
+    /** Absent: embedded ClickHouse (chDB) in this process. */
+    url?: string;
+    user: string;
+    password: string;
+    database: string;
+    chdbPath: string;
+  };
+  kafka: {
+    brokers: string[];
+    /** The broker list as ClickHouse reaches it (differs from `brokers` when ClickHouse runs elsewhere). */
+    clickhouseBrokers: string;
+    topic: string;
+    topicPartitions: number;
+    group: string;
+    consumers: number;
+    flushIntervalMs: number;
+    maxBlockSize: number;
+  };
+  /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
+  refreshIntervalMs: number;
+  retention: { minuteHours: number; hourDays: number; deadLetterDays: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== undefined && value !== '' && known.includes(key)),
+  );
+  const vars = plainToInstance(EnvironmentVariables, given, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return {
+    http: { port: vars.PORT, host: vars.HOST },
+    clickhouse: {
+      url: vars.CLICKHOUSE_URL,
+      user: vars.CLICKHOUSE_USER,
+      password: vars.CLICKHOUSE_PASSWORD,
+      database: vars.CLICKHOUSE_DATABASE,
+      chdbPath: vars.CHDB_PATH,
+    },
+    kafka: {
+      brokers: vars.KAFKA_BROKERS.split(','),
+      clickhouseBrokers: vars.CLICKHOUSE_KAFKA_BROKERS ?? vars.KAFKA_BROKERS,
+      topic: vars.KAFKA_TOPIC,
+      topicPartitions: vars.KAFKA_TOPIC_PARTITIONS,
+      group: vars.KAFKA_GROUP,
+      consumers: vars.KAFKA_CONSUMERS,
+      flushIntervalMs: vars.KAFKA_FLUSH_INTERVAL_MS,
+      maxBlockSize: vars.KAFKA_MAX_BLOCK_SIZE,
+    },
+    refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
+    retention: {
+      minuteHours: vars.RETENTION_MINUTE_HOURS,
+      hourDays: vars.RETENTION_HOUR_DAYS,
+      deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
+    },
+    logLevel: vars.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+export interface KafkaConsumerState {
+  consumer_id: string;
+  partitions: number[];
+  offsets: string[];
+  num_messages_read: string;
+  last_poll_time: string;
+  last_commit_time: string;
+  exception_texts: string[];
+}
+
+export interface IngestStatus {
+  viewsCounted: number;
+  deadLetters: number;
+  consumers: KafkaConsumerState[];
+}
+
+/**
+ * Ingestion itself runs inside ClickHouse (Kafka engine → materialized views). This service makes sure the
+ * topic exists — ClickHouse's consumer does not create it — and reports what ingestion has achieved.
+ */
+@Injectable()
+export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IngestService.name);
+  private retry?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.ensureTopic();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+  }
+
+  async status(): Promise<IngestStatus> {
+    const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
+    const consumers = await this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', { db: this.clickhouse.database });
+    return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers };
+  }
+
+  /** Creates the topic if it is missing; retries in the background while the broker is unreachable. */
+  private async ensureTopic(): Promise<void> {
+    const { brokers, topic, topicPartitions } = this.config.kafka;
+    const admin = new Kafka({ clientId: 'viewrank-admin', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+    try {
+      await admin.connect();
+      const created = await admin.createTopics({ topics: [{ topic, numPartitions: topicPartitions }], waitForLeaders: true });
+      this.logger.log(created ? `created topic ${topic} with ${topicPartitions} partitions` : `topic ${topic} exists`);
+    } catch (error) {
+      this.logger.warn(`cannot reach Kafka at ${brokers.join(',')} to check topic ${topic} (${(error as Error).message}); retrying in 10 s`);
+      if (!this.stopped) this.retry = setTimeout(() => void this.ensureTopic(), 10_000);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}

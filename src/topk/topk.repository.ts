@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { RankedVideo } from './ranking';
+import { Interval, toClickHouseDateTime } from './windows';
+
+interface TopRow {
+  video_id: string;
+  /** UInt64 arrives as a string in JSON; counts stay far below 2^53. */
+  views: string | number;
+}
+
+const toRanked = (rows: TopRow[]): RankedVideo[] => rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+
+/** Top-K reads from the counting tables. */
+@Injectable()
+export class TopKRepository {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  async topInInterval(interval: Interval, k: number): Promise<RankedVideo[]> {
+    const rows = await this.clickhouse.rows<TopRow>('topk_range', {
+      start: toClickHouseDateTime(interval.start),
+      end: toClickHouseDateTime(interval.end),
+      k,
+    });
+    return toRanked(rows);
+  }
+
+  async topAllTime(k: number): Promise<RankedVideo[]> {
+    return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k }));
+  }
+}
