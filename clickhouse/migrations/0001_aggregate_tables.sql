@@ -2,6 +2,11 @@
 -- SummingMergeTree folds rows with the same key at merge time, so every read must still sum(views) GROUP BY.
 -- Parameters are bound by the migration runner (src/clickhouse/migrations.ts); nothing is spliced into text.
 
+-- Partitions are coarse on purpose: one Kafka block may carry late events from many periods, and ClickHouse
+-- refuses a block that touches more than max_partitions_per_insert_block (100) partitions; the Kafka engine
+-- would retry such a block forever. Views older than max_event_age_days (at most 95) are dead-lettered before
+-- they get here, so a block spans at most 96 days of minute partitions and 4 months of hour partitions.
+
 -- Minute grain feeds the sliding last-hour window; kept a little over what that window needs.
 CREATE TABLE IF NOT EXISTS {db:Identifier}.views_by_minute
 (
@@ -10,7 +15,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.views_by_minute
     views    UInt64
 )
 ENGINE = SummingMergeTree
-PARTITION BY toStartOfHour(minute)
+PARTITION BY toYYYYMMDD(minute)
 ORDER BY (minute, video_id)
 TTL minute + INTERVAL {minute_retention_hours:UInt32} HOUR
 SETTINGS ttl_only_drop_parts = 1;
@@ -23,7 +28,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.views_by_hour
     views    UInt64
 )
 ENGINE = SummingMergeTree
-PARTITION BY toYYYYMMDD(hour)
+PARTITION BY toYYYYMM(hour)
 ORDER BY (hour, video_id)
 TTL hour + INTERVAL {hour_retention_days:UInt32} DAY
 SETTINGS ttl_only_drop_parts = 1;

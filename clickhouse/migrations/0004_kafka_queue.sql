@@ -21,7 +21,8 @@ SETTINGS
     input_format_skip_unknown_fields = 1;
 
 -- Event time: digits are epoch milliseconds, anything else is parsed as an RFC 3339 / ISO 8601 time.
--- Validation bounds use ClickHouse's own clock: more than a day ahead, or before 2005, is not a plausible view.
+-- Validation bounds use ClickHouse's own clock: more than a day ahead is not a plausible view, and one older than
+-- max_event_age_days is a backfill, kept in the dead letters for replay (see 0001 on why the bound exists).
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db:Identifier}.views_queue_mv TO {db:Identifier}.views_parsed AS
 WITH if(match(ts, '^-?[0-9]{1,16}$'),
         fromUnixTimestamp64Milli(toInt64(ts), 'UTC'),
@@ -36,7 +37,7 @@ SELECT
         ts = '', 'ts is missing or empty',
         parsed_time IS NULL, 'ts is neither an RFC 3339 time nor epoch milliseconds',
         parsed_time > now64(3, 'UTC') + INTERVAL 1 DAY, 'ts is more than a day in the future',
-        parsed_time < toDateTime64('2005-01-01 00:00:00', 3, 'UTC'), 'ts is before 2005-01-01',
+        parsed_time < now64(3, 'UTC') - toIntervalDay({max_event_age_days:UInt32}), concat('ts is more than ', toString({max_event_age_days:UInt32}), ' days old'),
         '') AS error,
     if(error = '', '', if(_error != '', _raw_message, toJSONString(map('video_id', video_id, 'ts', ts)))) AS raw_message,
     _topic AS topic,

@@ -2,8 +2,14 @@ import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
 import { MAX_K, WINDOWS, WindowName } from '../topk/windows';
 
-/** Only plain decimal digits become numbers; anything else stays as given and fails @IsInt with a clear message. */
-const digitsToNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value);
+/**
+ * Only plain decimal digits become numbers; an empty value counts as missing; anything else stays as given
+ * and fails @IsInt with a clear message.
+ */
+const digitsToNumber = ({ value }: { value: unknown }) => {
+  if (value === '') return undefined;
+  return typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value;
+};
 
 /** Query of GET /views/top-k. */
 export class TopKQuery {

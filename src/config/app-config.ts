@@ -65,6 +65,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(36500)
   RETENTION_DEAD_LETTER_DAYS = 30;
 
+  /** Older views are dead-lettered; at most 95 so one Kafka block never spans more than 100 day partitions. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(95)
+  MAX_EVENT_AGE_DAYS = 90;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
 }
@@ -94,6 +98,8 @@ export interface AppConfig {
   /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
   refreshIntervalMs: number;
   retention: { minuteHours: number; hourDays: number; deadLetterDays: number };
+  /** Views whose event time is older than this are dead-lettered rather than counted. */
+  maxEventAgeDays: number;
   logLevel: string;
 }
 
@@ -136,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       hourDays: vars.RETENTION_HOUR_DAYS,
       deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
     },
+    maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,
   };
 }

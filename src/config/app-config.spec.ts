@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe(loadConfig.name, () => {
+  it('gives the documented defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.clickhouse).toEqual({ url: undefined, user: 'default', password: '', database: 'viewrank', chdbPath: './data' });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.kafka.clickhouseBrokers).toBe('127.0.0.1:9092');
+    expect(config.kafka.topic).toBe('video-views');
+    expect(config.refreshIntervalMs).toBe(5000);
+    expect(config.retention).toEqual({ minuteHours: 3, hourDays: 35, deadLetterDays: 30 });
+  });
+
+  it('reads numbers and lists from strings', () => {
+    const config = loadConfig({ PORT: '8080', KAFKA_BROKERS: 'a:1,b:2', REFRESH_INTERVAL_MS: '0', CLICKHOUSE_KAFKA_BROKERS: 'kafka:9092' });
+    expect(config.http.port).toBe(8080);
+    expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(config.kafka.clickhouseBrokers).toBe('kafka:9092');
+    expect(config.refreshIntervalMs).toBe(0);
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', CLICKHOUSE_DATABASE: 'drop table;', KAFKA_BROKERS: 'nohost', RETENTION_HOUR_DAYS: '3' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'CLICKHOUSE_DATABASE', 'KAFKA_BROKERS', 'RETENTION_HOUR_DAYS']) expect(message).toContain(name);
+  });
+});

@@ -1,0 +1,41 @@
+import { toClickHouseDateTime, tumblingWindow } from './windows';
+
+const at = (iso: string) => new Date(iso);
+const bounds = (w: 'hour' | 'day' | 'month', iso: string) => {
+  const { start, end } = tumblingWindow(w, at(iso));
+  return [start.toISOString(), end.toISOString()];
+};
+
+describe(tumblingWindow.name, () => {
+  it('hour runs from the top of the UTC hour to the next', () => {
+    expect(bounds('hour', '2026-11-27T23:59:59.999Z')).toEqual(['2026-11-27T23:00:00.000Z', '2026-11-28T00:00:00.000Z']);
+    expect(bounds('hour', '2026-11-27T23:00:00.000Z')).toEqual(['2026-11-27T23:00:00.000Z', '2026-11-28T00:00:00.000Z']);
+  });
+
+  it('day runs from 00:00 UTC to the next midnight, across month and year ends', () => {
+    expect(bounds('day', '2026-11-30T12:00:00Z')).toEqual(['2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+    expect(bounds('day', '2026-12-31T23:59:59.999Z')).toEqual(['2026-12-31T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+  });
+
+  it('month runs from the 1st to the 1st of the next month, including February of a leap year', () => {
+    expect(bounds('month', '2028-02-29T10:00:00Z')).toEqual(['2028-02-01T00:00:00.000Z', '2028-03-01T00:00:00.000Z']);
+    expect(bounds('month', '2026-12-15T00:00:00Z')).toEqual(['2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+    expect(bounds('month', '2026-11-01T00:00:00.000Z')).toEqual(['2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+  });
+
+  it('ignores the host time zone', () => {
+    const previous = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati';
+    try {
+      expect(bounds('day', '2026-11-27T23:30:00Z')).toEqual(['2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z']);
+    } finally {
+      process.env.TZ = previous;
+    }
+  });
+});
+
+describe(toClickHouseDateTime.name, () => {
+  it('formats an instant as a UTC DateTime literal', () => {
+    expect(toClickHouseDateTime(at('2026-03-04T05:06:07.890Z'))).toBe('2026-03-04 05:06:07');
+  });
+});

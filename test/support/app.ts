@@ -1,0 +1,54 @@
+// The real application, in this process, with its clock and configuration replaced by the test.
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module';
+import { configureApp, createAdapter } from '../../src/app.setup';
+import { Clock } from '../../src/clock/clock';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { APP_CONFIG } from '../../src/config/config.module';
+
+/** A clock the test sets by hand. */
+export class ManualClock extends Clock {
+  constructor(public instant: Date) {
+    super();
+  }
+  now(): Date {
+    return this.instant;
+  }
+}
+
+/** chDB allows one data directory per process, so every test file in this process shares one (isolated by database). */
+export const TEST_CHDB_PATH = join(tmpdir(), `viewrank-test-chdb-${process.pid}`);
+
+export async function startApp(env: Record<string, string>, clock: Clock): Promise<{ app: NestFastifyApplication; config: AppConfig }> {
+  const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, REFRESH_INTERVAL_MS: '0', LOG_LEVEL: 'warn', ...env });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  moduleRef.useLogger(['error', 'warn']);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter());
+  configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, config };
+}
+
+/** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 500): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
