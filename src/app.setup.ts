@@ -18,6 +18,5 @@ export function configureApp(app: INestApplication): INestApplication {
       stopAtFirstError: true,
     }),
   );
-  app.enableShutdownHooks();
   return app;
 }

@@ -15,6 +15,19 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   await app.listen(config.http.port, config.http.host);
   Logger.log(`viewrank listening on http://${config.http.host}:${config.http.port}`, 'Bootstrap');
+  // Graceful stop: close HTTP, the schedulers and ClickHouse (with chDB, the engine and its Kafka consumers), then exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      Logger.log(`${signal} received, shutting down`, 'Bootstrap');
+      app.close().then(
+        () => process.exit(0),
+        (error) => {
+          Logger.error(`shutdown failed: ${(error as Error).message}`, 'Bootstrap');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 bootstrap().catch((error) => {

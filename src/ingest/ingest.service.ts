@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
@@ -25,7 +25,7 @@ export interface IngestStatus {
  * topic exists — ClickHouse's consumer does not create it — and reports what ingestion has achieved.
  */
 @Injectable()
-export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
   private retry?: NodeJS.Timeout;
   private stopped = false;
@@ -39,7 +39,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     void this.ensureTopic();
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.retry);
   }

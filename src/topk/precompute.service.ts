@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -20,7 +20,7 @@ export interface TopKSnapshot {
  * touch ClickHouse. "Now" comes from the Clock and reaches SQL only as window bounds (query parameters).
  */
 @Injectable()
-export class PrecomputeService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PrecomputeService.name);
   private readonly snapshots = new Map<WindowName, TopKSnapshot>();
   private running?: Promise<void>;
@@ -37,9 +37,11 @@ export class PrecomputeService implements OnApplicationBootstrap, OnApplicationS
     if (this.config.refreshIntervalMs > 0) this.schedule(0);
   }
 
-  onApplicationShutdown(): void {
+  /** Runs before ClickHouse closes (onApplicationShutdown): no refresh may still be using it then. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
   }
 
   /** The latest list of a window, or undefined before its first computation. */

@@ -24,3 +24,17 @@ export async function produce(topic: string, values: string[], partitions = 4): 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
+
+/** Messages on the topic not yet committed by the consumer group (0 when everything produced was consumed). */
+export async function consumerLag(topic: string, group: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'viewrank-test', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const byPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((lag, end) => lag + Number(end.high) - Math.max(0, byPartition.get(end.partition) ?? 0), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

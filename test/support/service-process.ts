@@ -1,0 +1,66 @@
+// The built service (dist/main.js) as a real child process: started, stopped and restarted by the test.
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from './app';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface TopKResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export class ServiceProcess {
+  private child?: ChildProcess;
+  /** Everything the process printed, to show when a test fails. */
+  output = '';
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.env.PORT}`;
+  }
+
+  /** Starts the process and waits until it serves the all-time list. */
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', (d) => (this.output += d));
+    child.stderr!.on('data', (d) => (this.output += d));
+    await waitFor('the service to serve its first list', async () => {
+      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${this.output}`);
+      return (await this.topK('all-time', 1)).status === 200;
+    }, 60_000, 250);
+  }
+
+  /** Sends a signal and waits for the process to end; returns its exit code (or the signal's name). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<number | string> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? 'not running';
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const [code, sig] = (await exited) as [number | null, string | null];
+    clearTimeout(timer);
+    return code ?? sig ?? 'unknown';
+  }
+
+  async topK(window: string, k: number): Promise<TopKResponse> {
+    const response = await fetch(`${this.url}/views/top-k?window=${window}&k=${k}`);
+    return { status: response.status, body: await response.json(), headers: Object.fromEntries(response.headers) };
+  }
+}
