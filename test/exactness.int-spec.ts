@@ -4,6 +4,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { isRanked } from '../src/topk/ranking';
+import { lastHourWindow } from '../src/topk/sliding';
 import { isTumbling, tumblingWindow, WINDOWS } from '../src/topk/windows';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
@@ -88,8 +89,10 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
     async (i) => {
       clock.instant = new Date(instants[i as number]);
       await app.get(PrecomputeService).refresh();
-      for (const window of WINDOWS) {
-        const interval = isTumbling(window) ? tumblingWindow(window, clock.instant) : undefined;
+      // last-hour follows the clock forward only (its state cannot be rolled back): checked at the first instant,
+      // where every view had arrived before its minute closed, so it is the plain recount of the 60 minutes.
+      for (const window of i === 0 ? WINDOWS : WINDOWS.filter((w) => w !== 'last-hour')) {
+        const interval = window === 'last-hour' ? lastHourWindow(clock.instant) : isTumbling(window) ? tumblingWindow(window, clock.instant) : undefined;
         for (const k of [1, 10, 1000]) {
           const response = await app.inject({ method: 'GET', url: `/views/top-k?window=${window}&k=${k}` });
           expect(response.statusCode).toBe(200);

@@ -25,8 +25,8 @@ describe(TopKController.name, () => {
 
   it.each([
     ['/views/top-k?k=10', 'window is required'],
-    ['/views/top-k?window=week&k=10', 'window must be one of: hour, day, month, all-time'],
-    ['/views/top-k?window=HOUR&k=10', 'window must be one of: hour, day, month, all-time'],
+    ['/views/top-k?window=week&k=10', 'window must be one of: last-hour, hour, day, month, all-time'],
+    ['/views/top-k?window=HOUR&k=10', 'window must be one of: last-hour, hour, day, month, all-time'],
     ['/views/top-k?window=hour', 'k is required'],
     ['/views/top-k?window=hour&k=', 'k is required'],
     ['/views/top-k?window=hour&k=ten', 'k must be an integer'],

@@ -1,4 +1,4 @@
-import { ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -27,6 +27,14 @@ export class ClickHouseService implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * The same connection bound to another database (for tools and tests that work on several databases in one
+   * process: chDB cannot be opened again in a process once closed). Closing it closes the shared connection.
+   */
+  withDatabase(database: string): ClickHouseService {
+    return Object.create(this, { database: { value: database } }) as ClickHouseService;
+  }
+
   get mode(): 'embedded' | 'server' {
     return this.handle.mode;
   }
@@ -43,6 +51,11 @@ export class ClickHouseService implements OnApplicationShutdown {
       format: 'JSONEachRow',
     });
     return result.json<T>();
+  }
+
+  /** Runs clickhouse/queries/<name>.sql as a statement without result rows (e.g. INSERT … SELECT). */
+  async run(name: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
+    await this.client.command({ query: namedQuery(name), query_params: { db: this.database, ...params }, clickhouse_settings: settings });
   }
 
   /** A statement without result rows (DDL, INSERT … SELECT), with bound parameters. */

@@ -65,6 +65,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(36500)
   RETENTION_DEAD_LETTER_DAYS = 30;
 
+  /** How late a view may arrive and still count in last-hour: a minute's counts are frozen this long after it ends. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  LATE_TOLERANCE_MS = 30_000;
+
   /** Older views are dead-lettered; at most 95 so one Kafka block never spans more than 100 day partitions. */
   @Transform(toInt) @IsInt() @Min(1) @Max(95)
   MAX_EVENT_AGE_DAYS = 90;
@@ -98,6 +102,8 @@ export interface AppConfig {
   /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
   refreshIntervalMs: number;
   retention: { minuteHours: number; hourDays: number; deadLetterDays: number };
+  /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */
+  lateToleranceMs: number;
   /** Views whose event time is older than this are dead-lettered rather than counted. */
   maxEventAgeDays: number;
   logLevel: string;
@@ -142,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       hourDays: vars.RETENTION_HOUR_DAYS,
       deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
     },
+    lateToleranceMs: vars.LATE_TOLERANCE_MS,
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,
   };

@@ -1,15 +1,18 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../clock/clock';
+import { MetricsService } from '../metrics/metrics.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RankedVideo } from './ranking';
+import { lastHourWindow } from './sliding';
+import { SlidingWindowService } from './sliding-window.service';
 import { TopKRepository } from './topk.repository';
 import { Interval, isTumbling, MAX_K, tumblingWindow, WindowName, WINDOWS } from './windows';
 
 /** One precomputed list: the top MAX_K of a window as of `computedAt`. */
 export interface TopKSnapshot {
   window: WindowName;
-  /** Absent for all-time. */
+  /** Absent for all-time. For last-hour, the 60 minutes up to and including the current one. */
   interval?: Interval;
   computedAt: Date;
   entries: RankedVideo[];
@@ -29,7 +32,9 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly repository: TopKRepository,
+    private readonly sliding: SlidingWindowService,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,13 +65,20 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
 
   private async computeAll(): Promise<void> {
     const now = this.clock.now();
-    const started = Date.now();
+    const endTimer = this.metrics.refreshDuration.startTimer();
     for (const window of WINDOWS) {
+      if (window === 'last-hour') {
+        const { entries, stepsRun, lateViews } = await this.sliding.refresh(now, MAX_K);
+        this.metrics.lastHourStepsRun.set(stepsRun);
+        if (lateViews !== undefined) this.metrics.lastHourLateViews.set(lateViews);
+        if (entries) this.snapshots.set(window, { window, interval: lastHourWindow(now), computedAt: now, entries });
+        continue;
+      }
       const interval = isTumbling(window) ? tumblingWindow(window, now) : undefined;
       const entries = interval ? await this.repository.topInInterval(interval, MAX_K) : await this.repository.topAllTime(MAX_K);
       this.snapshots.set(window, { window, interval, computedAt: now, entries });
     }
-    this.logger.debug(`refreshed ${WINDOWS.length} windows in ${Date.now() - started} ms`);
+    this.logger.debug(`refreshed ${WINDOWS.length} windows in ${(endTimer() * 1000).toFixed(0)} ms`);
   }
 
   /** Self-rescheduling loop: the next refresh is planned only after this one ended, so refreshes never pile up. */

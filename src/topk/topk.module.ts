@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { PrecomputeService } from './precompute.service';
+import { SlidingWindowRepository } from './sliding-window.repository';
+import { SlidingWindowService } from './sliding-window.service';
 import { TopKRepository } from './topk.repository';
 
 /** Precomputes the top-K of every window into an in-memory cache. */
-@Module({ providers: [TopKRepository, PrecomputeService], exports: [PrecomputeService] })
+@Module({
+  providers: [TopKRepository, SlidingWindowRepository, SlidingWindowService, PrecomputeService],
+  exports: [PrecomputeService, SlidingWindowService],
+})
 export class TopKModule {}

@@ -1,7 +1,7 @@
 // Window boundaries: plain functions of an instant, all in UTC.
 
 export const TUMBLING_WINDOWS = ['hour', 'day', 'month'] as const;
-export const WINDOWS = [...TUMBLING_WINDOWS, 'all-time'] as const;
+export const WINDOWS = ['last-hour', ...TUMBLING_WINDOWS, 'all-time'] as const;
 export type TumblingWindow = (typeof TUMBLING_WINDOWS)[number];
 export type WindowName = (typeof WINDOWS)[number];
 

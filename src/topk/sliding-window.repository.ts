@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { RankedVideo } from './ranking';
+import { SlidingStep } from './sliding';
+import { toClickHouseDateTime } from './windows';
+
+const at = (minute: number) => toClickHouseDateTime(new Date(minute));
+
+/** Reads and writes of the sliding last-hour state (tables of migration 0005). */
+@Injectable()
+export class SlidingWindowRepository {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  /** Steps recorded per minute since `since` (epoch ms). */
+  async ledger(since: number): Promise<Map<number, Set<SlidingStep>>> {
+    const rows = await this.clickhouse.rows<{ minute: string; steps: SlidingStep[] }>('last_hour_ledger', { since: at(since) });
+    return new Map(rows.map((r) => [Date.parse(r.minute), new Set(r.steps)]));
+  }
+
+  /**
+   * Runs one step. Its dedup token names the step and minute, so ClickHouse drops a repeat of a step that already
+   * took effect (after a crash before it was recorded, or from a second scheduler).
+   */
+  async runStep(minute: number, step: SlidingStep): Promise<void> {
+    // One insert thread keeps the blocks of a repeated step identical, so each one is recognised as a repeat.
+    const settings = { insert_deduplication_token: `${step}:${minute}`, max_insert_threads: '1' };
+    if (step === 'snapshot') await this.clickhouse.run('last_hour_snapshot', { minute: at(minute) }, settings);
+    else await this.clickhouse.run('last_hour_apply', { minute: at(minute), sign: step === 'add' ? 1 : -1 }, settings);
+  }
+
+  async record(minute: number, step: SlidingStep): Promise<void> {
+    await this.clickhouse.run('last_hour_record', { minute: at(minute), step });
+  }
+
+  async top(closedThrough: number, currentMinute: number, k: number): Promise<RankedVideo[]> {
+    const rows = await this.clickhouse.rows<{ video_id: string; views: string | number }>('topk_last_hour', {
+      closed_through: at(closedThrough),
+      current_minute: at(currentMinute),
+      k,
+    });
+    return rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+  }
+
+  async lateViews(): Promise<number> {
+    const [row] = await this.clickhouse.rows<{ late_views: string | number }>('last_hour_late_views');
+    return Number(row?.late_views ?? 0);
+  }
+}

@@ -1,0 +1,79 @@
+// last-hour through real Kafka and ClickHouse: as the clock advances, a burst drops out exactly 60 minutes later.
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
+import { IngestService } from '../src/ingest/ingest.service';
+import { PrecomputeService } from '../src/topk/precompute.service';
+import { MINUTE_MS, minuteStart } from '../src/topk/sliding';
+import { ManualClock, startApp, waitFor } from './support/app';
+import { produce, uniqueName } from './support/kafka';
+
+describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
+  const realNow = Date.now();
+  const burstMinute = minuteStart(realNow) - 3 * MINUTE_MS;
+  const earlierMinute = burstMinute - MINUTE_MS;
+  const name = uniqueName('roll');
+  let app: NestFastifyApplication;
+  const clock = new ManualClock(new Date(realNow));
+
+  const lastHour = async (at: number) => {
+    clock.instant = new Date(at);
+    await app.get(PrecomputeService).refresh();
+    const response = await app.inject({ method: 'GET', url: '/views/top-k?window=last-hour&k=1000' });
+    expect(response.statusCode).toBe(200);
+    return { body: response.json() as { videoId: string; views: number }[], start: response.headers['x-window-start'] };
+  };
+  const viewsOf = (list: { videoId: string; views: number }[], id: string) => list.find((e) => e.videoId === id)?.views;
+
+  beforeAll(async () => {
+    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name }, clock));
+    const rows = [
+      ...Array.from({ length: 500 }, (_, i) => ({ video_id: 'burst', ts: burstMinute + (i % 60_000) })),
+      ...Array.from({ length: 40 }, (_, i) => ({ video_id: 'earlier', ts: new Date(earlierMinute + i * 1000).toISOString() })),
+      ...Array.from({ length: 25 }, () => ({ video_id: 'steady', ts: realNow - 1000 })),
+    ];
+    await produce(name, [rows.map((r) => JSON.stringify(r)).join('\n')]);
+    await waitFor('565 views counted', async () => (await app.get(IngestService).status()).viewsCounted === 565);
+  });
+
+  afterAll(async () => {
+    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app.close();
+  });
+
+  it('counts the burst, keeps it for 60 minutes and drops it exactly when its minute leaves', async () => {
+    const first = await lastHour(realNow);
+    expect(viewsOf(first.body, 'burst')).toBe(500);
+    expect(viewsOf(first.body, 'earlier')).toBe(40);
+    expect(viewsOf(first.body, 'steady')).toBe(25);
+
+    // Seven more views for the burst's minute arrive after it closed: counted in all-time, set aside from last-hour.
+    await produce(name, Array.from({ length: 7 }, () => JSON.stringify({ video_id: 'burst', ts: burstMinute + 1000 })));
+    await waitFor('572 views counted', async () => (await app.get(IngestService).status()).viewsCounted === 572);
+    expect(viewsOf((await lastHour(realNow + 1000)).body, 'burst')).toBe(500);
+    const allTime = await app.inject({ method: 'GET', url: '/views/top-k?window=all-time&k=10' });
+    expect(viewsOf(allTime.json(), 'burst')).toBe(507);
+
+    // Walk forward in 7-minute steps, as a running service would see time pass.
+    for (let t = realNow + 7 * MINUTE_MS; t < burstMinute + 59 * MINUTE_MS; t += 7 * MINUTE_MS) {
+      expect(viewsOf((await lastHour(t)).body, 'burst')).toBe(500);
+    }
+    const earlierGone = await lastHour(earlierMinute + 60 * MINUTE_MS);
+    expect(viewsOf(earlierGone.body, 'earlier')).toBeUndefined();
+    expect(viewsOf(earlierGone.body, 'burst')).toBe(500);
+
+    const lastMoment = await lastHour(burstMinute + 60 * MINUTE_MS - 1);
+    expect(lastMoment.start).toBe(new Date(burstMinute).toISOString());
+    expect(viewsOf(lastMoment.body, 'burst')).toBe(500);
+
+    const gone = await lastHour(burstMinute + 60 * MINUTE_MS);
+    expect(gone.start).toBe(new Date(burstMinute + MINUTE_MS).toISOString());
+    expect(viewsOf(gone.body, 'burst')).toBeUndefined();
+    expect(viewsOf(gone.body, 'steady')).toBe(25);
+
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^viewrank_last_hour_late_views 7$/m);
+
+    const later = await lastHour(realNow + 61 * MINUTE_MS);
+    expect(later.body).toEqual([]);
+  });
+});
