@@ -32,8 +32,11 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.env.PORT}`;
   }
 
-  /** Starts the process and waits until it serves the all-time list. */
-  async start(): Promise<void> {
+  /**
+   * Starts the process and waits until it is ready: by default until it serves the all-time list (the last
+   * window a refresh computes); with 'listening', until it answers HTTP at all (503 before any refresh).
+   */
+  async start({ ready }: { ready: 'served' | 'listening' } = { ready: 'served' }): Promise<void> {
     const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,8 +46,9 @@ export class ServiceProcess {
     child.stderr!.on('data', (d) => (this.output += d));
     await waitFor('the service to serve its first list', async () => {
       if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${this.output}`);
-      return (await this.topK('all-time', 1)).status === 200;
-    }, 60_000, 250);
+      const { status } = await this.topK('all-time', 1);
+      return ready === 'listening' || status === 200;
+    }, 60_000, ready === 'listening' ? 50 : 250);
   }
 
   /** Sends a signal and waits for the process to end; returns its exit code (or the signal's name). */
