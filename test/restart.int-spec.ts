@@ -3,13 +3,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WINDOWS } from '../src/topk/windows';
+import { WINDOWS as ALL_WINDOWS } from '../src/topk/windows';
 import { waitFor } from './support/app';
 import { consumerLag, produce, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess, TopKResponse } from './support/service-process';
 import { expectedTopK, generateStream, toMessages, ViewEvent } from './support/stream';
 
 const HOUR = 3_600_000;
+
+// last-hour freezes each minute when it closes, and this stream is produced after the service has frozen the
+// minutes it lands in, so by definition last-hour sets it aside. Its restart exactness is tested where ingestion
+// ends before any minute closes (last-hour-kill.int-spec.ts).
+const WINDOWS = ALL_WINDOWS.filter((w) => w !== 'last-hour');
 
 /** The recount for the window the response says it covers (the real clock may cross an hour while we run). */
 function expectedFor(events: ViewEvent[], response: TopKResponse, k: number) {
