@@ -28,7 +28,10 @@ export interface IngestStatus {
 export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
   private retry?: NodeJS.Timeout;
+  private watch?: NodeJS.Timeout;
   private stopped = false;
+  /** Consumer exceptions already reported, so each is logged once. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly clickhouse: ClickHouseService,
@@ -37,11 +40,36 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     void this.ensureTopic();
+    this.watch = setInterval(() => void this.reportConsumerErrors(), 30_000);
+    this.watch.unref();
   }
 
   beforeApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearInterval(this.watch);
+  }
+
+  /**
+   * The Kafka engine retries a block it cannot write and keeps the error in system.kafka_consumers, where nobody
+   * looks: log each new one, so a stalled ingestion shows in the service's log.
+   */
+  async reportConsumerErrors(): Promise<string[]> {
+    const fresh: string[] = [];
+    try {
+      for (const consumer of (await this.status()).consumers) {
+        for (const text of consumer.exception_texts) {
+          const key = `${consumer.consumer_id}:${text}`;
+          if (this.reported.has(key)) continue;
+          this.reported.add(key);
+          fresh.push(text);
+          this.logger.error(`Kafka engine consumer ${consumer.consumer_id} failed: ${text.split('\n')[0]}`);
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`cannot read Kafka consumer state: ${(error as Error).message}`);
+    }
+    return fresh;
   }
 
   async status(): Promise<IngestStatus> {
