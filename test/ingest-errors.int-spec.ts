@@ -28,12 +28,14 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
     await produce(name, batch('a', 100));
     await waitFor('the first 100 views', async () => (await ingest.status()).viewsCounted === 100);
 
-    await clickhouse.command('DETACH TABLE {db:Identifier}.views_by_minute');
+    // The first hop after the queue: a block that fails here has written nothing yet. (A failure deeper in the
+    // chain can leave earlier tables written and doubled by the retry; see the README's delivery notes.)
+    await clickhouse.command('DETACH TABLE {db:Identifier}.views_parsed');
     await produce(name, batch('b', 50));
     await waitFor('the consumer error to be reported', async () => (await ingest.reportConsumerErrors()).length > 0, 60_000, 1000);
     expect(await consumerLag(name, name)).toBeGreaterThan(0); // not committed: nothing was lost
 
-    await clickhouse.command('ATTACH TABLE {db:Identifier}.views_by_minute');
+    await clickhouse.command('ATTACH TABLE {db:Identifier}.views_parsed');
     await waitFor('all 150 views', async () => (await ingest.status()).viewsCounted >= 150, 120_000, 1000);
     await waitFor('the consumer group to commit everything', async () => (await consumerLag(name, name)) === 0, 60_000);
     await new Promise((r) => setTimeout(r, 2000));

@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ensureTopic } from '../ingest/kafka-topic';
 import { ClickHouseService } from './clickhouse.service';
 import { runMigrations } from './migrations';
 
@@ -16,6 +17,12 @@ export class ClickHouseModule implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Before the migrations create the Kafka engine table (see kafka-topic.ts for why the order matters).
+    const { topic, brokers } = this.config.kafka;
+    await ensureTopic(this.config.kafka).then(
+      (created) => this.logger.log(created ? `created topic ${topic}` : `topic ${topic} exists`),
+      (error) => this.logger.warn(`cannot reach Kafka at ${brokers.join(',')} to create topic ${topic}: ${(error as Error).message}`),
+    );
     const { applied, skipped } = await runMigrations(this.clickhouse, this.config);
     this.logger.log(`migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`);
   }

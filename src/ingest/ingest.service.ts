@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ensureTopic } from './kafka-topic';
 
 export interface KafkaConsumerState {
   consumer_id: string;
@@ -78,19 +78,14 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers };
   }
 
-  /** Creates the topic if it is missing; retries in the background while the broker is unreachable. */
+  /** Creates the topic if it is missing (normally done before the migrations); retries while the broker is unreachable. */
   private async ensureTopic(): Promise<void> {
-    const { brokers, topic, topicPartitions } = this.config.kafka;
-    const admin = new Kafka({ clientId: 'viewrank-admin', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+    const { brokers, topic } = this.config.kafka;
     try {
-      await admin.connect();
-      const created = await admin.createTopics({ topics: [{ topic, numPartitions: topicPartitions }], waitForLeaders: true });
-      this.logger.log(created ? `created topic ${topic} with ${topicPartitions} partitions` : `topic ${topic} exists`);
+      if (await ensureTopic(this.config.kafka)) this.logger.log(`created topic ${topic}`);
     } catch (error) {
       this.logger.warn(`cannot reach Kafka at ${brokers.join(',')} to check topic ${topic} (${(error as Error).message}); retrying in 10 s`);
       if (!this.stopped) this.retry = setTimeout(() => void this.ensureTopic(), 10_000);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
   }
 }
