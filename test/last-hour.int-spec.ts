@@ -146,5 +146,5 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
       }),
       { numRuns: 3, endOnFailure: true },
     );
-  });
+  }, 600_000);
 });

@@ -1,6 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureApp, createAdapter } from '../app.setup';
+import { Clock } from '../clock/clock';
+import { loadConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService, TopKSnapshot } from '../topk/precompute.service';
 import { TopKController } from './top-k.controller';
 
@@ -8,12 +11,17 @@ import { TopKController } from './top-k.controller';
 describe(TopKController.name, () => {
   let app: NestFastifyApplication;
   const snapshots = new Map<string, TopKSnapshot>();
+  let now = new Date('2026-11-27T10:42:07Z');
   const get = (url: string) => app.inject({ method: 'GET', url });
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [TopKController],
-      providers: [{ provide: PrecomputeService, useValue: { snapshot: (w: string) => snapshots.get(w) } }],
+      providers: [
+        { provide: PrecomputeService, useValue: { snapshot: (w: string) => snapshots.get(w) } },
+        { provide: Clock, useValue: { now: () => now } },
+        { provide: APP_CONFIG, useValue: loadConfig({}) },
+      ],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter());
     configureApp(app);
@@ -72,6 +80,27 @@ describe(TopKController.name, () => {
     expect(response.headers['x-window-start']).toBe('2026-11-27T10:00:00.000Z');
     expect(response.headers['x-window-end']).toBe('2026-11-27T11:00:00.000Z');
     expect(response.headers['x-computed-at']).toBe('2026-11-27T10:42:05.000Z');
+    expect(response.headers['age']).toBe('2');
+    expect(response.headers['x-stale']).toBeUndefined();
+  });
+
+  it('keeps serving a list while refreshes fail, marked stale, then refuses it past the limit', async () => {
+    now = new Date('2026-11-27T10:42:20Z');
+    const stale = await get('/views/top-k?window=hour&k=1');
+    expect(stale.statusCode).toBe(200);
+    expect(stale.headers['x-stale']).toBe('true');
+    expect(stale.headers['age']).toBe('15');
+    now = new Date('2026-11-27T10:59:59Z');
+    snapshots.set('all-time', { window: 'all-time', computedAt: new Date('2026-11-27T08:00:00Z'), entries: [{ videoId: 'z', views: 9 }] });
+    const tooOld = await get('/views/top-k?window=all-time&k=1');
+    expect(tooOld.statusCode).toBe(503);
+    expect(tooOld.json().message).toContain('beyond the 7200 s limit');
+    now = new Date('2026-11-27T11:00:00Z');
+    const ended = await get('/views/top-k?window=hour&k=1');
+    expect(ended.statusCode).toBe(503);
+    expect(ended.json().message).toContain('has ended');
+    now = new Date('2026-11-27T10:42:07Z');
+    snapshots.delete('all-time');
   });
 
   it('serves all-time without window bounds', async () => {

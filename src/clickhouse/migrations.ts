@@ -27,6 +27,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     minute_retention_hours: config.retention.minuteHours,
     hour_retention_days: config.retention.hourDays,
     dead_letter_retention_days: config.retention.deadLetterDays,
+    snapshot_retention_hours: config.retention.snapshotHours,
     max_event_age_days: config.maxEventAgeDays,
   };
 }

@@ -56,6 +56,21 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
   REFRESH_INTERVAL_MS = 5000;
 
+  /** Overlap between consecutive incremental refreshes (ingestion time), covering writes under way while one read. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  INCREMENTAL_MARGIN_MS = 10_000;
+
+  /** A full top-K computation at least this often, as a safety net; 0 computes in full every time. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  FULL_REFRESH_EVERY_MS = 600_000;
+
+  /** How long a list may be served while refreshes fail; older, and the answer is 503. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(604_800_000)
+  MAX_STALENESS_MS = 7_200_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  RETENTION_SNAPSHOT_HOURS = 24;
+
   @Transform(toInt) @IsInt() @Min(2) @Max(8760)
   RETENTION_MINUTE_HOURS = 3;
 
@@ -101,7 +116,10 @@ export interface AppConfig {
   };
   /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
   refreshIntervalMs: number;
-  retention: { minuteHours: number; hourDays: number; deadLetterDays: number };
+  incremental: { marginMs: number; fullEveryMs: number };
+  /** Lists older than this are not served (503). */
+  maxStalenessMs: number;
+  retention: { minuteHours: number; hourDays: number; deadLetterDays: number; snapshotHours: number };
   /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */
   lateToleranceMs: number;
   /** Views whose event time is older than this are dead-lettered rather than counted. */
@@ -143,11 +161,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxBlockSize: vars.KAFKA_MAX_BLOCK_SIZE,
     },
     refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
+    incremental: { marginMs: vars.INCREMENTAL_MARGIN_MS, fullEveryMs: vars.FULL_REFRESH_EVERY_MS },
     retention: {
       minuteHours: vars.RETENTION_MINUTE_HOURS,
       hourDays: vars.RETENTION_HOUR_DAYS,
       deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
+      snapshotHours: vars.RETENTION_SNAPSHOT_HOURS,
     },
+    maxStalenessMs: vars.MAX_STALENESS_MS,
     lateToleranceMs: vars.LATE_TOLERANCE_MS,
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,

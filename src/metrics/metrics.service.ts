@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of this process; values are set where the work happens, so a scrape never queries ClickHouse. */
 @Injectable()
@@ -10,6 +10,13 @@ export class MetricsService {
     name: 'viewrank_topk_refresh_duration_seconds',
     help: 'Time to recompute the top-K of every window once',
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly refreshes = new Counter({
+    name: 'viewrank_topk_refreshes_total',
+    help: 'Top-K computations per window, incremental or full',
+    labelNames: ['window', 'mode'] as const,
     registers: [this.registry],
   });
 

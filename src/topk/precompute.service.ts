@@ -6,8 +6,10 @@ import { APP_CONFIG } from '../config/config.module';
 import { RankedVideo } from './ranking';
 import { lastHourWindow } from './sliding';
 import { SlidingWindowService } from './sliding-window.service';
+import { SnapshotRepository } from './snapshot.repository';
 import { TopKRepository } from './topk.repository';
-import { Interval, isTumbling, MAX_K, tumblingWindow, WindowName, WINDOWS } from './windows';
+import { WindowRefresher } from './window-refresher';
+import { Interval, MAX_K, WindowName, WINDOWS } from './windows';
 
 /** One precomputed list: the top MAX_K of a window as of `computedAt`. */
 export interface TopKSnapshot {
@@ -26,19 +28,31 @@ export interface TopKSnapshot {
 export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PrecomputeService.name);
   private readonly snapshots = new Map<WindowName, TopKSnapshot>();
+  private readonly refresher: WindowRefresher;
   private running?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** Why the last refresh failed, for the 503 that a too-stale list gets; cleared by a successful refresh. */
+  lastError?: string;
 
   constructor(
     private readonly repository: TopKRepository,
     private readonly sliding: SlidingWindowService,
+    private readonly stored: SnapshotRepository,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.refresher = new WindowRefresher(repository, config.incremental);
+  }
 
-  onApplicationBootstrap(): void {
+  /** Serves the newest stored lists at once (the controller decides whether each is still current), then refreshes. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      for (const snapshot of await this.stored.latest()) this.snapshots.set(snapshot.window, snapshot);
+    } catch (error) {
+      this.logger.warn(`cannot read stored top-K lists: ${(error as Error).message}`);
+    }
     if (this.config.refreshIntervalMs > 0) this.schedule(0);
   }
 
@@ -59,26 +73,48 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
    * waits for that refresh instead of starting another.
    */
   refresh(): Promise<void> {
-    this.running ??= this.computeAll().finally(() => (this.running = undefined));
+    this.running ??= this.computeAll().then(
+      () => {
+        this.lastError = undefined;
+        this.running = undefined;
+      },
+      (error: Error) => {
+        this.lastError = error.message.split('\n')[0];
+        this.running = undefined;
+        throw error;
+      },
+    );
     return this.running;
   }
 
   private async computeAll(): Promise<void> {
     const now = this.clock.now();
     const endTimer = this.metrics.refreshDuration.startTimer();
+    // Taken before any list is read: views ingested from here on are picked up by the next refresh.
+    const serverNowMs = await this.repository.serverNowMs();
     for (const window of WINDOWS) {
       if (window === 'last-hour') {
         const { entries, stepsRun, lateViews } = await this.sliding.refresh(now, MAX_K);
         this.metrics.lastHourStepsRun.set(stepsRun);
         if (lateViews !== undefined) this.metrics.lastHourLateViews.set(lateViews);
-        if (entries) this.snapshots.set(window, { window, interval: lastHourWindow(now), computedAt: now, entries });
+        if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries });
         continue;
       }
-      const interval = isTumbling(window) ? tumblingWindow(window, now) : undefined;
-      const entries = interval ? await this.repository.topInInterval(interval, MAX_K) : await this.repository.topAllTime(MAX_K);
-      this.snapshots.set(window, { window, interval, computedAt: now, entries });
+      const { interval, entries, mode } = await this.refresher.refresh(window, now, serverNowMs);
+      this.metrics.refreshes.inc({ window, mode });
+      await this.publish({ window, interval, computedAt: now, entries });
     }
     this.logger.debug(`refreshed ${WINDOWS.length} windows in ${(endTimer() * 1000).toFixed(0)} ms`);
+  }
+
+  /** Serves a new list, and stores it when it differs from the one before (a stored list outlives a restart). */
+  private async publish(snapshot: TopKSnapshot): Promise<void> {
+    const previous = this.snapshots.get(snapshot.window);
+    this.snapshots.set(snapshot.window, snapshot);
+    const same =
+      previous?.interval?.start.getTime() === snapshot.interval?.start.getTime() && JSON.stringify(previous?.entries) === JSON.stringify(snapshot.entries);
+    if (same) return;
+    await this.stored.save(snapshot).catch((error: Error) => this.logger.warn(`cannot store the ${snapshot.window} list: ${error.message}`));
   }
 
   /** Self-rescheduling loop: the next refresh is planned only after this one ended, so refreshes never pile up. */

@@ -28,4 +28,26 @@ export class TopKRepository {
   async topAllTime(k: number): Promise<RankedVideo[]> {
     return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k }));
   }
+
+  /** The top k among `previous` and the videos ingested at or after `sinceMs` (ClickHouse's clock). */
+  async topInIntervalIncremental(interval: Interval, k: number, previous: string[], sinceMs: number): Promise<RankedVideo[]> {
+    const rows = await this.clickhouse.rows<TopRow>('topk_range_incremental', {
+      start: toClickHouseDateTime(interval.start),
+      end: toClickHouseDateTime(interval.end),
+      k,
+      previous,
+      since_ms: sinceMs,
+    });
+    return toRanked(rows);
+  }
+
+  async topAllTimeIncremental(k: number, previous: string[], sinceMs: number): Promise<RankedVideo[]> {
+    return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time_incremental', { k, previous, since_ms: sinceMs }));
+  }
+
+  /** ClickHouse's clock, in which ingestion times are recorded. */
+  async serverNowMs(): Promise<number> {
+    const [row] = await this.clickhouse.rows<{ now_ms: string | number }>('server_now');
+    return Number(row.now_ms);
+  }
 }

@@ -1,0 +1,83 @@
+// The incremental top-K refresh equals a full recomputation after every one of thousands of refreshes over random
+// streams, through hour and day roll-overs (real embedded ClickHouse).
+import fc from 'fast-check';
+import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
+import { runMigrations } from '../src/clickhouse/migrations';
+import { AppConfig, loadConfig } from '../src/config/app-config';
+import { TopKRepository } from '../src/topk/topk.repository';
+import { GrowingWindow, WindowRefresher } from '../src/topk/window-refresher';
+import { MAX_K, toClickHouseDateTime } from '../src/topk/windows';
+import { TEST_CHDB_PATH } from './support/app';
+import { uniqueName } from './support/kafka';
+import { random, zipf } from './support/stream';
+
+const MINUTE = 60_000;
+const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
+const CATALOGUE = 2500; // more than MAX_K, so lists have a boundary where small changes move videos in and out
+
+const stepArb = fc.record({
+  advanceMs: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1000, max: 4 * MINUTE }) }, { weight: 1, arbitrary: fc.integer({ min: 30 * MINUTE, max: 150 * MINUTE }) }),
+  views: fc.integer({ min: 0, max: 40 }),
+  lateMs: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 26 * 60 * MINUTE }) }),
+});
+
+describe('incremental top-K refresh (real ClickHouse)', () => {
+  let base: ClickHouseService;
+  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, INCREMENTAL_MARGIN_MS: '0', FULL_REFRESH_EVERY_MS: '86400000' });
+  let refreshes = 0;
+  let incrementalRefreshes = 0;
+
+  beforeAll(() => {
+    base = new ClickHouseService(baseConfig);
+  });
+  afterAll(() => base.onApplicationShutdown());
+
+  it('equals the full computation after every refresh', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
+        const database = uniqueName('incr');
+        const config: AppConfig = { ...baseConfig, clickhouse: { ...baseConfig.clickhouse, database }, kafka: { ...baseConfig.kafka, topic: database, group: database } };
+        const clickhouse = base.withDatabase(database);
+        await runMigrations(clickhouse, config);
+        const repository = new TopKRepository(clickhouse);
+        const refresher = new WindowRefresher(repository, config.incremental);
+        let now = Date.now() - 2 * 24 * 60 * MINUTE;
+        const rnd = random(seed);
+        const pick = zipf(CATALOGUE, 0.8, rnd);
+        const insert = async (times: number[]) => {
+          if (times.length === 0) return;
+          await clickhouse.client.insert({
+            table: `${database}.views_parsed`,
+            format: 'JSONEachRow',
+            values: times.map((t) => ({ video_id: `v${pick()}`, event_time: toClickHouseDateTime(new Date(t)), error: '', raw_message: '', topic: 't', partition: 0, offset: 0 })),
+          });
+        };
+        try {
+          // A history, so the first lists are full and have a contested boundary.
+          const t0 = now;
+          await insert(Array.from({ length: 30_000 }, () => t0 - Math.floor(rnd() * 20 * 24 * 60 * MINUTE)));
+          for (const step of steps) {
+            now += step.advanceMs;
+            const at = new Date(now);
+            await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
+            // As PrecomputeService does: ClickHouse's clock first, then every window from it.
+            const serverNowMs = await repository.serverNowMs();
+            for (const window of WINDOWS) {
+              const { interval, entries, mode } = await refresher.refresh(window, at, serverNowMs);
+              refreshes++;
+              if (mode === 'incremental') incrementalRefreshes++;
+              const full = interval ? await repository.topInInterval(interval, MAX_K) : await repository.topAllTime(MAX_K);
+              expect({ window, at: at.toISOString(), mode, list: entries }).toEqual({ window, at: at.toISOString(), mode, list: full });
+            }
+          }
+        } finally {
+          await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+        }
+      }),
+      { numRuns: 4, endOnFailure: true },
+    );
+    // The property is only worth something if most of the thousands of refreshes really were incremental.
+    expect(refreshes).toBeGreaterThanOrEqual(4 * 2000);
+    expect(incrementalRefreshes).toBeGreaterThan(0.7 * refreshes);
+  }, 900_000);
+});
