@@ -1,11 +1,12 @@
 // Measures freshness: time from producing a view to seeing it in GET /views/top-k, per window, with the service
 // at its default settings (refresh every 5 s, Kafka engine flush every 1 s). Writes bench/results/freshness-<date>.json.
 // Usage: npm run bench:freshness -- [probes]   (needs a built service and a broker: npm run build && npm run kafka:start)
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { produce, uniqueName } from '../test/support/kafka';
 import { freePort, ServiceProcess } from '../test/support/service-process';
+import { machine, run, writeResult } from './report';
 
 const WINDOWS_MEASURED = ['last-hour', 'hour', 'all-time'];
 
@@ -56,19 +57,12 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'freshness: produce → visible in GET /views/top-k',
     date: new Date().toISOString(),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    machine: machine(),
     settings: { REFRESH_INTERVAL_MS: 5000, KAFKA_FLUSH_INTERVAL_MS: 1000, LATE_TOLERANCE_MS: 30000 },
     summary,
     latenciesMs: latencies,
   };
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  const file = join(__dirname, 'results', `freshness-${result.date.slice(0, 10)}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  console.table(summary);
-  console.log(`written to ${file}`);
+  writeResult('freshness', result, summary);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

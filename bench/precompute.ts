@@ -3,14 +3,15 @@
 // all-time totals), then U distinct videos receive views through the real path (views_parsed → materialized views)
 // and each window is refreshed both ways. Writes bench/results/precompute-<date>.json and prints a table.
 // Usage: npm run bench:precompute -- [--smoke] [--sizes=1000000,10000000,50000000] [--updates=10000,100000]
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/topk/topk.repository';
 import { MAX_K, tumblingWindow, TumblingWindow } from '../src/topk/windows';
+import { machine, run, writeResult } from './report';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const smoke = process.argv.includes('--smoke');
@@ -95,19 +96,12 @@ async function main(): Promise<void> {
   const out = {
     benchmark: 'precompute: full vs incremental top-1000 refresh per window',
     date: now.toISOString(),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    machine: machine(),
     clickhouse: 'embedded chDB 3.4.0 (ClickHouse 26.7)',
     smoke,
     results,
   };
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  const file = join(__dirname, 'results', `precompute-${smoke ? 'smoke-' : ''}${out.date.slice(0, 10)}.json`);
-  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  console.table(results);
-  console.log(`written to ${file}`);
+  writeResult(smoke ? 'precompute-smoke' : 'precompute', out, results);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);
