@@ -30,8 +30,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   private retry?: NodeJS.Timeout;
   private watch?: NodeJS.Timeout;
   private stopped = false;
-  /** Consumer exceptions already reported, so each is logged once. */
-  private readonly reported = new Set<string>();
+  /** Consumer exceptions already logged (consumer id and text), so each is logged once. */
+  readonly reported = new Set<string>();
 
   constructor(
     private readonly clickhouse: ClickHouseService,
