@@ -57,7 +57,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   async reportConsumerErrors(): Promise<string[]> {
     const fresh: string[] = [];
     try {
-      for (const consumer of (await this.status()).consumers) {
+      for (const consumer of await this.consumers()) {
         for (const text of consumer.exception_texts) {
           const key = `${consumer.consumer_id}:${text}`;
           if (this.reported.has(key)) continue;
@@ -74,8 +74,12 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
 
   async status(): Promise<IngestStatus> {
     const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
-    const consumers = await this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', { db: this.clickhouse.database });
-    return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers };
+    return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers: await this.consumers() };
+  }
+
+  /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */
+  consumers(): Promise<KafkaConsumerState[]> {
+    return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers');
   }
 
   /** Creates the topic if it is missing (normally done before the migrations); retries while the broker is unreachable. */
