@@ -11,7 +11,6 @@ const LEDGER_LOOKBACK_MS = 3 * LAST_HOUR_MINUTES * MINUTE_MS;
 export interface LastHourResult {
   /** Undefined when the clock is behind the state (the previous list stays in use). */
   entries?: RankedVideo[];
-  closedThrough: number;
   stepsRun: number;
   /** Views set aside so far (minutes that left the window with views that arrived after they closed). */
   lateViews?: number;
@@ -25,7 +24,8 @@ export interface LastHourResult {
 @Injectable()
 export class SlidingWindowService {
   private readonly logger = new Logger(SlidingWindowService.name);
-  private lateViewsRead?: number;
+  /** The late count is read once at start, then only when a minute was subtracted (the only time it changes). */
+  private lateViewsKnown = false;
 
   constructor(
     private readonly repository: SlidingWindowRepository,
@@ -38,16 +38,18 @@ export class SlidingWindowService {
     const plan = planSlidingSteps(nowMs, this.config.lateToleranceMs, ledger);
     if (plan.clockBehindState) {
       this.logger.warn(`clock ${now.toISOString()} is behind minutes already added to last-hour; keeping the previous list`);
-      return { closedThrough: plan.closedThrough, stepsRun: 0 };
+      return { stepsRun: 0 };
     }
     for (const { minute, step } of plan.steps) {
       await this.repository.runStep(minute, step);
       await this.repository.record(minute, step);
     }
     const entries = await this.repository.top(plan.closedThrough, minuteStart(nowMs), k);
-    // The late count only changes when a minute is subtracted, so it is read only then.
-    const lateViews = plan.steps.some((s) => s.step === 'subtract') || this.lateViewsRead === undefined ? await this.repository.lateViews() : undefined;
-    if (lateViews !== undefined) this.lateViewsRead = lateViews;
-    return { entries, closedThrough: plan.closedThrough, stepsRun: plan.steps.length, lateViews };
+    let lateViews: number | undefined;
+    if (!this.lateViewsKnown || plan.steps.some((s) => s.step === 'subtract')) {
+      lateViews = await this.repository.lateViews();
+      this.lateViewsKnown = true;
+    }
+    return { entries, stepsRun: plan.steps.length, lateViews };
   }
 }
