@@ -26,7 +26,16 @@ fi
 if [[ "$tier" == integration || "$tier" == all ]]; then
   bash scripts/kafka.sh start || exit 1
   specs=("$@")
-  [[ ${#specs[@]} -gt 0 ]] || specs=(test/*.int-spec.ts)
+  if [[ ${#specs[@]} -eq 0 ]]; then
+    # Every spec except the quarantined ones (test/quarantine.txt: intermittent failures on known, open defects).
+    for spec in test/*.int-spec.ts; do
+      if reason=$(grep -F "$spec " test/quarantine.txt 2>/dev/null); then
+        echo "quarantined, not run: ${reason}"
+      else
+        specs+=("$spec")
+      fi
+    done
+  fi
   for spec in "${specs[@]}"; do
     run_jest "integration-$(basename "$spec" .int-spec.ts)" --selectProjects integration --runInBand "$spec"
   done
