@@ -90,6 +90,18 @@ export class EnvironmentVariables {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
+
+  /** How often ingestion totals and Kafka consumer lag are read for /metrics and readiness. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  INGEST_POLL_INTERVAL_MS = 10_000;
+
+  /** Readiness fails while more messages than this wait on the topic unconsumed. */
+  @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_CONSUMER_LAG = 1_000_000;
+
+  /** Readiness fails while any window's list is older than this (or missing). */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(604_800_000)
+  READY_MAX_LIST_AGE_MS = 60_000;
 }
 
 /** The typed configuration the rest of the code receives. */
@@ -125,15 +137,22 @@ export interface AppConfig {
   /** Views whose event time is older than this are dead-lettered rather than counted. */
   maxEventAgeDays: number;
   logLevel: string;
+  ingestPollIntervalMs: number;
+  readiness: { maxConsumerLag: number; maxListAgeMs: number };
 }
 
 export class ConfigError extends Error {}
 
-/** Parses and validates; throws one ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const known = Object.keys(new EnvironmentVariables());
+/** The names of every setting, in the order of the README's configuration table. */
+export const SETTING_NAMES = Object.keys(new EnvironmentVariables()).concat('CLICKHOUSE_URL', 'CLICKHOUSE_KAFKA_BROKERS');
+
+/**
+ * Parses and validates the environment; throws one ConfigError naming every bad variable. Unknown variables are
+ * ignored; empty ones count as unset. This is the `validate` of @nestjs/config's ConfigModule (config.module.ts).
+ */
+export function validateEnvironment(env: Record<string, unknown>): EnvironmentVariables {
   const given = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => value !== undefined && value !== '' && known.includes(key)),
+    Object.entries(env).filter(([key, value]) => value !== undefined && value !== '' && SETTING_NAMES.includes(key)),
   );
   const vars = plainToInstance(EnvironmentVariables, given, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: true });
@@ -141,6 +160,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  return vars;
+}
+
+/** Parses and validates; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  return toAppConfig(validateEnvironment(env));
+}
+
+/** The typed, grouped view of validated settings. */
+export function toAppConfig(vars: EnvironmentVariables): AppConfig {
   return {
     http: { port: vars.PORT, host: vars.HOST },
     clickhouse: {
@@ -172,5 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     lateToleranceMs: vars.LATE_TOLERANCE_MS,
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,
+    ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,
+    readiness: { maxConsumerLag: vars.READY_MAX_CONSUMER_LAG, maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
   };
 }
