@@ -1,4 +1,4 @@
--- Views counted so far and dead letters kept: what ingestion has achieved, for logs and readiness checks.
-SELECT
-    (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_counted,
-    (SELECT count() FROM {db:Identifier}.views_dead_letter) AS dead_letters
+-- Views counted and dead letters kept since the database was created: what ingestion has achieved, for metrics.
+-- Reads the small per-minute ingest_counts table (migration 0008), never the per-video counts.
+SELECT sum(views) AS views_counted, sum(dead_letters) AS dead_letters
+FROM {db:Identifier}.ingest_counts

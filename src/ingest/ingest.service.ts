@@ -2,7 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ensureTopic } from './kafka-topic';
+import { MetricsService } from '../metrics/metrics.service';
+import { consumerLag, ensureTopic } from './kafka-topic';
 
 export interface KafkaConsumerState {
   consumer_id: string;
@@ -12,6 +13,13 @@ export interface KafkaConsumerState {
   last_poll_time: string;
   last_commit_time: string;
   exception_texts: string[];
+}
+
+/** The newest reading of the consumer group's lag, or why it could not be read. */
+export interface LagReading {
+  lag?: number;
+  error?: string;
+  at: Date;
 }
 
 export interface IngestStatus {
@@ -29,6 +37,10 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(IngestService.name);
   private retry?: NodeJS.Timeout;
   private watch?: NodeJS.Timeout;
+  private poll?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  /** Newest consumer lag reading, for readiness and /metrics (undefined before the first). */
+  lag?: LagReading;
   private stopped = false;
   /** Consumer exceptions already logged (consumer id and text), so each is logged once. */
   readonly reported = new Set<string>();
@@ -36,18 +48,50 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly clickhouse: ClickHouseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
     void this.ensureTopic();
     this.watch = setInterval(() => void this.reportConsumerErrors(), 30_000);
     this.watch.unref();
+    this.schedulePoll(0);
   }
 
-  beforeApplicationShutdown(): void {
+  /** Runs before ClickHouse closes: no poll may still be using it then. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
     clearInterval(this.watch);
+    clearTimeout(this.poll);
+    await this.polling;
+  }
+
+  /** Reads ingestion totals and consumer lag into the metrics, off the request path; each failure only logs. */
+  async pollOnce(): Promise<void> {
+    const { brokers, topic, group } = this.config.kafka;
+    try {
+      this.lag = { lag: await consumerLag(brokers, topic, group), at: new Date() };
+      this.metrics.ingest.consumerLag = this.lag.lag;
+    } catch (error) {
+      this.lag = { error: `cannot read consumer lag from Kafka at ${brokers.join(',')}: ${(error as Error).message}`, at: new Date() };
+    }
+    try {
+      const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
+      this.metrics.ingest.viewsCounted = Number(counts.views_counted);
+      this.metrics.ingest.deadLetters = Number(counts.dead_letters);
+    } catch (error) {
+      this.logger.warn(`cannot read ingestion totals: ${(error as Error).message}`);
+    }
+  }
+
+  private schedulePoll(delayMs: number): void {
+    this.poll = setTimeout(async () => {
+      this.polling = this.pollOnce();
+      await this.polling;
+      if (!this.stopped) this.schedulePoll(this.config.ingestPollIntervalMs);
+    }, delayMs);
+    this.poll.unref();
   }
 
   /**

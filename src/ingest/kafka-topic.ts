@@ -14,3 +14,20 @@ export async function ensureTopic(kafka: AppConfig['kafka']): Promise<boolean> {
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+/**
+ * Messages on the topic not yet committed by the consumer group: 0 when ClickHouse has consumed everything produced.
+ * Throws if the broker cannot be reached.
+ */
+export async function consumerLag(brokers: string[], topic: string, group: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'viewrank-admin', brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const byPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((lag, end) => lag + Number(end.high) - Math.max(0, byPartition.get(end.partition) ?? 0), 0);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -44,6 +44,10 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.refresher = new WindowRefresher(repository, config.incremental);
+    metrics.listAges = () => {
+      const nowMs = this.clock.now().getTime();
+      return new Map([...this.snapshots].map(([window, s]) => [window, Math.max(0, (nowMs - s.computedAt.getTime()) / 1000)]));
+    };
   }
 
   /** Serves the newest stored lists at once (the controller decides whether each is still current), then refreshes. */
@@ -79,6 +83,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
         this.running = undefined;
       },
       (error: Error) => {
+        this.metrics.refreshFailures.inc();
         this.lastError = error.message.split('\n')[0];
         this.running = undefined;
         throw error;
@@ -93,18 +98,24 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     // Taken before any list is read: views ingested from here on are picked up by the next refresh.
     const serverNowMs = await this.repository.serverNowMs();
     for (const window of WINDOWS) {
-      if (window === 'last-hour') {
-        const { entries, stepsRun, lateViews } = await this.sliding.refresh(now, MAX_K);
-        this.metrics.lastHourStepsRun.set(stepsRun);
-        if (lateViews !== undefined) this.metrics.lastHourLateViews.set(lateViews);
-        if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries });
-        continue;
-      }
-      const { interval, entries, mode } = await this.refresher.refresh(window, now, serverNowMs);
-      this.metrics.refreshes.inc({ window, mode });
-      await this.publish({ window, interval, computedAt: now, entries });
+      const endWindowTimer = this.metrics.windowRefreshDuration.startTimer({ window });
+      await this.computeWindow(window, now, serverNowMs);
+      endWindowTimer();
     }
     this.logger.debug(`refreshed ${WINDOWS.length} windows in ${(endTimer() * 1000).toFixed(0)} ms`);
+  }
+
+  private async computeWindow(window: WindowName, now: Date, serverNowMs: number): Promise<void> {
+    if (window === 'last-hour') {
+      const { entries, stepsRun, lateViews } = await this.sliding.refresh(now, MAX_K);
+      this.metrics.lastHourStepsRun.set(stepsRun);
+      if (lateViews !== undefined) this.metrics.lastHourLateViews.set(lateViews);
+      if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries });
+      return;
+    }
+    const { interval, entries, mode } = await this.refresher.refresh(window, now, serverNowMs);
+    this.metrics.refreshes.inc({ window, mode });
+    await this.publish({ window, interval, computedAt: now, entries });
   }
 
   /** Serves a new list, and stores it when it differs from the one before (a stored list outlives a restart). */

@@ -1,5 +1,6 @@
 // Producing test streams into the real broker.
 import { Kafka, logLevel } from 'kafkajs';
+import { consumerLag as brokerConsumerLag } from '../../src/ingest/kafka-topic';
 
 export const TEST_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -26,15 +27,6 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Messages on the topic not yet committed by the consumer group (0 when everything produced was consumed). */
-export async function consumerLag(topic: string, group: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'viewrank-test', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    const byPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((lag, end) => lag + Number(end.high) - Math.max(0, byPartition.get(end.partition) ?? 0), 0);
-  } finally {
-    await admin.disconnect();
-  }
+export function consumerLag(topic: string, group: string): Promise<number> {
+  return brokerConsumerLag(TEST_BROKERS, topic, group);
 }
