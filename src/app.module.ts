@@ -3,9 +3,14 @@ import { ApiModule } from './api/api.module';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
 import { ClockModule } from './clock/clock';
 import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TopKModule } from './topk/topk.module';
+import { WebModule } from './web/web.module';
 
-@Module({ imports: [ConfigModule, ClockModule, MetricsModule, ClickHouseModule, IngestModule, TopKModule, ApiModule] })
+@Module({
+  imports: [ConfigModule, LoggingModule, ClockModule, MetricsModule, ClickHouseModule, IngestModule, TopKModule, ApiModule, HealthModule, WebModule],
+})
 export class AppModule {}

@@ -1,28 +1,28 @@
 import 'reflect-metadata';
-import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { QuietLogger } from './logging/quiet-logger';
 
 async function bootstrap(): Promise<void> {
+  // Validated before anything starts, so a bad setting stops start-up with one message naming it.
   const config = loadConfig(process.env);
-  const logger = LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), { logger });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), { bufferLogs: true });
+  const logger = app.get(QuietLogger);
+  app.useLogger(logger);
   configureApp(app);
   await app.listen(config.http.port, config.http.host);
-  Logger.log(`viewrank listening on http://${config.http.host}:${config.http.port}`, 'Bootstrap');
+  logger.log(`viewrank listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Bootstrap');
   // Graceful stop: close HTTP, the schedulers and ClickHouse (with chDB, the engine and its Kafka consumers), then exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      Logger.log(`${signal} received, shutting down`, 'Bootstrap');
+      logger.log(`${signal} received, shutting down`, 'Bootstrap');
       app.close().then(
         () => process.exit(0),
         (error) => {
-          Logger.error(`shutdown failed: ${(error as Error).message}`, 'Bootstrap');
+          logger.error(`shutdown failed: ${(error as Error).message}`, 'Bootstrap');
           process.exit(1);
         },
       );

@@ -1,4 +1,11 @@
 import { Controller, Get, Header, Inject, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
@@ -6,9 +13,19 @@ import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService } from '../topk/precompute.service';
 import { availability } from '../topk/staleness';
 import { RankedVideo } from '../topk/ranking';
-import { TopKQuery } from './top-k.query';
+import { ErrorDto, RankedVideoDto, TopKQuery } from './top-k.query';
 
 /** Reads precomputed lists only: no ClickHouse query happens on this path. */
+const WINDOW_HEADERS = {
+  Age: { description: 'Seconds since the list was computed', schema: { type: 'integer' } },
+  'X-Stale': { description: '"true" while refreshes fail and an older list is served', schema: { type: 'string' } },
+  'X-Window': { description: 'The window of the list', schema: { type: 'string' } },
+  'X-Window-Start': { description: 'Start of the window (UTC, inclusive); absent for all-time', schema: { type: 'string', format: 'date-time' } },
+  'X-Window-End': { description: 'End of the window (UTC, exclusive); absent for all-time', schema: { type: 'string', format: 'date-time' } },
+  'X-Computed-At': { description: 'The instant the list was computed for', schema: { type: 'string', format: 'date-time' } },
+};
+
+@ApiTags('top-k')
 @Controller('views')
 export class TopKController {
   constructor(
@@ -18,6 +35,14 @@ export class TopKController {
   ) {}
 
   @Get('top-k')
+  @ApiOperation({
+    summary: 'The most viewed videos of a window',
+    description:
+      'Exact counts, most viewed first; equal counts in video id order (UTF-8 bytes). Served from the precomputed cache, refreshed every few seconds.',
+  })
+  @ApiOkResponse({ type: [RankedVideoDto], headers: WINDOW_HEADERS })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A parameter is missing or invalid; the message names it' })
+  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds' })
   @Header('Cache-Control', 'no-cache')
   topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): RankedVideo[] {
     const snapshot = this.precompute.snapshot(query.window);

@@ -1,0 +1,32 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { ReadinessIndicators } from './health.indicators';
+
+/** Probes for orchestrators: liveness (the process answers) and readiness (it can serve current, exact lists). */
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly readiness: ReadinessIndicators,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: 200 while the process answers HTTP' })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: ClickHouse reachable, Kafka consumer lag under its bound, every list fresh; 503 with details otherwise' })
+  ready() {
+    return this.health.check([
+      () => this.readiness.clickhouseReachable(),
+      () => this.readiness.kafkaLag(),
+      () => this.readiness.listsFresh(),
+    ]);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { IngestModule } from '../ingest/ingest.module';
+import { TopKModule } from '../topk/topk.module';
+import { HealthController } from './health.controller';
+import { ReadinessIndicators } from './health.indicators';
+
+/** GET /health/live and GET /health/ready (@nestjs/terminus). */
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), IngestModule, TopKModule],
+  controllers: [HealthController],
+  providers: [ReadinessIndicators],
+})
+export class HealthModule {}
