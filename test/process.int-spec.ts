@@ -1,0 +1,65 @@
+// The service as operators start it (a real process, real Kafka, real embedded ClickHouse): a bad setting stops it
+// with a message naming the setting; its log is JSON lines carrying request ids, quiet by default, without secrets.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueName } from './support/kafka';
+import { freePort, ServiceProcess } from './support/service-process';
+
+describe('the service process: configuration and logs', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-process-'));
+  const name = uniqueName('proc');
+  const env = async (extra: Record<string, string>) => ({
+    PORT: String(await freePort()),
+    CHDB_PATH: dataDir,
+    CLICKHOUSE_DATABASE: name,
+    KAFKA_TOPIC: name,
+    KAFKA_GROUP: name,
+    CLICKHOUSE_PASSWORD: 'pw-never-logged-7f3a',
+    ...extra,
+  });
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses to start on bad settings, naming each one', () => {
+    const run = spawnSync(process.execPath, [join(__dirname, '../dist/main.js')], {
+      env: { ...process.env, PORT: 'eighty', KAFKA_TOPIC: 'has spaces', LATE_TOLERANCE_MS: '-5', CHDB_PATH: dataDir },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Invalid configuration:');
+    expect(run.stderr).toContain('PORT="eighty"');
+    expect(run.stderr).toContain('KAFKA_TOPIC="has spaces": KAFKA_TOPIC must be a valid Kafka topic name');
+    expect(run.stderr).toContain('LATE_TOLERANCE_MS=-5');
+    expect(run.stdout + run.stderr).not.toMatch(/at .*\.js:\d+/); // a message, not a stack trace
+  });
+
+  it('logs JSON lines only; at the default level, no per-request or framework lines and no secrets', async () => {
+    const service = new ServiceProcess(await env({}));
+    await service.start();
+    await fetch(`${service.url}/views/top-k?window=hour&k=1`, { headers: { authorization: 'Bearer token-never-logged-9c1d' } });
+    expect(await service.stop('SIGTERM')).toBe(0);
+    const lines = service.output.split('\n').filter((l) => l.trim() !== '');
+    const records = lines.map((l) => JSON.parse(l));
+    expect(records.map((r) => r.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^viewrank listening on /), 'SIGTERM received, shutting down']));
+    expect(records.filter((r) => r.req || r.context === 'InstanceLoader' || r.context === 'RouterExplorer')).toEqual([]);
+    expect(service.output).not.toContain('pw-never-logged-7f3a');
+  });
+
+  it('at LOG_LEVEL=debug, logs each request with its request id, and redacts credentials', async () => {
+    const service = new ServiceProcess(await env({ LOG_LEVEL: 'debug' }));
+    await service.start();
+    const response = await fetch(`${service.url}/views/top-k?window=day&k=1`, {
+      headers: { 'x-request-id': 'trace-abc-123', authorization: 'Bearer token-never-logged-9c1d' },
+    });
+    expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
+    expect(await service.stop('SIGTERM')).toBe(0);
+    const records = service.output.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    const request = records.find((r) => r.req?.id === 'trace-abc-123');
+    expect(request).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'GET', url: '/views/top-k?window=day&k=1' }, res: { statusCode: 200 } });
+    expect(service.output).not.toContain('token-never-logged-9c1d');
+    expect(service.output).not.toContain('pw-never-logged-7f3a');
+  });
+});
