@@ -25,6 +25,7 @@ if [[ "$tier" == unit || "$tier" == all ]]; then
 fi
 if [[ "$tier" == integration || "$tier" == all ]]; then
   bash scripts/kafka.sh start || exit 1
+  bash scripts/browser.sh || exit 1
   specs=("$@")
   if [[ ${#specs[@]} -eq 0 ]]; then
     # Every spec except the quarantined ones (test/quarantine.txt: intermittent failures on known, open defects).

@@ -42,7 +42,11 @@ export class TopKController {
   })
   @ApiOkResponse({ type: [RankedVideoDto], headers: WINDOW_HEADERS })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A parameter is missing or invalid; the message names it' })
-  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorDto,
+    example: { statusCode: 503, message: 'the top-K of window "hour" has not been computed yet; retry in a few seconds', error: 'Service Unavailable' },
+    description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds',
+  })
   @Header('Cache-Control', 'no-cache')
   topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): RankedVideo[] {
     const snapshot = this.precompute.snapshot(query.window);

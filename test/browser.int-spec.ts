@@ -1,0 +1,78 @@
+// What people see, in headless Chromium, over real Kafka and real embedded ClickHouse: Swagger UI's "Try it out"
+// on the top-K endpoint returns the list, and the leaderboard page renders every window and follows new views.
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Browser } from 'playwright-core';
+import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
+import { IngestService } from '../src/ingest/ingest.service';
+import { PrecomputeService } from '../src/topk/precompute.service';
+import { ManualClock, startApp, waitFor } from './support/app';
+import { launchChromium, screenshot } from './support/browser';
+import { produce, uniqueName } from './support/kafka';
+import { expectedTopK, generateStream, toMessages } from './support/stream';
+
+const MINUTE = 60_000;
+
+describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real ClickHouse)', () => {
+  const name = uniqueName('browser');
+  const clock = new ManualClock(new Date());
+  const events = generateStream({ seed: 5, views: 4000, videos: 150, segments: [{ from: Date.now() - 10 * MINUTE, to: Date.now(), weight: 1 }] });
+  let app: NestFastifyApplication;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name }, clock));
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+    await produce(name, toMessages(events, 100));
+    await waitFor('all views counted', async () => (await app.get(IngestService).status()).viewsCounted === events.length);
+    await app.get(PrecomputeService).refresh();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app.close();
+  });
+
+  it('runs "Try it out" on GET /views/top-k in Swagger UI and shows the exact list', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${url}/docs`);
+    await page.locator('.opblock-summary', { hasText: '/views/top-k' }).click();
+    await page.getByRole('button', { name: 'Try it out' }).click();
+    await page.locator('tr[data-param-name="window"] select').selectOption('day');
+    await page.locator('tr[data-param-name="k"] input').fill('3');
+    await page.getByRole('button', { name: 'Execute' }).click();
+    const body = page.locator('.live-responses-table .response-col_description pre').first();
+    await body.waitFor();
+    const expected = expectedTopK(events, 3);
+    expect(JSON.parse(await body.innerText())).toEqual(expected);
+    expect(await page.locator('.live-responses-table tbody .response-col_status').first().innerText()).toBe('200');
+    await screenshot(page, 'swagger-try-it-out');
+    await page.close();
+  });
+
+  it('renders every window on the leaderboard and follows a new top video within a few seconds', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+    await page.goto(url);
+    const firstVideo = (window: string) => page.locator(`section[data-window="${window}"] tbody tr:first-child td.video`);
+    await page.waitForFunction('Number(document.body.dataset.updates ?? 0) >= 1'); // the page's first round of requests
+    const top = expectedTopK(events, 1)[0];
+    for (const window of ['last-hour', 'hour', 'day', 'month', 'all-time']) {
+      expect({ window, video: await firstVideo(window).innerText() }).toEqual({ window, video: top.videoId });
+    }
+    expect(await page.locator('section[data-window="all-time"] tbody tr').count()).toBe(10);
+
+    // A burst for a new video: once ingested and refreshed, the page shows it on top without a reload.
+    const burst = Array.from({ length: top.views + 50 }, () => JSON.stringify({ video_id: 'breaking-news', ts: Date.now() }));
+    await produce(name, burst);
+    await waitFor('the burst counted', async () => (await app.get(IngestService).status()).viewsCounted === events.length + burst.length);
+    await app.get(PrecomputeService).refresh();
+    await page.waitForFunction(`document.querySelector('section[data-window="all-time"] tbody td.video')?.textContent === 'breaking-news'`, undefined, { timeout: 15_000 });
+    expect(await firstVideo('day').innerText()).toBe('breaking-news');
+    expect(await page.locator('section[data-window="day"] tbody tr:first-child td.views').innerText()).toBe((top.views + 50).toLocaleString('en'));
+    await screenshot(page, 'leaderboard');
+    await page.close();
+  });
+});
