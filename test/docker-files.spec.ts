@@ -1,0 +1,69 @@
+// docker/: there is no Docker engine on the machines this project is built on, so the files are checked here for
+// what can be checked without one: structure, health checks, a non-root runtime, and settings the service knows.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { SETTING_NAMES } from '../src/config/app-config';
+
+const root = join(__dirname, '..');
+const dockerfile = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
+const compose = parse(readFileSync(join(root, 'docker/docker-compose.yml'), 'utf8'));
+
+describe('docker/Dockerfile', () => {
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages[stages.length - 1];
+
+  it('builds in one stage and runs from a second, as a non-root user', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).not.toMatch(/^USER root$/m);
+    expect(runtime).toMatch(/^COPY --from=build .*\/app\/dist/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK /m);
+  });
+
+  it('copies only paths that exist, including what the service reads at run time', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+    for (const source of sources) expect({ source, exists: existsSync(join(root, source)) }).toEqual({ source, exists: true });
+    expect(sources).toEqual(expect.arrayContaining(['clickhouse', 'public', 'package-lock.json']));
+  });
+
+  it('uses a Node version the service supports', () => {
+    for (const stage of stages) expect(stage).toMatch(/^node:20\.(19|[2-9][0-9])/);
+  });
+});
+
+describe('docker/docker-compose.yml', () => {
+  const services = compose.services as Record<string, any>;
+
+  it('runs Kafka in KRaft mode, a ClickHouse 25.x server and the service, each with a health check', () => {
+    expect(Object.keys(services).sort()).toEqual(['clickhouse', 'kafka', 'viewrank']);
+    expect(services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(services.clickhouse.image).toMatch(/^clickhouse\/clickhouse-server:25\.\d+/);
+    for (const [name, service] of Object.entries(services)) expect({ name, test: Array.isArray(service.healthcheck?.test) }).toEqual({ name, test: true });
+  });
+
+  it('keeps data in named volumes', () => {
+    const named = Object.keys(compose.volumes);
+    for (const service of ['kafka', 'clickhouse']) {
+      const volumes: string[] = services[service].volumes;
+      expect(volumes.some((v) => named.includes(v.split(':')[0]))).toBe(true);
+    }
+  });
+
+  it('starts the service in server mode, after its dependencies are healthy, with settings it knows', () => {
+    const env = services.viewrank.environment as Record<string, string>;
+    for (const key of Object.keys(env)) expect({ key, known: SETTING_NAMES.includes(key) }).toEqual({ key, known: true });
+    expect(env.CLICKHOUSE_URL).toBe('http://clickhouse:8123');
+    expect(env.CLICKHOUSE_KAFKA_BROKERS).toBe('kafka:9092');
+    expect(services.viewrank.depends_on).toEqual({ kafka: { condition: 'service_healthy' }, clickhouse: { condition: 'service_healthy' } });
+    expect(services.viewrank.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile' });
+  });
+
+  it('mounts files that exist', () => {
+    for (const volume of services.clickhouse.volumes as string[]) {
+      const source = volume.split(':')[0];
+      if (source.startsWith('.')) expect({ source, exists: existsSync(join(root, 'docker', source)) }).toEqual({ source, exists: true });
+    }
+  });
+});
