@@ -144,7 +144,7 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 /** The names of every setting, in the order of the README's configuration table. */
-export const SETTING_NAMES = Object.keys(new EnvironmentVariables()).concat('CLICKHOUSE_URL', 'CLICKHOUSE_KAFKA_BROKERS');
+export const SETTING_NAMES = [...new Set([...Object.keys(new EnvironmentVariables()), 'CLICKHOUSE_URL', 'CLICKHOUSE_KAFKA_BROKERS'])];
 
 /**
  * Parses and validates the environment; throws one ConfigError naming every bad variable. Unknown variables are

@@ -1,0 +1,36 @@
+// The README's configuration table lists every setting of the schema, with the schema's default.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnvironmentVariables, SETTING_NAMES } from '../src/config/app-config';
+
+const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+/** Each row: its variable names and its default cell, e.g. [['PORT', 'HOST'], '`3000`, `127.0.0.1`']. */
+const rows = section
+  .split('\n')
+  .filter((line) => line.startsWith('| `'))
+  .map((line) => {
+    const [names, defaults] = line.split('|').slice(1, 3);
+    return { names: [...names.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]), defaults: defaults.trim() };
+  });
+
+describe('README configuration table', () => {
+  it('lists every setting exactly once, and nothing else', () => {
+    const listed = rows.flatMap((r) => r.names);
+    expect([...listed].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it("gives each setting the schema's default", () => {
+    const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
+    for (const row of rows) {
+      const cells = [...row.defaults.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
+      row.names.forEach((name, i) => {
+        const value = defaults[name];
+        if (value === undefined) return; // optional settings: "unset" or derived from another
+        // An empty default is written "empty" in the table, not as a code cell.
+        const shown = value === '' ? (/\bempty\b/.test(row.defaults) ? '' : cells[i]) : cells[i];
+        expect({ name, default: shown }).toEqual({ name, default: String(value) });
+      });
+    }
+  });
+});
