@@ -5,11 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { requestId } from './logging/logging.module';
 
-/** Request bodies are small JSON batches at most; anything larger is refused before parsing. */
+/** Request bodies are small JSON batches at most; anything larger is refused (413) before parsing. */
 export const BODY_LIMIT_BYTES = 1_048_576;
+/** All request headers together; larger ones are refused (431) by Node before they reach the application. */
+export const HEADER_LIMIT_BYTES = 16_384;
 
 export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId });
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId, http: { maxHeaderSize: HEADER_LIMIT_BYTES } });
 }
 
 export function configureApp(app: INestApplication): INestApplication {
@@ -32,6 +34,8 @@ export function configureApp(app: INestApplication): INestApplication {
       .setTitle('viewrank')
       .setDescription('Exact real-time top-K most viewed videos, per window. Views arrive through Kafka; lists are precomputed.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'POST /views: one of INGEST_TOKENS' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Reads, only when READ_API_KEY is set' }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, {

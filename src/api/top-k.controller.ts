@@ -1,12 +1,15 @@
-import { Controller, Get, Header, Inject, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ReadKeyGuard } from '../auth/guards';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -26,6 +29,8 @@ const WINDOW_HEADERS = {
 };
 
 @ApiTags('top-k')
+@ApiSecurity('api-key')
+@UseGuards(ReadKeyGuard)
 @Controller('views')
 export class TopKController {
   constructor(
@@ -42,6 +47,7 @@ export class TopKController {
   })
   @ApiOkResponse({ type: [RankedVideoDto], headers: WINDOW_HEADERS })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A parameter is missing or invalid; the message names it' })
+  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong' })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,
     example: { statusCode: 503, message: 'the top-K of window "hour" has not been computed yet; retry in a few seconds', error: 'Service Unavailable' },

@@ -1,6 +1,6 @@
 // Every setting the service reads, declared once: parsed from the environment, validated, then typed.
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidationError, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -99,6 +99,29 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0)
   READY_MAX_CONSUMER_LAG = 1_000_000;
 
+  /** Bearer tokens accepted by POST /views, comma-separated, each 16 to 256 visible characters. Unset: HTTP ingest is off. */
+  @IsOptional()
+  @Matches(/^[\x21-\x2b\x2d-\x7e]{16,256}(,[\x21-\x2b\x2d-\x7e]{16,256})*$/, {
+    message: 'INGEST_TOKENS must be a comma-separated list of tokens of 16 to 256 visible characters',
+  })
+  INGEST_TOKENS?: string;
+
+  /** Requests per client (token, or address without one) per INGEST_RATE_WINDOW_MS on POST /views. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  INGEST_RATE_LIMIT = 120;
+
+  @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000)
+  INGEST_RATE_WINDOW_MS = 60_000;
+
+  /** How long POST /views waits for Kafka's acknowledgement before answering 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  INGEST_ACK_TIMEOUT_MS = 10_000;
+
+  /** If set, GET /views/top-k requires this key in the X-Api-Key header (16 to 256 visible characters). */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'READ_API_KEY must be 16 to 256 visible characters' })
+  READ_API_KEY?: string;
+
   /** Readiness fails while any window's list is older than this (or missing). */
   @Transform(toInt) @IsInt() @Min(1000) @Max(604_800_000)
   READY_MAX_LIST_AGE_MS = 60_000;
@@ -139,12 +162,21 @@ export interface AppConfig {
   logLevel: string;
   ingestPollIntervalMs: number;
   readiness: { maxConsumerLag: number; maxListAgeMs: number };
+  /** POST /views. No tokens: HTTP ingest is off. */
+  httpIngest: { tokens: string[]; rateLimit: number; rateWindowMs: number; ackTimeoutMs: number };
+  /** When set, reads need it in X-Api-Key. */
+  readApiKey?: string;
 }
 
 export class ConfigError extends Error {}
 
+/** Settings whose values are never printed, not even in a validation error. */
+export const SECRET_SETTINGS = ['CLICKHOUSE_PASSWORD', 'INGEST_TOKENS', 'READ_API_KEY'];
+
 /** The names of every setting, in the order of the README's configuration table. */
-export const SETTING_NAMES = [...new Set([...Object.keys(new EnvironmentVariables()), 'CLICKHOUSE_URL', 'CLICKHOUSE_KAFKA_BROKERS'])];
+export const SETTING_NAMES = [
+  ...new Set([...Object.keys(new EnvironmentVariables()), 'CLICKHOUSE_URL', 'CLICKHOUSE_KAFKA_BROKERS', 'INGEST_TOKENS', 'READ_API_KEY']),
+];
 
 /**
  * Parses and validates the environment; throws one ConfigError naming every bad variable. Unknown variables are
@@ -157,7 +189,8 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
   const vars = plainToInstance(EnvironmentVariables, given, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: true });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const shown = (e: ValidationError) => (SECRET_SETTINGS.includes(e.property) ? '(hidden)' : JSON.stringify(e.value));
+    const lines = errors.map((e) => `  ${e.property}=${shown(e)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return vars;
@@ -203,5 +236,12 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
     logLevel: vars.LOG_LEVEL,
     ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,
     readiness: { maxConsumerLag: vars.READY_MAX_CONSUMER_LAG, maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
+    httpIngest: {
+      tokens: vars.INGEST_TOKENS ? vars.INGEST_TOKENS.split(',') : [],
+      rateLimit: vars.INGEST_RATE_LIMIT,
+      rateWindowMs: vars.INGEST_RATE_WINDOW_MS,
+      ackTimeoutMs: vars.INGEST_ACK_TIMEOUT_MS,
+    },
+    readApiKey: vars.READ_API_KEY,
   };
 }

@@ -1,6 +1,25 @@
 import { Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { IngestService } from './ingest.service';
+import { ViewProducer } from './view-producer.service';
+import { ViewsController } from './views.controller';
 
-/** Kafka → ClickHouse ingestion: topic set-up and ingestion status. */
-@Module({ providers: [IngestService], exports: [IngestService] })
+/**
+ * Kafka → ClickHouse ingestion: topic set-up and ingestion status; and POST /views, HTTP ingest onto the same topic
+ * (bearer tokens, rate limit per client).
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      // Named 'default' so the 429 carries a plain Retry-After header (other names get a suffixed header).
+      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: config.httpIngest.rateWindowMs, limit: config.httpIngest.rateLimit }] }),
+    }),
+  ],
+  controllers: [ViewsController],
+  providers: [IngestService, ViewProducer],
+  exports: [IngestService],
+})
 export class IngestModule {}

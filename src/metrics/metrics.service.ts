@@ -104,6 +104,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly httpIngestedViews = new Counter({
+    name: 'viewrank_http_ingested_views_total',
+    help: 'Views accepted by POST /views (acknowledged by Kafka)',
+    registers: [this.registry],
+  });
+
+  readonly httpIngestFailures = new Counter({
+    name: 'viewrank_http_ingest_failures_total',
+    help: 'POST /views batches that Kafka did not acknowledge (answered 503)',
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'viewrank_http_request_duration_seconds',
     help: 'HTTP request latency, by route (its pattern, not the raw URL) and status code',

@@ -1,0 +1,36 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { bearerToken, matchesSecret } from './secrets';
+
+/** POST /views: a bearer token from INGEST_TOKENS, or 401. With no tokens configured, HTTP ingest is off. */
+@Injectable()
+export class IngestTokenGuard implements CanActivate {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const http = context.switchToHttp();
+    const tokens = this.config.httpIngest.tokens;
+    http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="viewrank"');
+    if (tokens.length === 0) throw new UnauthorizedException('HTTP ingest is disabled: no INGEST_TOKENS are configured');
+    if (!matchesSecret(bearerToken(http.getRequest<FastifyRequest>().headers.authorization), tokens)) {
+      throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
+    }
+    return true;
+  }
+}
+
+/** Read endpoints, when READ_API_KEY is set: the key in X-Api-Key, or 401. Unset, reads are open. */
+@Injectable()
+export class ReadKeyGuard implements CanActivate {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const key = this.config.readApiKey;
+    if (!key) return true;
+    const given = context.switchToHttp().getRequest<FastifyRequest>().headers['x-api-key'];
+    if (!matchesSecret(typeof given === 'string' ? given : undefined, [key])) throw new UnauthorizedException('a valid X-Api-Key header is required');
+    return true;
+  }
+}

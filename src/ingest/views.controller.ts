@@ -1,0 +1,60 @@
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ErrorDto } from '../api/top-k.query';
+import { IngestTokenGuard } from '../auth/guards';
+import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
+import { Clock } from '../clock/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { eventProblems, toKafkaMessages } from './view-events';
+import { AcceptedDto, ViewBatchDto } from './view-batch.dto';
+import { ViewProducer } from './view-producer.service';
+
+/** Problems listed in one 400 at most (the rest are of the same kind, and the batch is refused whole). */
+const MAX_PROBLEMS = 20;
+
+/** POST /views: HTTP ingest for clients that cannot write to Kafka. The views take the same path as Kafka's. */
+@ApiTags('ingest')
+@ApiBearerAuth()
+@Controller('views')
+export class ViewsController {
+  constructor(
+    private readonly producer: ViewProducer,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @UseGuards(IngestThrottlerGuard, IngestTokenGuard)
+  @ApiOperation({
+    summary: 'Send a batch of views',
+    description:
+      'All or nothing: 202 once every event is on the Kafka topic, acknowledged by all in-sync replicas; they count within seconds. ' +
+      'A 503 means the batch may or may not be written: retry after Retry-After (a retry after a lost acknowledgement can count a batch twice).',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'The body or an event is invalid; the message names it (views.<i>.<field>)' })
+  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Missing or wrong bearer token' })
+  @ApiResponse({ status: 429, type: ErrorDto, description: 'Too many requests from this client; retry after Retry-After seconds' })
+  @ApiResponse({ status: 503, type: ErrorDto, description: 'Kafka did not acknowledge in time; retry after Retry-After seconds' })
+  async ingest(@Body() batch: ViewBatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedDto> {
+    const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);
+    if (problems.length > 0) {
+      const more = problems.length > MAX_PROBLEMS ? [`… and ${problems.length - MAX_PROBLEMS} more`] : [];
+      throw new BadRequestException([...problems.slice(0, MAX_PROBLEMS), ...more]);
+    }
+    try {
+      await this.producer.send(toKafkaMessages(batch.views));
+    } catch (error) {
+      this.metrics.httpIngestFailures.inc();
+      reply.header('Retry-After', '5');
+      throw new ServiceUnavailableException(`Kafka did not acknowledge the batch (${(error as Error).message}); retry`);
+    }
+    this.metrics.httpIngestedViews.inc(batch.views.length);
+    return { accepted: batch.views.length };
+  }
+}
