@@ -9,6 +9,7 @@ import { produce, uniqueName } from './support/kafka';
 import { recount, ViewEvent } from './support/stream';
 
 const DAY = 86_400_000;
+const TOKEN = 'operator-token-0123456789';
 
 /** A row as the Kafka engine reads it: every field as text, JSON values as their JSON text, missing ones empty. */
 function rowAsRead(message: string): { video_id: string; ts: string } {
@@ -51,7 +52,7 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
   let clickhouse: ClickHouseService;
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_TOPIC_PARTITIONS: '1', KAFKA_GROUP: name, INGEST_POLL_INTERVAL_MS: '200' }, new ManualClock(new Date(now))));
+    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_TOPIC_PARTITIONS: '1', KAFKA_GROUP: name, INGEST_POLL_INTERVAL_MS: '200', INGEST_TOKENS: TOKEN }, new ManualClock(new Date(now))));
     clickhouse = app.get(ClickHouseService);
   });
 
@@ -107,5 +108,21 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     });
 
     await waitFor('the metric', async () => new RegExp(`^viewrank_dead_letters_total ${expectedDead}$`, 'm').test((await app.inject({ method: 'GET', url: '/metrics' })).body));
+  });
+
+  it('lists them for operators at GET /dead-letters, filtered, behind the bearer token', async () => {
+    const get = (query: string, token: string | null = TOKEN) =>
+      app.inject({ method: 'GET', url: `/dead-letters${query}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const all = await get('?limit=1000');
+    expect(all.statusCode).toBe(200);
+    const letters = all.json() as DeadLetter[];
+    expect(letters).toHaveLength(bad.length + 1);
+    expect(letters.map((l) => l.received_at)).toEqual([...letters.map((l) => l.received_at)].sort().reverse());
+    const future = (await get('?error=in%20the%20future')).json() as DeadLetter[];
+    expect(future.map((l) => JSON.parse(l.raw_message).video_id)).toEqual(['future']);
+    expect((await get('?since=2999-01-01T00:00:00Z')).json()).toEqual([]);
+    expect((await get('', null)).statusCode).toBe(401);
+    const badLimit = await get('?limit=0');
+    expect({ status: badLimit.statusCode, message: badLimit.json().message }).toEqual({ status: 400, message: ['limit must be between 1 and 10000'] });
   });
 });

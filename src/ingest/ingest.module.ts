@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { IngestService } from './ingest.service';
 import { ViewProducer } from './view-producer.service';
 import { ViewsController } from './views.controller';
+import { DeadLettersController } from './dead-letters.controller';
 
 /**
  * Kafka → ClickHouse ingestion: topic set-up and ingestion status; and POST /views, HTTP ingest onto the same topic
@@ -18,7 +19,7 @@ import { ViewsController } from './views.controller';
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: config.httpIngest.rateWindowMs, limit: config.httpIngest.rateLimit }] }),
     }),
   ],
-  controllers: [ViewsController],
+  controllers: [ViewsController, DeadLettersController],
   providers: [IngestService, ViewProducer],
   exports: [IngestService],
 })
