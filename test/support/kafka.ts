@@ -30,3 +30,19 @@ export function uniqueName(prefix: string): string {
 export function consumerLag(topic: string, group: string): Promise<number> {
   return brokerConsumerLag(TEST_BROKERS, topic, group);
 }
+
+/** The same, on another broker than the shared one. */
+export function consumerLagOn(brokers: string, topic: string, group: string): Promise<number> {
+  return brokerConsumerLag(brokers.split(','), topic, group);
+}
+
+/** Messages on a topic: the sum of every partition's end offset (nothing is deleted during a test). */
+export async function topicMessages(brokers: string, topic: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'viewrank-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
