@@ -95,9 +95,11 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     const op = doc.paths['/views/top-k'].get;
     expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['k', 'window']);
     expect(op.parameters.find((p: { name: string }) => p.name === 'window').schema.enum).toEqual([...WINDOWS]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '503']);
+    expect(Object.keys(doc.paths['/views'].post.responses).sort()).toEqual(['202', '400', '401', '429', '503']);
+    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, 'api-key': { type: 'apiKey', name: 'X-Api-Key' } });
     expect(doc.components.schemas.RankedVideoDto.required.sort()).toEqual(['videoId', 'views']);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics', '/dead-letters']));
     const ui = await get('/docs');
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger-ui');
