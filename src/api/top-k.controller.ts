@@ -47,7 +47,11 @@ export class TopKController {
   })
   @ApiOkResponse({ type: [RankedVideoDto], headers: WINDOW_HEADERS })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A parameter is missing or invalid; the message names it' })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong' })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    example: { statusCode: 401, message: 'a valid X-Api-Key header is required', error: 'Unauthorized' },
+    description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,
     example: { statusCode: 503, message: 'the top-K of window "hour" has not been computed yet; retry in a few seconds', error: 'Service Unavailable' },

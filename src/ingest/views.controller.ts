@@ -37,10 +37,28 @@ export class ViewsController {
       'A 503 means the batch may or may not be written: retry after Retry-After (a retry after a lost acknowledgement can count a batch twice).',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'The body or an event is invalid; the message names it (views.<i>.<field>)' })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Missing or wrong bearer token' })
-  @ApiResponse({ status: 429, type: ErrorDto, description: 'Too many requests from this client; retry after Retry-After seconds' })
-  @ApiResponse({ status: 503, type: ErrorDto, description: 'Kafka did not acknowledge in time; retry after Retry-After seconds' })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    example: { statusCode: 400, message: ['views.3.ts is more than a day in the future'], error: 'Bad Request' },
+    description: 'The body or an event is invalid; the message names it (views.<i>.<field>)',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    example: { statusCode: 401, message: 'a valid bearer token is required (Authorization: Bearer <token>)', error: 'Unauthorized' },
+    description: 'Missing or wrong bearer token',
+  })
+  @ApiResponse({
+    status: 429,
+    type: ErrorDto,
+    example: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' },
+    description: 'Too many requests from this client; retry after Retry-After seconds',
+  })
+  @ApiResponse({
+    status: 503,
+    type: ErrorDto,
+    example: { statusCode: 503, message: 'Kafka did not acknowledge the batch (Request timed out); retry', error: 'Service Unavailable' },
+    description: 'Kafka did not acknowledge in time; retry after Retry-After seconds',
+  })
   async ingest(@Body() batch: ViewBatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedDto> {
     const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);
     if (problems.length > 0) {
