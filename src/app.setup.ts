@@ -1,6 +1,7 @@
 // The one place the HTTP application is configured; main.ts and the tests both call it.
 import { INestApplication, ValidationPipe } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { TestingModule } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { requestId } from './logging/logging.module';
@@ -44,5 +45,13 @@ export function configureApp(app: INestApplication): INestApplication {
     // No badge from the public validator: pages served here never call out.
     swaggerOptions: { validatorUrl: null },
   });
+  return app;
+}
+
+/** The HTTP application of a compiled testing module, configured as main.ts configures it and ready for requests. */
+export async function startTestingApp(moduleRef: TestingModule): Promise<NestFastifyApplication> {
+  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter())) as NestFastifyApplication;
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Test } from '@nestjs/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { configureApp, createAdapter } from '../app.setup';
+import { startTestingApp } from '../app.setup';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -66,10 +66,7 @@ describe('HTTP fuzzing', () => {
         { provide: ViewProducer, useValue: { send: async (messages: string[]) => void sent.push(messages) } },
       ],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter());
-    configureApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startTestingApp(moduleRef);
   });
 
   afterAll(() => app.close());

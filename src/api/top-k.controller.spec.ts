@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureApp, createAdapter } from '../app.setup';
+import { startTestingApp } from '../app.setup';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -23,10 +23,7 @@ describe(TopKController.name, () => {
         { provide: APP_CONFIG, useValue: loadConfig({}) },
       ],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter());
-    configureApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startTestingApp(moduleRef);
   });
 
   afterAll(() => app.close());

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
-import { configureApp, createAdapter } from '../../src/app.setup';
+import { startTestingApp } from '../../src/app.setup';
 import { Clock } from '../../src/clock/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { APP_CONFIG } from '../../src/config/config.module';
@@ -31,11 +31,7 @@ export async function startApp(env: Record<string, string>, clock: Clock): Promi
     .useValue(clock)
     .compile();
   moduleRef.useLogger(['error', 'warn']);
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter());
-  configureApp(app);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return { app, config };
+  return { app: await startTestingApp(moduleRef), config };
 }
 
 /** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */
