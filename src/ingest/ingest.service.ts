@@ -77,9 +77,9 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
       this.lag = { error: `cannot read consumer lag from Kafka at ${brokers.join(',')}: ${(error as Error).message}`, at: new Date() };
     }
     try {
-      const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
-      this.metrics.ingest.viewsCounted = Number(counts.views_counted);
-      this.metrics.ingest.deadLetters = Number(counts.dead_letters);
+      const { viewsCounted, deadLetters } = await this.totals();
+      this.metrics.ingest.viewsCounted = viewsCounted;
+      this.metrics.ingest.deadLetters = deadLetters;
     } catch (error) {
       this.logger.warn(`cannot read ingestion totals: ${(error as Error).message}`);
     }
@@ -117,8 +117,13 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async status(): Promise<IngestStatus> {
+    return { ...(await this.totals()), consumers: await this.consumers() };
+  }
+
+  /** Views counted and dead letters kept since the database was created (the small ingest_counts table). */
+  private async totals(): Promise<Omit<IngestStatus, 'consumers'>> {
     const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
-    return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers: await this.consumers() };
+    return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters) };
   }
 
   /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */

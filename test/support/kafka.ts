@@ -1,15 +1,12 @@
 // Producing test streams into the real broker.
 import { Kafka, logLevel } from 'kafkajs';
-import { consumerLag as brokerConsumerLag } from '../../src/ingest/kafka-topic';
+import { consumerLag as brokerConsumerLag, withAdmin } from '../../src/ingest/kafka-topic';
 
 export const TEST_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 export async function produce(topic: string, values: string[], partitions = 4): Promise<void> {
+  await withAdmin(TEST_BROKERS, 5, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
   const kafka = new Kafka({ clientId: 'viewrank-test', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-  await admin.disconnect();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
@@ -37,12 +34,6 @@ export function consumerLagOn(brokers: string, topic: string, group: string): Pr
 }
 
 /** Messages on a topic: the sum of every partition's end offset (nothing is deleted during a test). */
-export async function topicMessages(brokers: string, topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'viewrank-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
+export function topicMessages(brokers: string, topic: string): Promise<number> {
+  return withAdmin(brokers.split(','), 5, async (admin) => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0));
 }
