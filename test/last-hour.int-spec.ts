@@ -86,13 +86,15 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
           const arrivals: Arrival[] = [];
           const closedAtStep = new Map<number, number>();
           let now = realDayStart - minutesBeforeMidnight * MINUTE_MS - 17_123; // cross a day (and hour) boundary
+          const walkStart = now;
           for (let s = 0; s < steps.length; s++) {
             const step = steps[s];
             now += step.advanceMs;
             const batch: Arrival[] = [];
-            // The catalogue drifts: every 20 steps ten ids retire and ten new ones appear, so over hours far more
-            // videos are seen than are in any one hour.
-            const id = (video: number) => `v${video + Math.floor(s / 20) * 10}`;
+            // The catalogue drifts with simulated time: every 5 minutes the 25 ids are replaced by 25 new ones, so a
+            // walk of three hours or more sees far more videos than any one hour holds. (It drifted every 20 steps
+            // before; a walk whose last hour had many short steps then saw too few videos for the bound below.)
+            const id = (video: number) => `v${video + Math.floor((now - walkStart) / (5 * MINUTE_MS)) * 25}`;
             for (const v of step.views) for (let i = 0; i < v.count; i++) batch.push({ videoId: id(v.video), t: now - v.lateness, step: s });
             if (step.burst) for (let i = 0; i < step.burst.count; i++) batch.push({ videoId: id(step.burst.video), t: now - 1, step: s });
             if (batch.length) {
