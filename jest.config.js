@@ -13,7 +13,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/src', '<rootDir>/test'],
+      roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/bench'],
       testMatch: ['**/*.spec.ts'],
       ...esmOnly,
     },

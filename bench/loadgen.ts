@@ -1,0 +1,173 @@
+// Load generator: produces views into Kafka at a target rate, Zipf-distributed over a catalogue, several views per
+// message (JSONEachRow lines, as the service reads them). Used by the benchmark suite and useful on its own:
+//   npm run loadgen -- --rate 200000 --videos 10000000 --skew 1 --per-message 100 --duration 60
+// Options (all optional): --rate views/s (0: as fast as the broker takes them; default 100000), --videos catalogue
+// size (1000000), --skew Zipf exponent (1), --per-message views per Kafka message (100), --duration seconds (30),
+// --views stop after this many views instead, --topic (KAFKA_TOPIC or video-views), --brokers (KAFKA_BROKERS or
+// 127.0.0.1:9092), --partitions for a new topic (4), --seed (1), --json (print the result as one JSON line).
+import { SingleBar } from 'cli-progress';
+import { Kafka, logLevel, Message } from 'kafkajs';
+import { parseArgs } from 'node:util';
+import { withAdmin } from '../src/ingest/kafka-topic';
+import { seededRandom, ZipfSampler } from './lib/zipf';
+
+export interface LoadOptions {
+  brokers: string[];
+  topic: string;
+  /** Partitions if the topic has to be created. */
+  partitions: number;
+  /** Views per second; 0 for as fast as the broker acknowledges. */
+  rate: number;
+  /** Stop after this many views (exactly), or after durationS, whichever comes first. */
+  views?: number;
+  durationS?: number;
+  videos: number;
+  skew: number;
+  perMessage: number;
+  seed: number;
+  /** When given, every view is counted here per video id: a recount for exactness checks on small runs. */
+  tally?: Map<string, number>;
+  onProgress?: (acknowledgedViews: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface LoadResult {
+  views: number;
+  messages: number;
+  elapsedMs: number;
+  viewsPerSecond: number;
+}
+
+const VIEWS_PER_REQUEST = 20_000; // one produce request carries this many views at most
+const MAX_IN_FLIGHT = 4;
+
+export function videoId(rank: number): string {
+  return `v${rank}`;
+}
+
+/** One Kafka message value: `count` views as JSONEachRow lines with epoch-millisecond times. */
+export function viewsMessage(ids: string[], ts: number): string {
+  let value = '';
+  for (const id of ids) value += `{"video_id":"${id}","ts":${ts}}\n`;
+  return value;
+}
+
+export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
+  const zipf = new ZipfSampler(options.videos, options.skew, seededRandom(options.seed));
+  await withAdmin(options.brokers, 5, async (admin) => {
+    if (!(await admin.listTopics()).includes(options.topic)) {
+      await admin.createTopics({ topics: [{ topic: options.topic, numPartitions: options.partitions }], waitForLeaders: true });
+    }
+  });
+  const partitions = await withAdmin(options.brokers, 5, async (admin) => (await admin.fetchTopicOffsets(options.topic)).length);
+  const kafka = new Kafka({ clientId: 'viewrank-loadgen', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = performance.now();
+  const deadline = options.durationS === undefined ? Infinity : started + options.durationS * 1000;
+  const limit = options.views ?? Infinity;
+  let queued = 0;
+  let acknowledged = 0;
+  let messages = 0;
+  let failure: unknown;
+  const inFlight = new Set<Promise<void>>();
+  try {
+    while (queued < limit && performance.now() < deadline && !options.signal?.aborted && failure === undefined) {
+      if (inFlight.size >= MAX_IN_FLIGHT) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let batch = Math.min(VIEWS_PER_REQUEST, limit - queued);
+      if (options.rate > 0) {
+        const due = Math.floor(((performance.now() - started) / 1000) * options.rate) - queued;
+        if (due < Math.min(batch, Math.max(options.perMessage, options.rate / 200))) {
+          await new Promise((r) => setTimeout(r, 5));
+          continue;
+        }
+        batch = Math.min(batch, due);
+      }
+      const ts = Date.now();
+      const request: Message[] = [];
+      for (let left = batch; left > 0; left -= options.perMessage) {
+        const ids: string[] = [];
+        for (let i = Math.min(left, options.perMessage); i > 0; i--) ids.push(videoId(zipf.sample()));
+        if (options.tally) for (const id of ids) options.tally.set(id, (options.tally.get(id) ?? 0) + 1);
+        request.push({ value: viewsMessage(ids, ts), partition: messages++ % partitions });
+      }
+      queued += batch;
+      const sent: Promise<void> = producer
+        .send({ topic: options.topic, acks: 1, messages: request })
+        .then(() => {
+          acknowledged += batch;
+          options.onProgress?.(acknowledged);
+        })
+        .catch((error) => {
+          failure = error;
+        })
+        .finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+    }
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure;
+  } finally {
+    await producer.disconnect();
+  }
+  const elapsedMs = performance.now() - started;
+  return { views: acknowledged, messages, elapsedMs: Math.round(elapsedMs), viewsPerSecond: Math.round(acknowledged / (elapsedMs / 1000)) };
+}
+
+async function cli(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '100000' },
+      videos: { type: 'string', default: '1000000' },
+      skew: { type: 'string', default: '1' },
+      'per-message': { type: 'string', default: '100' },
+      duration: { type: 'string', default: '30' },
+      views: { type: 'string' },
+      topic: { type: 'string', default: process.env.KAFKA_TOPIC ?? 'video-views' },
+      brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' },
+      partitions: { type: 'string', default: '4' },
+      seed: { type: 'string', default: '1' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const number = (name: keyof typeof values, min: number): number => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(values[name])}`);
+    return value;
+  };
+  const options: LoadOptions = {
+    brokers: values.brokers!.split(','),
+    topic: values.topic!,
+    partitions: number('partitions', 1),
+    rate: number('rate', 0),
+    views: values.views === undefined ? undefined : number('views', 1),
+    durationS: values.views === undefined ? number('duration', 0) : undefined,
+    videos: number('videos', 1),
+    skew: number('skew', 0),
+    perMessage: number('per-message', 1),
+    seed: number('seed', 0),
+  };
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  process.once('SIGTERM', () => abort.abort());
+  const total = options.views ?? Math.round((options.rate || 1_000_000) * options.durationS!);
+  const bar = values.json ? undefined : new SingleBar({ format: 'views {bar} {percentage}% | {value}/{total} | {rate} views/s', hideCursor: true });
+  bar?.start(total, 0, { rate: 0 });
+  const started = performance.now();
+  const result = await generateLoad({
+    ...options,
+    signal: abort.signal,
+    onProgress: (views) => bar?.update(Math.min(views, total), { rate: Math.round(views / ((performance.now() - started) / 1000)) }),
+  });
+  bar?.stop();
+  console.log(values.json ? JSON.stringify(result) : `produced ${result.views} views in ${result.messages} messages, ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.viewsPerSecond} views/s`);
+}
+
+if (require.main === module) {
+  cli().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
