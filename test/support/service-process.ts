@@ -28,6 +28,11 @@ export class ServiceProcess {
 
   constructor(private readonly env: Record<string, string>) {}
 
+  /** The process id while it runs (for CPU and memory readings). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.env.PORT}`;
   }

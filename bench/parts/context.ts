@@ -1,0 +1,66 @@
+// What every part of the benchmark suite is given: its size and where the shared broker runs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Sizes {
+  /** Views pre-filled for each drain run (at 100 views per message; other batch sizes scale it). */
+  drainViews: number;
+  /** Seconds of steady load (load generator and service side by side). */
+  steadySeconds: number;
+  catalogue: number;
+  skew: number;
+  /** Rows for the direct-insert runs. */
+  physicalRows: number;
+  freshnessProbes: number;
+  /** Views/s of background load during the freshness and read runs. */
+  backgroundRate: number;
+  readSeconds: number;
+  batchSizes: number[];
+  /** Kafka engine settings tried, each against the default. */
+  tunings: Record<string, string>[];
+  precomputeArgs: string[];
+}
+
+export const SIZES: Record<'smoke' | 'default', Sizes> = {
+  smoke: {
+    drainViews: 100_000,
+    steadySeconds: 4,
+    catalogue: 100_000,
+    skew: 1,
+    physicalRows: 200_000,
+    freshnessProbes: 2,
+    backgroundRate: 10_000,
+    readSeconds: 1,
+    batchSizes: [100],
+    tunings: [],
+    precomputeArgs: ['--smoke'],
+  },
+  default: {
+    drainViews: 5_000_000,
+    steadySeconds: 30,
+    catalogue: 1_000_000,
+    skew: 1,
+    physicalRows: 10_000_000,
+    freshnessProbes: 20,
+    backgroundRate: 100_000,
+    readSeconds: 10,
+    batchSizes: [1, 10, 100, 1000],
+    tunings: [{ KAFKA_CONSUMERS: '2' }, { KAFKA_MAX_BLOCK_SIZE: '65536' }, { KAFKA_FLUSH_INTERVAL_MS: '7500' }],
+    precomputeArgs: ['--sizes=1000000,10000000', '--updates=10000,100000'],
+  },
+};
+
+export interface BenchContext {
+  smoke: boolean;
+  sizes: Sizes;
+  brokers: string[];
+  brokerPid?: number;
+}
+
+export function brokerPid(): number | undefined {
+  try {
+    return Number(readFileSync(join(__dirname, `../../.cache/kafka/broker-${process.env.KAFKA_PORT ?? 9092}.pid`), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+// Freshness under load: time from producing a view to seeing it in GET /views/top-k, for every window, while the
+// load generator keeps a background stream going. A probe is a new video given just enough views, in one message,
+// to enter every window's top 1000; the clock runs from its produce call to the first list that holds it.
+import { produce } from '../../test/support/kafka';
+import { viewsMessage } from '../loadgen';
+import { loadgenProcess, percentile, sleep, startService } from '../lib/service';
+import { BenchContext } from './context';
+import { TopEntry } from './ingest';
+
+export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
+
+export interface FreshnessResult {
+  backgroundViewsPerSecond: number;
+  probes: number;
+  perWindow: Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>;
+  latenciesMs: Record<string, number[]>;
+}
+
+export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
+  const bench = await startService({});
+  const background = loadgenProcess({ topic: bench.topic, rate: ctx.sizes.backgroundRate, duration: 3600, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': 100 });
+  const latencies: Record<string, number[]> = Object.fromEntries(WINDOWS.map((w) => [w, []]));
+  try {
+    await sleep(5000); // let the background stream reach the lists first
+    for (let probe = 0; probe < ctx.sizes.freshnessProbes; probe++) {
+      let threshold = 0;
+      for (const window of WINDOWS) {
+        const list = (await bench.service.topK(window, 1000)).body as TopEntry[];
+        if (list.length === 1000) threshold = Math.max(threshold, list[999].views);
+      }
+      const videoId = `probe-${probe}-${Date.now()}`;
+      const views = 2 * threshold + 10; // the 1000th place keeps rising while the probe travels
+      const producedAt = performance.now();
+      await produce(bench.topic, [viewsMessage(new Array<string>(views).fill(videoId), Date.now())]);
+      const pending = new Set(WINDOWS);
+      while (pending.size > 0 && performance.now() - producedAt < 120_000) {
+        await Promise.all(
+          [...pending].map(async (window) => {
+            const list = (await bench.service.topK(window, 1000)).body as TopEntry[];
+            if (list.some((e) => e.videoId === videoId)) {
+              latencies[window].push(Math.round(performance.now() - producedAt));
+              pending.delete(window);
+            }
+          }),
+        );
+        await sleep(50);
+      }
+      if (pending.size > 0) throw new Error(`probe ${videoId} never reached ${[...pending].join(', ')}`);
+      await sleep(300 + Math.random() * 2000); // land at different points of the refresh cycle
+    }
+  } finally {
+    background.stop();
+    await background.done.catch(() => undefined);
+    await bench.stop();
+  }
+  const result: FreshnessResult = {
+    backgroundViewsPerSecond: ctx.sizes.backgroundRate,
+    probes: ctx.sizes.freshnessProbes,
+    perWindow: Object.fromEntries(
+      WINDOWS.map((w) => [w, { p50Ms: percentile(latencies[w], 50), p99Ms: percentile(latencies[w], 99), maxMs: Math.max(...latencies[w]) }]),
+    ),
+    latenciesMs: latencies,
+  };
+  console.log('freshness', JSON.stringify(result.perWindow));
+  return result;
+}

@@ -1,0 +1,147 @@
+// Ingest throughput through the real path: load generator → Kafka → Kafka engine in the service's embedded
+// ClickHouse → counting views. Two ways: the drain rate of a pre-filled topic (the consumer alone), and the
+// steady rate with the load generator running beside the service on the same cores.
+import { generateLoad } from '../loadgen';
+import { CpuMeter, memoryMiB } from '../lib/processes';
+import { BenchService, loadgenProcess, sleep, startService, until } from '../lib/service';
+import { withAdmin } from '../../src/ingest/kafka-topic';
+import { uniqueName } from '../../test/support/kafka';
+import { BenchContext } from './context';
+
+export interface TopEntry {
+  videoId: string;
+  views: number;
+}
+
+export interface DrainRun {
+  viewsPerMessage: number;
+  settings: Record<string, string>;
+  views: number;
+  /** From the consumer group holding its partitions to the first metrics poll that saw every view counted. */
+  drainSeconds: number;
+  viewsPerSecond: number;
+  /** Average cores busy while draining. */
+  cores: Record<string, number>;
+  /** The service's memory once everything is counted (Pss), its peak, and its data directory on disk. */
+  serviceMiB: number;
+  servicePeakMiB: number;
+  diskMiB: number;
+}
+
+export interface SteadyRun {
+  viewsPerMessage: number;
+  seconds: number;
+  producedPerSecond: number;
+  countedPerSecond: number;
+  lagAtEnd: number;
+  drainAfterSeconds: number;
+  cores: Record<string, number>;
+}
+
+/** Waits until every view is counted; returns when (performance.now()). */
+async function waitCounted(bench: BenchService, views: number, timeoutMs: number): Promise<number> {
+  return until(
+    `${views} views counted`,
+    async () => {
+      const counted = await bench.ingested();
+      if (counted > views) throw new Error(`counted ${counted} views for ${views} produced`);
+      return counted === views;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
+/**
+ * When the consumer group first holds its partitions (performance.now()), as the broker tells: the moment the Kafka
+ * engine can start reading. The drain is timed from here, since one block may hold the whole topic and the count
+ * then jumps from nothing to everything.
+ */
+function partitionsAssigned(brokers: string[], group: string): Promise<number> {
+  return withAdmin(brokers, 5, async (admin) => {
+    for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(20)) {
+      const [described] = (await admin.describeGroups([group])).groups;
+      if (described?.state === 'Stable' && described.members.some((m) => m.memberAssignment.length > 0)) return performance.now();
+    }
+    throw new Error(`consumer group ${group} never got its partitions`);
+  });
+}
+
+export async function allTimeAfter(bench: BenchService, wallClockMs: number): Promise<TopEntry[]> {
+  let list: TopEntry[] = [];
+  await until('an all-time list computed after the last view counted', async () => {
+    const response = await bench.service.topK('all-time', 1000);
+    list = response.body as TopEntry[];
+    return Date.parse(response.headers['x-computed-at'] ?? '') > wallClockMs;
+  }, 120_000, 250);
+  return list;
+}
+
+/** Pre-fills a topic, then starts a fresh service on it and times how fast it counts everything. */
+export async function drainRun(
+  ctx: BenchContext,
+  viewsPerMessage: number,
+  views: number,
+  settings: Record<string, string> = {},
+  keep?: (topic: string, allTime: TopEntry[]) => void,
+): Promise<DrainRun> {
+  const topic = uniqueName('drain');
+  await generateLoad({ brokers: ctx.brokers, topic, partitions: 4, rate: 0, views, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, perMessage: viewsPerMessage, seed: 1 });
+  const name = uniqueName('drain');
+  const assigned = partitionsAssigned(ctx.brokers, name);
+  assigned.catch(() => undefined); // awaited below; if the start fails first, that is the error to report
+  const bench = await startService({ name, topic, env: settings, ready: 'listening' });
+  try {
+    const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid }).start();
+    const last = await waitCounted(bench, views, 600_000);
+    const cores = meter.stop();
+    const seconds = (last - (await assigned)) / 1000;
+    if (keep) keep(topic, await allTimeAfter(bench, Date.now()));
+    const result: DrainRun = {
+      viewsPerMessage,
+      settings,
+      views,
+      drainSeconds: +seconds.toFixed(2),
+      viewsPerSecond: Math.round(views / seconds),
+      cores,
+      serviceMiB: memoryMiB(bench.service.pid!).pss,
+      servicePeakMiB: memoryMiB(bench.service.pid!).peak,
+      diskMiB: bench.diskMiB(),
+    };
+    console.log('drain', JSON.stringify(result));
+    return result;
+  } finally {
+    await bench.stop();
+  }
+}
+
+/** The load generator at full speed beside a running service for a while: what both sustain together. */
+export async function steadyRun(ctx: BenchContext, viewsPerMessage: number): Promise<SteadyRun> {
+  const bench = await startService({});
+  try {
+    const seconds = ctx.sizes.steadySeconds;
+    const loadgen = loadgenProcess({ topic: bench.topic, rate: 0, duration: seconds, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': viewsPerMessage });
+    const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid, loadgen: loadgen.pid }).start();
+    const before = await bench.ingested();
+    const started = performance.now();
+    await sleep(seconds * 1000);
+    const counted = (await bench.ingested()) - before;
+    const elapsed = (performance.now() - started) / 1000;
+    const cores = meter.stop();
+    const produced = await loadgen.done;
+    const last = await waitCounted(bench, produced.views, 600_000);
+    const result: SteadyRun = {
+      viewsPerMessage,
+      seconds,
+      producedPerSecond: produced.viewsPerSecond,
+      countedPerSecond: Math.round(counted / elapsed),
+      lagAtEnd: produced.views - counted,
+      drainAfterSeconds: +((last - started) / 1000 - elapsed).toFixed(1),
+      cores,
+    };
+    console.log('steady', JSON.stringify(result));
+    return result;
+  } finally {
+    await bench.stop();
+  }
+}

@@ -1,0 +1,102 @@
+// The benchmark suite: viewrank and the alternatives, side by side, in one run on this machine.
+//   npm run bench                  default size (about 25 minutes here)
+//   npm run bench -- --smoke       a tiny size that only proves the suite works (CI runs it)
+//   npm run bench -- --parts=ingest,peers     some parts only: ingest, physical, freshness, reads, peers, precompute
+// Writes bench/results/<date>.json, bench/RESULTS.md and bench/chart.png (with --smoke: into .cache/bench-smoke/).
+// Needs the built service, a broker and the peers' servers: `npm run bench` installs and starts them first.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TEST_BROKERS } from '../test/support/kafka';
+import { brokerPid, BenchContext, SIZES } from './parts/context';
+import { freshness, FreshnessResult } from './parts/freshness';
+import { DrainRun, drainRun, steadyRun, SteadyRun, TopEntry } from './parts/ingest';
+import { PeerIngest, peers } from './parts/peers';
+import { PhysicalResult } from './parts/physical';
+import { ReadRun, viewrankReads } from './parts/reads';
+import { machine } from './report';
+import { writeSummary } from './summary';
+
+export interface SuiteResult {
+  benchmark: string;
+  date: string;
+  machine: string;
+  clickhouse: string;
+  size: 'smoke' | 'default';
+  sizes: BenchContext['sizes'];
+  ingest: { drain: DrainRun[]; steady: SteadyRun[] };
+  physical: PhysicalResult[];
+  freshness?: FreshnessResult;
+  reads: ReadRun[];
+  peers: PeerIngest[];
+  precompute?: unknown;
+}
+
+const PARTS = ['ingest', 'physical', 'freshness', 'reads', 'peers', 'precompute'];
+
+function child(script: string, args: string[]): string {
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  if (run.status !== 0) throw new Error(`${script} exited with ${run.status}: ${run.stdout}`);
+  return run.stdout;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string', default: PARTS.join(',') } } });
+  const parts = values.parts!.split(',');
+  for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--parts: unknown part ${part} (known: ${PARTS.join(', ')})`);
+  const size = values.smoke ? 'smoke' : 'default';
+  const ctx: BenchContext = { smoke: values.smoke!, sizes: SIZES[size], brokers: TEST_BROKERS, brokerPid: brokerPid() };
+  const result: SuiteResult = {
+    benchmark: 'viewrank suite: ingest, freshness, reads, peers, physical limit',
+    date: new Date().toISOString(),
+    machine: machine(),
+    clickhouse: 'embedded chDB 3.4.0 (ClickHouse 26.7)',
+    size,
+    sizes: ctx.sizes,
+    ingest: { drain: [], steady: [] },
+    physical: [],
+    reads: [],
+    peers: [],
+  };
+  const views = ctx.sizes.drainViews;
+  let shared: { topic: string; allTime: TopEntry[] } | undefined;
+  if (parts.includes('ingest') || parts.includes('peers')) {
+    // The stream every system drains: 100 views per message. Its all-time list is what the peers must match.
+    result.ingest.drain.push(await drainRun(ctx, 100, views, {}, (topic, allTime) => (shared = { topic, allTime })));
+  }
+  if (parts.includes('ingest')) {
+    for (const perMessage of ctx.sizes.batchSizes.filter((b) => b !== 100)) {
+      result.ingest.drain.push(await drainRun(ctx, perMessage, Math.round(views * Math.min(1, perMessage / 100)) || 1));
+    }
+    const largest = Math.max(...ctx.sizes.batchSizes);
+    for (const settings of ctx.sizes.tunings) result.ingest.drain.push(await drainRun(ctx, largest, views, settings));
+    for (const perMessage of new Set([100, largest])) result.ingest.steady.push(await steadyRun(ctx, perMessage));
+  }
+  if (parts.includes('physical')) result.physical = JSON.parse(child('parts/physical.ts', [String(ctx.sizes.physicalRows), String(ctx.sizes.catalogue)]).trim().split('\n').at(-1)!);
+  if (parts.includes('freshness')) result.freshness = await freshness(ctx);
+  if (parts.includes('reads')) result.reads.push(...(await viewrankReads(ctx)));
+  if (parts.includes('peers')) {
+    const peerResults = await peers(ctx, shared!.topic, views, shared!.allTime);
+    result.peers = peerResults.ingest;
+    result.reads.push(...peerResults.reads);
+  }
+  if (parts.includes('precompute')) {
+    const out = child('precompute.ts', [...ctx.sizes.precomputeArgs, '--json']);
+    result.precompute = JSON.parse(out.trim().split('\n').at(-1)!);
+  }
+  const dir = ctx.smoke ? join(__dirname, '../.cache/bench-smoke') : __dirname;
+  mkdirSync(join(dir, 'results'), { recursive: true });
+  const file = join(dir, 'results', `${result.date.slice(0, 10)}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  await writeSummary(result, dir);
+  console.log(`written: ${file}, ${join(dir, 'RESULTS.md')}, ${join(dir, 'chart.png')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,126 @@
+// Turns a suite result into bench/RESULTS.md and bench/chart.png (Chart.js drawn in headless Debian Chromium).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from '../test/support/browser';
+import type { SuiteResult } from './suite';
+
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
+
+function table(header: string[], rows: (string | number)[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function settingsText(settings: Record<string, string>): string {
+  return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults';
+}
+
+export function summaryMarkdown(r: SuiteResult): string {
+  const out: string[] = [];
+  out.push(`# Benchmark results`, '');
+  out.push(`${r.date.slice(0, 16).replace('T', ' ')} UTC · ${r.machine} · ${r.clickhouse} · size: ${r.size}. Made by \`npm run bench\` (bench/suite.ts); the raw figures are in \`bench/results/${r.date.slice(0, 10)}.json\`.`, '');
+  out.push('![ingest rate and read latency](chart.png)', '');
+  const reference = r.ingest.drain.find((d) => d.viewsPerMessage === 100 && Object.keys(d.settings).length === 0);
+  if (r.ingest.drain.length > 0) {
+    out.push('## Ingest through Kafka', '');
+    out.push(`Drain: a topic pre-filled with Zipf views (s = ${r.sizes.skew}, ${n(r.sizes.catalogue)} videos, 4 partitions), then a fresh service counts it all; the rate runs from the moment its consumer group holds the partitions (asked of the broker every 20 ms) to the first poll of its metrics that sees every view counted (polled every 100 ms, read from ClickHouse every 250 ms: it errs low by up to about 0.35 s). Cores are averaged over the drain (2 on this machine).`, '');
+    out.push(table(['views/message', 'Kafka engine settings', 'views', 'views/s', 'cores: service', 'cores: broker', 'service memory (Pss) MiB', 'data on disk MiB'],
+      r.ingest.drain.map((d) => [d.viewsPerMessage, settingsText(d.settings), n(d.views), `**${n(d.viewsPerSecond)}**`, d.cores.service, d.cores.broker ?? '', d.serviceMiB, d.diskMiB])));
+    out.push('');
+  }
+  if (r.ingest.steady.length > 0) {
+    out.push(`Steady: the load generator producing as fast as it can, beside the running service, for ${r.sizes.steadySeconds} s on the same two cores.`, '');
+    out.push(table(['views/message', 'produced views/s', 'counted views/s', 'behind at the end (views)', 'caught up after', 'cores: service', 'cores: broker', 'cores: load generator'],
+      r.ingest.steady.map((s) => [s.viewsPerMessage, n(s.producedPerSecond), `**${n(s.countedPerSecond)}**`, n(s.lagAtEnd), `${s.drainAfterSeconds} s`, s.cores.service, s.cores.broker ?? '', s.cores.loadgen])));
+    out.push('');
+  }
+  if (r.physical.length > 0) {
+    out.push('## Physical limit: straight into ClickHouse, no Kafka', '');
+    out.push('Rows inserted into `views_parsed`, so every materialized view of the Kafka path runs on them (embedded chDB, its own process).', '');
+    out.push(table(['how', 'rows', 'rows/s'], r.physical.map((p) => [p.way, n(p.rows), `**${n(p.rowsPerSecond)}**`])));
+    out.push('');
+  }
+  if (r.freshness) {
+    const f = r.freshness;
+    out.push('## Freshness under load', '');
+    out.push(`Produce → visible in \`GET /views/top-k?k=1000\`, ${f.probes} probes, with ${n(f.backgroundViewsPerSecond)} views/s of background ingest. Refresh every 5 s, Kafka engine flush every 1 s.`, '');
+    out.push(table(['window', 'p50', 'p99', 'max'], Object.entries(f.perWindow).map(([w, p]) => [w, `${(p.p50Ms / 1000).toFixed(1)} s`, `${(p.p99Ms / 1000).toFixed(1)} s`, `${(p.maxMs / 1000).toFixed(1)} s`])));
+    out.push('');
+  }
+  if (r.reads.length > 0) {
+    out.push('## Reads', '');
+    out.push(`${r.sizes.readSeconds} s per row, 10 connections, all-time list. viewrank: autocannon over HTTP (the cache answers, never ClickHouse). Peers: their own client library, no HTTP in front, so their figures leave out a whole layer viewrank pays for.`, '');
+    out.push(table(['system', 'k', 'during ingest', 'requests/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      r.reads.map((x) => [x.system, x.k, x.ingest ? 'yes' : 'no', n(x.requestsPerSecond), x.p50Ms, x.p99Ms, x.maxMs, x.errors])));
+    out.push('');
+  }
+  if (r.peers.length > 0 && reference) {
+    out.push('## Against the alternatives (same stream, same run)', '');
+    out.push(`Each drains the topic viewrank drained above (${n(reference.views)} views, 100 per message) through a kafkajs consumer. Redis: 4 ZINCRBY per view (hour, day, month, all-time sets), pipelined. PostgreSQL: per Kafka batch, one upsert into the video counters and one into the (hour, video) counters, grouped by key inside the statement; synchronous_commit=off.`, '');
+    const viewrankK1000 = r.reads.find((x) => x.system === 'viewrank' && x.k === 1000 && !x.ingest);
+    out.push(table(['system', 'views/s', 'viewrank is', 'cores: server', 'cores: consumer', 'memory (Pss) MiB', 'data MiB', 'read p50 at k=1000', 'same all-time top 1000 as viewrank'], [
+      ['viewrank', `**${n(reference.viewsPerSecond)}**`, '', reference.cores.service, '(in the service)', reference.serviceMiB, reference.diskMiB, viewrankK1000 ? `${viewrankK1000.p50Ms} ms` : '', '—'],
+      ...r.peers.map((p) => {
+        const read = r.reads.find((x) => x.system === p.system && x.k === 1000);
+        return [p.system, n(p.viewsPerSecond), `${ratio(reference.viewsPerSecond, p.viewsPerSecond)} faster`, p.cores.server, p.cores.consumer, p.memoryMiB, p.dataMiB, read ? `${read.p50Ms} ms` : '', p.sameTopAsViewrank ? 'yes' : '**no**'];
+      }),
+    ]));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+const CHART_PAGE = `<!doctype html><html><body style="margin:0;background:#fff;font-family:DejaVu Sans,sans-serif">
+<div style="display:flex;width:1400px;height:520px"><div style="width:700px;padding:10px"><canvas id="ingest"></canvas></div>
+<div style="width:700px;padding:10px"><canvas id="reads"></canvas></div></div></body></html>`;
+
+export async function writeChart(r: SuiteResult, file: string): Promise<void> {
+  const ingest: [string, number][] = [
+    ...r.ingest.drain.filter((d) => Object.keys(d.settings).length === 0).map((d): [string, number] => [`viewrank drain, ${d.viewsPerMessage}/msg`, d.viewsPerSecond]),
+    ...r.ingest.steady.map((s): [string, number] => [`viewrank steady, ${s.viewsPerMessage}/msg`, s.countedPerSecond]),
+    ...r.physical.map((p): [string, number] => [`direct insert: ${p.way.split(',')[0].replace('INSERT … SELECT FROM ', '')}`, p.rowsPerSecond]),
+    ...r.peers.map((p): [string, number] => [p.system, p.viewsPerSecond]),
+  ];
+  const systems = [...new Set(r.reads.map((x) => `${x.system}${x.ingest ? ' (ingesting)' : ''}`))];
+  const ks = [...new Set(r.reads.map((x) => x.k))];
+  const readSets = systems.flatMap((system, i) =>
+    (['p50Ms', 'p99Ms'] as const).map((p) => ({
+      label: `${system} ${p.slice(0, 3)}`,
+      data: ks.map((k) => r.reads.find((x) => `${x.system}${x.ingest ? ' (ingesting)' : ''}` === system && x.k === k)?.[p] ?? null),
+      backgroundColor: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'][i % 4] + (p === 'p50Ms' ? 'ff' : '88'),
+    })),
+  );
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 540 } });
+    await page.setContent(CHART_PAGE);
+    await page.addScriptTag({ path: join(__dirname, '../node_modules/chart.js/dist/chart.umd.min.js') });
+    await page.evaluate(
+      ({ ingest, ks, readSets, title }) => {
+        // This runs in the page: its globals are Chart.js and the DOM.
+        const page = globalThis as unknown as { Chart: new (el: unknown, config: unknown) => unknown; document: { getElementById(id: string): unknown } };
+        const { Chart, document } = page;
+        const common = { animation: false, responsive: true, maintainAspectRatio: false };
+        new Chart(document.getElementById('ingest'), {
+          type: 'bar',
+          data: { labels: ingest.map((x) => x[0]), datasets: [{ label: 'views/s', data: ingest.map((x) => x[1]), backgroundColor: ingest.map((x) => (x[0].startsWith('viewrank') ? '#1f77b4' : x[0].startsWith('direct') ? '#9ecae1' : '#d62728')) }] },
+          options: { ...common, indexAxis: 'y', plugins: { title: { display: true, text: `Ingest, views/s (log scale) · ${title}` }, legend: { display: false } }, scales: { x: { type: 'logarithmic' } } },
+        });
+        new Chart(document.getElementById('reads'), {
+          type: 'bar',
+          data: { labels: ks.map((k) => `k = ${k}`), datasets: readSets },
+          options: { ...common, plugins: { title: { display: true, text: 'Read latency, ms (p50 solid, p99 light; log scale)' } }, scales: { y: { type: 'logarithmic' } } },
+        });
+      },
+      { ingest, ks, readSets, title: `${r.machine}, ${r.date.slice(0, 10)}` },
+    );
+    await page.screenshot({ path: file });
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function writeSummary(r: SuiteResult, dir: string): Promise<void> {
+  writeFileSync(join(dir, 'RESULTS.md'), summaryMarkdown(r) + '\n');
+  await writeChart(r, join(dir, 'chart.png'));
+}

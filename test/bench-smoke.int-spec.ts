@@ -1,0 +1,64 @@
+// The benchmark suite at its smoke size, end to end, as `npm run bench -- --smoke` runs it: it installs and starts
+// what it needs, runs every part against the real broker, embedded ClickHouse, Redis and PostgreSQL, and writes its
+// results, summary and chart. Nothing here judges a speed: only that every part ran, counted exactly, and reported.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SuiteResult } from '../bench/suite';
+
+const out = join(__dirname, '../.cache/bench-smoke');
+
+describe('npm run bench -- --smoke', () => {
+  let result: SuiteResult;
+
+  beforeAll(() => {
+    rmSync(out, { recursive: true, force: true });
+    execFileSync('bash', [join(__dirname, '../scripts/bench.sh'), '--smoke'], { stdio: 'inherit', timeout: 600_000 });
+    result = JSON.parse(readFileSync(join(out, 'results', `${new Date().toISOString().slice(0, 10)}.json`), 'utf8'));
+  }, 700_000);
+
+  it('drained the stream through Kafka and ran the steady load', () => {
+    expect(result.size).toBe('smoke');
+    expect(result.ingest.drain).toHaveLength(1);
+    expect(result.ingest.drain[0]).toMatchObject({ viewsPerMessage: 100, views: result.sizes.drainViews });
+    expect(result.ingest.drain[0].viewsPerSecond).toBeGreaterThan(0);
+    expect(result.ingest.steady[0].countedPerSecond).toBeGreaterThan(0);
+  });
+
+  it('inserted straight into ClickHouse every way, counted exactly (the part checks its own total)', () => {
+    expect(result.physical.map((p) => p.rows)).toEqual([result.sizes.physicalRows, result.sizes.physicalRows, result.sizes.physicalRows, result.sizes.physicalRows]);
+  });
+
+  it('saw every freshness probe in every window', () => {
+    for (const window of ['last-hour', 'hour', 'day', 'month', 'all-time']) {
+      expect(result.freshness!.latenciesMs[window]).toHaveLength(result.sizes.freshnessProbes);
+    }
+  });
+
+  it('read every k from viewrank (idle and ingesting) and from both peers without an error', () => {
+    const rows = result.reads.map((r) => `${r.system}/${r.k}/${r.ingest}`);
+    for (const k of [10, 100, 1000]) {
+      expect(rows).toEqual(expect.arrayContaining([`viewrank/${k}/false`, `viewrank/${k}/true`, `Redis sorted sets/${k}/false`, `PostgreSQL counter rows/${k}/false`]));
+    }
+    expect(result.reads.every((r) => r.errors === 0 && r.requestsPerSecond > 0)).toBe(true);
+  });
+
+  it('fed both peers the whole stream, and each ranked it as viewrank did', () => {
+    expect(result.peers.map((p) => [p.system, p.views, p.sameTopAsViewrank])).toEqual([
+      ['Redis sorted sets', result.sizes.drainViews, true],
+      ['PostgreSQL counter rows', result.sizes.drainViews, true],
+    ]);
+  });
+
+  it('ran the precompute benchmark, exact at every window', () => {
+    const precompute = result.precompute as { results: { exact: boolean }[] };
+    expect(precompute.results.length).toBeGreaterThan(0);
+    expect(precompute.results.every((r) => r.exact)).toBe(true);
+  });
+
+  it('wrote the summary and the chart', () => {
+    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toContain('## Against the alternatives');
+    expect(existsSync(join(out, 'chart.png'))).toBe(true);
+    expect(readFileSync(join(out, 'chart.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
