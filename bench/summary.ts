@@ -15,6 +15,16 @@ function settingsText(settings: Record<string, string>): string {
   return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults';
 }
 
+/** Per setting, the fastest steady step the service kept up with. */
+export function bestSteady(r: SuiteResult): SuiteResult['ingest']['steady'] {
+  const best = new Map<string, SuiteResult['ingest']['steady'][number]>();
+  for (const step of r.ingest.steady.filter((s) => s.keptUp)) {
+    const key = settingsText(step.settings);
+    if ((best.get(key)?.countedPerSecond ?? -1) < step.countedPerSecond) best.set(key, step);
+  }
+  return [...best.values()];
+}
+
 export function summaryMarkdown(r: SuiteResult): string {
   const out: string[] = [];
   out.push(`# Benchmark results`, '');
@@ -29,9 +39,9 @@ export function summaryMarkdown(r: SuiteResult): string {
     out.push('');
   }
   if (r.ingest.steady.length > 0) {
-    out.push(`Steady: the load generator producing as fast as it can, beside the running service, for ${r.sizes.steadySeconds} s on the same two cores.`, '');
-    out.push(table(['views/message', 'produced views/s', 'counted views/s', 'behind at the end (views)', 'caught up after', 'cores: service', 'cores: broker', 'cores: load generator'],
-      r.ingest.steady.map((s) => [s.viewsPerMessage, n(s.producedPerSecond), `**${n(s.countedPerSecond)}**`, n(s.lagAtEnd), `${s.drainAfterSeconds} s`, s.cores.service, s.cores.broker ?? '', s.cores.loadgen])));
+    out.push(`Steady: the load generator beside the running service on the same two cores, ${r.sizes.steadySeconds} s per step at rising rates, until a step ends more than 3 s of production behind.`, '');
+    out.push(table(['views/message', 'Kafka engine settings', 'target views/s', 'produced views/s', 'counted views/s', 'behind at the end', 'kept up', 'cores: service', 'cores: broker', 'cores: load generator'],
+      r.ingest.steady.map((s) => [s.viewsPerMessage, settingsText(s.settings), n(s.targetPerSecond), n(s.producedPerSecond), `**${n(s.countedPerSecond)}**`, n(s.behindAtEnd), s.keptUp ? 'yes' : '**no**', s.cores.service, s.cores.broker ?? '', s.cores.loadgen])));
     out.push('');
   }
   if (r.physical.length > 0) {
@@ -77,7 +87,7 @@ const CHART_PAGE = `<!doctype html><html><body style="margin:0;background:#fff;f
 export async function writeChart(r: SuiteResult, file: string): Promise<void> {
   const ingest: [string, number][] = [
     ...r.ingest.drain.filter((d) => Object.keys(d.settings).length === 0).map((d): [string, number] => [`viewrank drain, ${d.viewsPerMessage}/msg`, d.viewsPerSecond]),
-    ...r.ingest.steady.map((s): [string, number] => [`viewrank steady, ${s.viewsPerMessage}/msg`, s.countedPerSecond]),
+    ...bestSteady(r).map((s): [string, number] => [`viewrank steady (kept up), ${settingsText(s.settings)}`, s.countedPerSecond]),
     ...r.physical.map((p): [string, number] => [`direct insert: ${p.way.split(',')[0].replace('INSERT … SELECT FROM ', '')}`, p.rowsPerSecond]),
     ...r.peers.map((p): [string, number] => [p.system, p.viewsPerSecond]),
   ];

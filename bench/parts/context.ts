@@ -5,8 +5,9 @@ import { join } from 'node:path';
 export interface Sizes {
   /** Views pre-filled for each drain run (at 100 views per message; other batch sizes scale it). */
   drainViews: number;
-  /** Seconds of steady load (load generator and service side by side). */
+  /** Steady load (load generator and service side by side): seconds per step, and the rates tried in turn. */
   steadySeconds: number;
+  steadyRates: number[];
   catalogue: number;
   skew: number;
   /** Rows for the direct-insert runs. */
@@ -24,7 +25,8 @@ export interface Sizes {
 export const SIZES: Record<'smoke' | 'default', Sizes> = {
   smoke: {
     drainViews: 100_000,
-    steadySeconds: 4,
+    steadySeconds: 3,
+    steadyRates: [20_000],
     catalogue: 100_000,
     skew: 1,
     physicalRows: 200_000,
@@ -37,7 +39,8 @@ export const SIZES: Record<'smoke' | 'default', Sizes> = {
   },
   default: {
     drainViews: 5_000_000,
-    steadySeconds: 30,
+    steadySeconds: 20,
+    steadyRates: [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000],
     catalogue: 1_000_000,
     skew: 1,
     physicalRows: 10_000_000,

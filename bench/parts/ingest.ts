@@ -28,13 +28,16 @@ export interface DrainRun {
   diskMiB: number;
 }
 
-export interface SteadyRun {
+export interface SteadyStep {
   viewsPerMessage: number;
-  seconds: number;
+  settings: Record<string, string>;
+  targetPerSecond: number;
   producedPerSecond: number;
   countedPerSecond: number;
-  lagAtEnd: number;
-  drainAfterSeconds: number;
+  /** Views produced but not yet counted when the load generator stopped. */
+  behindAtEnd: number;
+  /** Kept up: at the end it was less than 3 s of production behind (a block flush and a metrics poll). */
+  keptUp: boolean;
   cores: Record<string, number>;
 }
 
@@ -115,33 +118,42 @@ export async function drainRun(
   }
 }
 
-/** The load generator at full speed beside a running service for a while: what both sustain together. */
-export async function steadyRun(ctx: BenchContext, viewsPerMessage: number): Promise<SteadyRun> {
-  const bench = await startService({});
+/**
+ * The load generator beside a running service on the same cores, at rising rates: each step runs for a while, then
+ * waits until everything is counted. Stops after the first step the service could not keep up with.
+ */
+export async function steadyRun(ctx: BenchContext, viewsPerMessage: number, settings: Record<string, string> = {}): Promise<SteadyStep[]> {
+  const bench = await startService({ env: settings });
+  const steps: SteadyStep[] = [];
   try {
-    const seconds = ctx.sizes.steadySeconds;
-    const loadgen = loadgenProcess({ topic: bench.topic, rate: 0, duration: seconds, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': viewsPerMessage });
-    const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid, loadgen: loadgen.pid }).start();
-    const before = await bench.ingested();
-    const started = performance.now();
-    await sleep(seconds * 1000);
-    const counted = (await bench.ingested()) - before;
-    const elapsed = (performance.now() - started) / 1000;
-    const cores = meter.stop();
-    const produced = await loadgen.done;
-    const last = await waitCounted(bench, produced.views, 600_000);
-    const result: SteadyRun = {
-      viewsPerMessage,
-      seconds,
-      producedPerSecond: produced.viewsPerSecond,
-      countedPerSecond: Math.round(counted / elapsed),
-      lagAtEnd: produced.views - counted,
-      drainAfterSeconds: +((last - started) / 1000 - elapsed).toFixed(1),
-      cores,
-    };
-    console.log('steady', JSON.stringify(result));
-    return result;
+    let total = 0;
+    for (const rate of ctx.sizes.steadyRates) {
+      const seconds = ctx.sizes.steadySeconds;
+      const loadgen = loadgenProcess({ topic: bench.topic, rate, duration: seconds, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': viewsPerMessage, seed: rate });
+      const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid, loadgen: loadgen.pid }).start();
+      const started = performance.now();
+      const produced = await loadgen.done;
+      const counted = (await bench.ingested()) - total;
+      const elapsed = (performance.now() - started) / 1000;
+      const cores = meter.stop();
+      total += produced.views;
+      await waitCounted(bench, total, 600_000);
+      const step: SteadyStep = {
+        viewsPerMessage,
+        settings,
+        targetPerSecond: rate,
+        producedPerSecond: produced.viewsPerSecond,
+        countedPerSecond: Math.round(counted / elapsed),
+        behindAtEnd: produced.views - counted,
+        keptUp: produced.views - counted < 3 * produced.viewsPerSecond,
+        cores,
+      };
+      console.log('steady', JSON.stringify(step));
+      steps.push(step);
+      if (!step.keptUp) break;
+    }
   } finally {
     await bench.stop();
   }
+  return steps;
 }

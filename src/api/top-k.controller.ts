@@ -15,7 +15,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService } from '../topk/precompute.service';
 import { availability } from '../topk/staleness';
-import { RankedVideo } from '../topk/ranking';
+import { topKBody } from './top-k.body';
 import { ErrorDto, RankedVideoDto, TopKQuery } from './top-k.query';
 
 /** Reads precomputed lists only: no ClickHouse query happens on this path. */
@@ -58,7 +58,7 @@ export class TopKController {
     description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds',
   })
   @Header('Cache-Control', 'no-cache')
-  topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): RankedVideo[] {
+  topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): string {
     const snapshot = this.precompute.snapshot(query.window);
     if (!snapshot) {
       reply.header('Retry-After', '5');
@@ -78,6 +78,7 @@ export class TopKController {
       reply.header('X-Window-End', snapshot.interval.end.toISOString());
     }
     reply.header('X-Computed-At', snapshot.computedAt.toISOString());
-    return snapshot.entries.slice(0, query.k);
+    reply.type('application/json; charset=utf-8');
+    return topKBody(snapshot.entries, query.k);
   }
 }
