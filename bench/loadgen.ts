@@ -162,7 +162,9 @@ async function cli(): Promise<void> {
     onProgress: (views) => bar?.update(Math.min(views, total), { rate: Math.round(views / ((performance.now() - started) / 1000)) }),
   });
   bar?.stop();
-  console.log(values.json ? JSON.stringify(result) : `produced ${result.views} views in ${result.messages} messages, ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.viewsPerSecond} views/s`);
+  const cpu = process.cpuUsage();
+  const cores = +((cpu.user + cpu.system) / 1000 / result.elapsedMs).toFixed(2);
+  console.log(values.json ? JSON.stringify({ ...result, cores }) : `produced ${result.views} views in ${result.messages} messages, ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.viewsPerSecond} views/s`);
 }
 
 if (require.main === module) {

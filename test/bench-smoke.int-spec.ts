@@ -22,6 +22,7 @@ describe('npm run bench -- --smoke', () => {
     expect(result.ingest.drain).toHaveLength(1);
     expect(result.ingest.drain[0]).toMatchObject({ viewsPerMessage: 100, views: result.sizes.drainViews });
     expect(result.ingest.drain[0].viewsPerSecond).toBeGreaterThan(0);
+    expect(result.ingest.steady[0]).toMatchObject({ targetPerSecond: result.sizes.steadyRates[0] });
     expect(result.ingest.steady[0].countedPerSecond).toBeGreaterThan(0);
   });
 

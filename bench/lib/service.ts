@@ -62,15 +62,15 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
   }
 }
 
-/** The load generator as a child process (so its CPU is its own); resolves with its result line. */
-export function loadgenProcess(args: Record<string, string | number>): { pid: number; done: Promise<{ views: number; viewsPerSecond: number }>; stop(): void } {
+/** The load generator as a child process (so its CPU is its own); resolves with its result line, cores used included. */
+export function loadgenProcess(args: Record<string, string | number>): { pid: number; done: Promise<{ views: number; viewsPerSecond: number; cores: number }>; stop(): void } {
   const argv = Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]);
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '../loadgen.ts'), ...argv, '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
-  const done = new Promise<{ views: number; viewsPerSecond: number }>((resolve, reject) =>
+  const done = new Promise<{ views: number; viewsPerSecond: number; cores: number }>((resolve, reject) =>
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!)) : reject(new Error(`loadgen exited with ${code}: ${output}`)))),
   );
   return { pid: child.pid!, done, stop: () => child.kill('SIGTERM') };

@@ -130,12 +130,12 @@ export async function steadyRun(ctx: BenchContext, viewsPerMessage: number, sett
     for (const rate of ctx.sizes.steadyRates) {
       const seconds = ctx.sizes.steadySeconds;
       const loadgen = loadgenProcess({ topic: bench.topic, rate, duration: seconds, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': viewsPerMessage, seed: rate });
-      const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid, loadgen: loadgen.pid }).start();
+      const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid }).start();
       const started = performance.now();
       const produced = await loadgen.done;
       const counted = (await bench.ingested()) - total;
       const elapsed = (performance.now() - started) / 1000;
-      const cores = meter.stop();
+      const cores = { ...meter.stop(), loadgen: produced.cores };
       total += produced.views;
       await waitCounted(bench, total, 600_000);
       const step: SteadyStep = {
