@@ -14,14 +14,17 @@ export interface FreshnessResult {
   probes: number;
   perWindow: Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>;
   latenciesMs: Record<string, number[]>;
+  /** Any answer other than 200 while probing (none expected). */
+  answersOtherThan200: string[];
 }
 
 export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
   const bench = await startService({});
   const background = loadgenProcess({ topic: bench.topic, rate: ctx.sizes.backgroundRate, duration: 3600, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': 100 });
   const latencies: Record<string, number[]> = Object.fromEntries(WINDOWS.map((w) => [w, []]));
+  const notOk: string[] = [];
   try {
-    await sleep(5000); // let the background stream reach the lists first
+    await sleep(15_000); // let the background stream fill the lists first
     for (let probe = 0; probe < ctx.sizes.freshnessProbes; probe++) {
       let threshold = 0;
       for (const window of WINDOWS) {
@@ -29,14 +32,20 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
         if (list.length === 1000) threshold = Math.max(threshold, list[999].views);
       }
       const videoId = `probe-${probe}-${Date.now()}`;
-      const views = 2 * threshold + 10; // the 1000th place keeps rising while the probe travels
+      // The 1000th place keeps rising while the probe travels (all-time by a third in 5 s, 15 s after the start).
+      const views = 3 * threshold + 100;
       const producedAt = performance.now();
       await produce(bench.topic, [viewsMessage(new Array<string>(views).fill(videoId), Date.now())]);
       const pending = new Set(WINDOWS);
       while (pending.size > 0 && performance.now() - producedAt < 120_000) {
         await Promise.all(
           [...pending].map(async (window) => {
-            const list = (await bench.service.topK(window, 1000)).body as TopEntry[];
+            const { status, body } = await bench.service.topK(window, 1000);
+            if (status !== 200) {
+              notOk.push(`${window}: ${status} ${JSON.stringify(body)}`); // reported below; the probe goes on
+              return;
+            }
+            const list = body as TopEntry[];
             if (list.some((e) => e.videoId === videoId)) {
               latencies[window].push(Math.round(performance.now() - producedAt));
               pending.delete(window);
@@ -45,7 +54,7 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
         );
         await sleep(50);
       }
-      if (pending.size > 0) throw new Error(`probe ${videoId} never reached ${[...pending].join(', ')}`);
+      if (pending.size > 0) throw new Error(`probe ${videoId} never reached ${[...pending].join(', ')}; answers other than 200: ${notOk.slice(-5).join('; ')}`);
       await sleep(300 + Math.random() * 2000); // land at different points of the refresh cycle
     }
   } finally {
@@ -60,6 +69,7 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
       WINDOWS.map((w) => [w, { p50Ms: percentile(latencies[w], 50), p99Ms: percentile(latencies[w], 99), maxMs: Math.max(...latencies[w]) }]),
     ),
     latenciesMs: latencies,
+    answersOtherThan200: notOk,
   };
   console.log('freshness', JSON.stringify(result.perWindow));
   return result;
