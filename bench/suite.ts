@@ -96,6 +96,9 @@ async function main(): Promise<void> {
   console.log(`written: ${file}, ${join(dir, 'RESULTS.md')}, ${join(dir, 'chart.png')}`);
 }
 
+process.once('SIGINT', () => process.exit(130)); // runs the 'exit' handlers that stop the peers' servers
+process.once('SIGTERM', () => process.exit(143));
+
 main().then(
   () => process.exit(0),
   (error) => {

@@ -77,6 +77,11 @@ export function loadgenProcess(args: Record<string, string | number>): { pid: nu
   return { pid: child.pid!, done, stop: () => child.kill('SIGTERM') };
 }
 
+/** The largest value (Math.max(...values) overflows the stack past about 100,000 values). */
+export function maximum(values: number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), -Infinity);
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];

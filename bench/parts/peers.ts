@@ -16,7 +16,7 @@ import { Client, Pool } from 'pg';
 import { freePort } from '../../test/support/service-process';
 import { sameTop } from '../lib/compare';
 import { CpuMeter, memoryMiB } from '../lib/processes';
-import { percentile, sleep, until, waitForPort } from '../lib/service';
+import { maximum, percentile, sleep, until, waitForPort } from '../lib/service';
 import { BenchContext } from './context';
 import { TopEntry } from './ingest';
 import { READ_CONNECTIONS, READ_KS, ReadRun } from './reads';
@@ -50,6 +50,18 @@ interface Peer {
 }
 
 const HOUR = 3_600_000;
+
+// Servers still running if the suite ends early (an error, Ctrl-C): stopped on the way out, never left behind.
+const running = new Map<ChildProcess, () => void>();
+process.once('exit', () => {
+  for (const stop of running.values()) {
+    try {
+      stop();
+    } catch {
+      // already gone
+    }
+  }
+});
 const windowKeys = (ts: number) => {
   const iso = new Date(ts).toISOString();
   return [`hour:${iso.slice(0, 13)}`, `day:${iso.slice(0, 10)}`, `month:${iso.slice(0, 7)}`, 'all-time'];
@@ -58,6 +70,7 @@ const windowKeys = (ts: number) => {
 async function startRedis(): Promise<Peer> {
   const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  running.set(server, () => server.kill('SIGKILL'));
   await waitForPort(port, 'redis-server');
   const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
   return {
@@ -80,6 +93,7 @@ async function startRedis(): Promise<Peer> {
     async stop() {
       redis.disconnect();
       await stopChild(server);
+      running.delete(server);
     },
   };
 }
@@ -117,6 +131,8 @@ async function startPostgres(): Promise<Peer> {
       '-c', 'synchronous_commit=off', '-c', 'shared_buffers=1GB', '-c', 'max_wal_size=4GB'],
     { stdio: 'ignore' },
   );
+  const pgStop = () => execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'immediate'], { stdio: 'ignore' });
+  running.set(server, pgStop);
   const connection = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' };
   await waitForPort(port, 'postgres');
   let client = new Client(connection);
@@ -152,6 +168,7 @@ async function startPostgres(): Promise<Peer> {
       await client.end();
       execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'fast'], { stdio: 'ignore' });
       await stopChild(server);
+      running.delete(server);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -223,7 +240,7 @@ async function peerReads(ctx: BenchContext, peer: Peer): Promise<ReadRun[]> {
       requestsPerSecond: Math.round(latencies.length / ctx.sizes.readSeconds),
       p50Ms: round(percentile(latencies, 50)),
       p99Ms: round(percentile(latencies, 99)),
-      maxMs: round(Math.max(...latencies)),
+      maxMs: round(maximum(latencies)),
       errors: 0,
     });
   }
