@@ -87,8 +87,8 @@ const CHART_PAGE = `<!doctype html><html><body style="margin:0;background:#fff;f
 export async function writeChart(r: SuiteResult, file: string): Promise<void> {
   const ingest: [string, number][] = [
     ...r.ingest.drain.filter((d) => Object.keys(d.settings).length === 0).map((d): [string, number] => [`viewrank drain, ${d.viewsPerMessage}/msg`, d.viewsPerSecond]),
-    ...bestSteady(r).map((s): [string, number] => [`viewrank steady (kept up), ${settingsText(s.settings)}`, s.countedPerSecond]),
-    ...r.physical.map((p): [string, number] => [`direct insert: ${p.way.split(',')[0].replace('INSERT … SELECT FROM ', '')}`, p.rowsPerSecond]),
+    ...bestSteady(r).map((s): [string, number] => [`viewrank steady, ${settingsText(s.settings).replace('KAFKA_', '')}`, s.countedPerSecond]),
+    ...r.physical.map((p): [string, number] => [`direct: ${p.label}`, p.rowsPerSecond]),
     ...r.peers.map((p): [string, number] => [p.system, p.viewsPerSecond]),
   ];
   const systems = [...new Set(r.reads.map((x) => `${x.system}${x.ingest ? ' (ingesting)' : ''}`))];
@@ -113,7 +113,7 @@ export async function writeChart(r: SuiteResult, file: string): Promise<void> {
         const common = { animation: false, responsive: true, maintainAspectRatio: false };
         new Chart(document.getElementById('ingest'), {
           type: 'bar',
-          data: { labels: ingest.map((x) => x[0]), datasets: [{ label: 'views/s', data: ingest.map((x) => x[1]), backgroundColor: ingest.map((x) => (x[0].startsWith('viewrank') ? '#1f77b4' : x[0].startsWith('direct') ? '#9ecae1' : '#d62728')) }] },
+          data: { labels: ingest.map((x) => x[0]), datasets: [{ label: 'views/s', data: ingest.map((x) => x[1]), backgroundColor: ingest.map((x) => (x[0].startsWith('viewrank') ? '#1f77b4' : x[0].startsWith('direct: ') ? '#9ecae1' : '#d62728')) }] },
           options: { ...common, indexAxis: 'y', plugins: { title: { display: true, text: `Ingest, views/s (log scale) · ${title}` }, legend: { display: false } }, scales: { x: { type: 'logarithmic' } } },
         });
         new Chart(document.getElementById('reads'), {

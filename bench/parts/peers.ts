@@ -116,7 +116,9 @@ const PG_UPSERT_TOTAL = `INSERT INTO video_counts (video_id, views) SELECT v, co
 const PG_UPSERT_HOUR = `INSERT INTO video_hour_counts (hour, video_id, views)
   SELECT to_timestamp(h * 3600), v, count(*) FROM unnest($2::bigint[], $1::text[]) AS t(h, v) GROUP BY h, v
   ON CONFLICT (hour, video_id) DO UPDATE SET views = video_hour_counts.views + EXCLUDED.views`;
-const PG_TOP = 'SELECT video_id AS "videoId", views::int AS views FROM video_counts ORDER BY views DESC, video_id LIMIT $1';
+// The ORDER BY names the table's column: an output column of the same name (say, views::int AS views) would be
+// sorted instead, and the index could not serve the order (half a second per read at a million videos).
+const PG_TOP = 'SELECT video_id, views FROM video_counts ORDER BY video_counts.views DESC, video_counts.video_id LIMIT $1';
 
 async function startPostgres(): Promise<Peer> {
   const port = await freePort();
@@ -158,7 +160,8 @@ async function startPostgres(): Promise<Peer> {
       await client.query('VACUUM ANALYZE');
     },
     async top(k) {
-      return (await reads.query(PG_TOP, [k])).rows;
+      const { rows } = await reads.query<{ video_id: string; views: string }>(PG_TOP, [k]);
+      return rows.map((row) => ({ videoId: row.video_id, views: Number(row.views) }));
     },
     async dataMiB() {
       return Math.round(Number((await client.query('SELECT pg_database_size(current_database()) AS size')).rows[0].size) / 2 ** 20);

@@ -14,6 +14,8 @@ import { seededRandom, ZipfSampler } from '../lib/zipf';
 
 export interface PhysicalResult {
   way: string;
+  /** A few words for the chart. */
+  label: string;
   rows: number;
   seconds: number;
   rowsPerSecond: number;
@@ -29,51 +31,59 @@ async function main(): Promise<void> {
   const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: `physical-unused-${process.pid}`, KAFKA_GROUP: `physical-${process.pid}`, LOG_LEVEL: 'warn' });
   const clickhouse = new ClickHouseService(config);
   const results: PhysicalResult[] = [];
-  const timed = async (way: string, n: number, insert: () => Promise<unknown>) => {
+  // Background merges of an earlier insert would compete for the same two cores: each run waits for them to end.
+  const settled = async () => {
+    for (;;) {
+      const [{ merges }] = await clickhouse.select<{ merges: string }>('SELECT count() AS merges FROM system.merges WHERE database = {db:String}');
+      if (Number(merges) === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const timed = async (way: string, label: string, n: number, insert: () => Promise<unknown>) => {
+    await settled();
     const started = performance.now();
     await insert();
     const seconds = (performance.now() - started) / 1000;
-    results.push({ way, rows: n, seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(n / seconds) });
+    results.push({ way, label, rows: n, seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(n / seconds) });
   };
   try {
     await runMigrations(clickhouse, config);
     // The Kafka table would consume nothing (its topic is never produced to); detach it so it costs nothing.
     await clickhouse.command('DETACH TABLE {db:Identifier}.views_queue');
-    const params = { db: database, rows, videos };
-    await timed('INSERT … SELECT FROM numbers(), default settings', rows, () => clickhouse.client.command({ query: FROM_NUMBERS, query_params: params }));
-    await timed('INSERT … SELECT FROM numbers(), parallel_view_processing=1, max_insert_threads=2', rows, () =>
-      clickhouse.client.command({ query: FROM_NUMBERS, query_params: params, clickhouse_settings: { parallel_view_processing: 1, max_insert_threads: '2' } }),
-    );
-    // JSONEachRow text made in Node, as a Kafka message carries it, streamed to one INSERT.
     const zipf = new ZipfSampler(videos, 1, seededRandom(3));
     const jsonRows = Math.min(rows, 2_000_000);
-    const time = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    const chunks: string[] = [];
-    for (let left = jsonRows; left > 0; left -= 100_000) {
-      let chunk = '';
-      for (let i = Math.min(left, 100_000); i > 0; i--) chunk += `{"video_id":"v${zipf.sample()}","event_time":"${time}"}\n`;
-      chunks.push(chunk);
-    }
-    await timed('JSONEachRow from Node (client.exec with a stream), Zipf ids', jsonRows, () =>
-      clickhouse.client.exec({ query: `INSERT INTO ${database}.views_parsed (video_id, event_time) FORMAT JSONEachRow`, values: Readable.from(chunks) }).then((r) => r.stream.resume()),
-    );
-    await timed('JSONEachRow from Node, no parallel parsing', jsonRows, () =>
-      clickhouse.client.exec({ query: `INSERT INTO ${database}.views_parsed (video_id, event_time) FORMAT JSONEachRow`, values: Readable.from(chunks), clickhouse_settings: { input_format_parallel_parsing: 0 } }).then((r) => r.stream.resume()),
-    );
+    const ts = Date.now();
+    const time = new Date(ts).toISOString().replace('T', ' ').replace('Z', '');
+    const ids: string[] = Array.from({ length: jsonRows }, () => `v${zipf.sample()}`);
+    const chunked = (line: (id: string) => string) => {
+      const chunks: string[] = [];
+      for (let i = 0; i < ids.length; i += 100_000) chunks.push(ids.slice(i, i + 100_000).map(line).join(''));
+      return chunks;
+    };
     // Parsing alone, into a Null table shaped like the Kafka table (video_id, ts as text): what the message format
     // costs before any view is counted, one parsing thread as in a Kafka engine consumer.
     await clickhouse.command('CREATE TABLE {db:Identifier}.parse_only (video_id String, ts String) ENGINE = Null');
-    const ts = Date.now();
-    const lines = (format: 'JSONEachRow' | 'TSV') =>
-      chunks.map((chunk) =>
-        format === 'JSONEachRow' ? chunk.replaceAll(/"event_time":"[^"]*"/g, `"ts":${ts}`) : chunk.replaceAll(/\{"video_id":"([^"]*)","event_time":"[^"]*"\}/g, `$1\t${ts}`),
-      );
+    const parseOnly = {
+      JSONEachRow: chunked((id) => `{"video_id":"${id}","ts":${ts}}\n`),
+      TSV: chunked((id) => `${id}\t${ts}\n`),
+    };
     for (const format of ['JSONEachRow', 'TSV'] as const) {
-      const values = lines(format);
-      await timed(`parsing only, ${format} (as in a Kafka message), into a Null table`, jsonRows, () =>
-        clickhouse.client.exec({ query: `INSERT INTO ${database}.parse_only FORMAT ${format}`, values: Readable.from(values), clickhouse_settings: { input_format_parallel_parsing: 0 } }).then((r) => r.stream.resume()),
+      await timed(`parsing only, ${format} (as in a Kafka message), into a Null table`, `parse only, ${format}`, jsonRows, () =>
+        clickhouse.client.exec({ query: `INSERT INTO ${database}.parse_only FORMAT ${format}`, values: Readable.from(parseOnly[format]), clickhouse_settings: { input_format_parallel_parsing: 0 } }).then((r) => r.stream.resume()),
       );
     }
+    // JSONEachRow text made in Node, streamed to one INSERT into views_parsed.
+    const json = chunked((id) => `{"video_id":"${id}","event_time":"${time}"}\n`);
+    for (const parallel of [1, 0]) {
+      await timed(`JSONEachRow from Node (client.exec with a stream), Zipf ids${parallel ? '' : ', one parsing thread'}`, parallel ? 'JSON, default parsing' : 'JSON, one parser', jsonRows, () =>
+        clickhouse.client.exec({ query: `INSERT INTO ${database}.views_parsed (video_id, event_time) FORMAT JSONEachRow`, values: Readable.from(json), clickhouse_settings: { input_format_parallel_parsing: parallel as 0 | 1 } }).then((r) => r.stream.resume()),
+      );
+    }
+    const params = { db: database, rows, videos };
+    await timed('INSERT … SELECT FROM numbers(), default settings', 'numbers(), defaults', rows, () => clickhouse.client.command({ query: FROM_NUMBERS, query_params: params }));
+    await timed('INSERT … SELECT FROM numbers(), parallel_view_processing=1, max_insert_threads=2', 'numbers(), parallel views', rows, () =>
+      clickhouse.client.command({ query: FROM_NUMBERS, query_params: params, clickhouse_settings: { parallel_view_processing: 1, max_insert_threads: '2' } }),
+    );
     const [{ total }] = await clickhouse.select<{ total: string }>('SELECT sum(views) AS total FROM {db:Identifier}.views_total');
     if (Number(total) !== 2 * rows + 2 * jsonRows) throw new Error(`counted ${total} views for ${2 * rows + 2 * jsonRows} inserted`);
   } finally {
