@@ -2,11 +2,12 @@
 //   npm run bench                  default size (about 25 minutes here)
 //   npm run bench -- --smoke       a tiny size that only proves the suite works (CI runs it)
 //   npm run bench -- --parts=ingest,peers     some parts only: ingest, physical, freshness, reads, peers, precompute
+//   npm run bench:summary -- --from=bench/results/<date>.json     redraw RESULTS.md and the chart from a results file
 // Writes bench/results/<date>.json, bench/RESULTS.md and bench/chart.png (with --smoke: into .cache/bench-smoke/).
 // Needs the built service, a broker and the peers' servers: `npm run bench` installs and starts them first.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TEST_BROKERS } from '../test/support/kafka';
 import { brokerPid, BenchContext, SIZES } from './parts/context';
@@ -42,7 +43,12 @@ function child(script: string, args: string[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string', default: PARTS.join(',') } } });
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string', default: PARTS.join(',') }, from: { type: 'string' } } });
+  if (values.from) {
+    // Only rewrite the summary and chart beside a results file (after a change to how they are drawn).
+    await writeSummary(JSON.parse(readFileSync(values.from, 'utf8')), join(dirname(values.from), '..'));
+    return;
+  }
   const parts = values.parts!.split(',');
   for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--parts: unknown part ${part} (known: ${PARTS.join(', ')})`);
   const size = values.smoke ? 'smoke' : 'default';
