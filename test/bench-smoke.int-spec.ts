@@ -27,7 +27,9 @@ describe('npm run bench -- --smoke', () => {
   });
 
   it('inserted straight into ClickHouse every way, counted exactly (the part checks its own total)', () => {
-    expect(result.physical.map((p) => p.rows)).toEqual([result.sizes.physicalRows, result.sizes.physicalRows, result.sizes.physicalRows, result.sizes.physicalRows]);
+    expect(result.physical.map((p) => p.label)).toEqual(['parse only, JSONEachRow', 'parse only, TSV', 'JSON, default parsing', 'JSON, one parser', 'numbers(), defaults', 'numbers(), parallel views']);
+    // The smoke size is below the JSON runs' cap of 2M rows, so every way inserted the same number of rows.
+    expect(result.physical.every((p) => p.rows === result.sizes.physicalRows && p.rowsPerSecond > 0)).toBe(true);
   });
 
   it('saw every freshness probe in every window', () => {
