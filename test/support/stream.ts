@@ -7,17 +7,8 @@ export interface ViewEvent {
   t: number;
 }
 
-/** Small seeded PRNG (mulberry32), so a failing stream can be regenerated from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32), so a failing stream can be regenerated from its seed. The load generator's. */
+export { seededRandom as random } from '../../bench/lib/zipf';
 
 /** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s. */
 export function zipf(n: number, s: number, rnd: () => number): () => number {
