@@ -8,7 +8,8 @@ export interface ViewEvent {
 }
 
 /** Small seeded PRNG (mulberry32), so a failing stream can be regenerated from its seed. The load generator's. */
-export { seededRandom as random } from '../../bench/lib/zipf';
+import { seededRandom as random } from '../../bench/lib/zipf';
+export { random };
 
 /** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s. */
 export function zipf(n: number, s: number, rnd: () => number): () => number {
