@@ -1,4 +1,5 @@
 // A reproducible stream of view events and the brute-force recount every test compares against.
+import { seededRandom as random } from '../../bench/lib/zipf';
 import { topK, RankedVideo } from '../../src/topk/ranking';
 
 export interface ViewEvent {
@@ -8,7 +9,6 @@ export interface ViewEvent {
 }
 
 /** Small seeded PRNG (mulberry32), so a failing stream can be regenerated from its seed. The load generator's. */
-import { seededRandom as random } from '../../bench/lib/zipf';
 export { random };
 
 /** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s. */
