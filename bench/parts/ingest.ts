@@ -105,6 +105,7 @@ export async function drainRun(
     // run has no valid time: it is kept with a rate of 0 rather than a made-up one.
     if (seconds <= 0) console.warn(`drain timing failed for ${JSON.stringify(settings)}: all counted before the group was seen holding partitions`);
     if (keep) keep(topic, await allTimeAfter(bench, Date.now()));
+    const memory = memoryMiB(bench.service.pid!); // one walk of /proc for both figures
     const result: DrainRun = {
       viewsPerMessage,
       settings,
@@ -112,8 +113,8 @@ export async function drainRun(
       drainSeconds: +seconds.toFixed(2),
       viewsPerSecond: seconds > 0 ? Math.round(views / seconds) : 0,
       cores,
-      serviceMiB: memoryMiB(bench.service.pid!).pss,
-      servicePeakMiB: memoryMiB(bench.service.pid!).peak,
+      serviceMiB: memory.pss,
+      servicePeakMiB: memory.peak,
       diskMiB: bench.diskMiB(),
     };
     console.log('drain', JSON.stringify(result));
