@@ -1,5 +1,6 @@
 // The incremental top-K refresh equals a full recomputation after every one of thousands of refreshes over random
-// streams, through hour and day roll-overs (real embedded ClickHouse).
+// streams, through hour and day roll-overs (real embedded ClickHouse). The recount is independent of what the
+// refresher reads: every window, all-time included, is summed from the hour rows.
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
@@ -13,6 +14,7 @@ import { random, zipf } from './support/stream';
 
 const MINUTE = 60_000;
 const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
+const ALL_TIME = { start: new Date(0), end: new Date(Date.UTC(2106, 0, 1)) };
 const CATALOGUE = 2500; // more than MAX_K, so lists have a boundary where small changes move videos in and out
 
 const stepArb = fc.record({
@@ -23,9 +25,10 @@ const stepArb = fc.record({
 
 describe('incremental top-K refresh (real ClickHouse)', () => {
   let base: ClickHouseService;
-  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, INCREMENTAL_MARGIN_MS: '0', FULL_REFRESH_EVERY_MS: '86400000' });
+  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, INCREMENTAL_MARGIN_MS: '0', FULL_REFRESH_EVERY_MS: '86400000', INCREMENTAL_TRACKED: '1000' });
   let refreshes = 0;
   let incrementalRefreshes = 0;
+  let prunedRefreshes = 0;
 
   beforeAll(() => {
     base = new ClickHouseService(baseConfig);
@@ -44,13 +47,12 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
         let now = Date.now() - 2 * 24 * 60 * MINUTE;
         const rnd = random(seed);
         const pick = zipf(CATALOGUE, 0.8, rnd);
+        /** Returns how many distinct videos received the views. */
         const insert = async (times: number[]) => {
-          if (times.length === 0) return;
-          await clickhouse.client.insert({
-            table: `${database}.views_parsed`,
-            format: 'JSONEachRow',
-            values: times.map((t) => ({ video_id: `v${pick()}`, event_time: toClickHouseDateTime(new Date(t)), error: '', raw_message: '', topic: 't', partition: 0, offset: 0 })),
-          });
+          if (times.length === 0) return 0;
+          const values = times.map((t) => ({ video_id: `v${pick()}`, event_time: toClickHouseDateTime(new Date(t)), error: '', raw_message: '', topic: 't', partition: 0, offset: 0 }));
+          await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+          return new Set(values.map((v) => v.video_id)).size;
         };
         try {
           // A history, so the first lists are full and have a contested boundary.
@@ -59,14 +61,16 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
           for (const step of steps) {
             now += step.advanceMs;
             const at = new Date(now);
-            await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
+            const touched = await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
             // As PrecomputeService does: ClickHouse's clock first, then every window from it.
             const serverNowMs = await repository.serverNowMs();
             for (const window of WINDOWS) {
-              const { interval, entries, mode } = await refresher.refresh(window, at, serverNowMs);
+              const { interval, entries, mode, lookedUp } = await refresher.refresh(window, at, serverNowMs);
               refreshes++;
               if (mode === 'incremental') incrementalRefreshes++;
-              const full = interval ? await repository.topInInterval(interval, MAX_K) : await repository.topAllTime(MAX_K);
+              // Fewer lookups than the list plus every touched video: the bounds ruled some out.
+              if (lookedUp !== undefined && lookedUp < MAX_K + touched) prunedRefreshes++;
+              const full = await repository.topInInterval(interval ?? ALL_TIME, MAX_K);
               expect({ window, at: at.toISOString(), mode, list: entries }).toEqual({ window, at: at.toISOString(), mode, list: full });
             }
           }
@@ -79,5 +83,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     // The property is only worth something if most of the thousands of refreshes really were incremental.
     expect(refreshes).toBeGreaterThanOrEqual(4 * 2000);
     expect(incrementalRefreshes).toBeGreaterThan(0.7 * refreshes);
+    // And if the bounds really spared lookups, rather than looking up everything touched.
+    expect(prunedRefreshes).toBeGreaterThan(0.3 * incrementalRefreshes);
   }, 900_000);
 });

@@ -63,6 +63,67 @@ describe(runMigrations.name, () => {
     expect(hour.create_table_query).toMatch(/TTL hour \+ toIntervalDay\(_CAST\(35, 'UInt32'\)\)/);
   });
 
+  it('carries counts already made into the day, month and rebuilt tables once (0010, 0011), and keeps counting after', async () => {
+    const database = uniqueName('upgrade');
+    const upgrade: typeof config = { ...config, clickhouse: { ...config.clickhouse, database }, kafka: { ...config.kafka, topic: database, group: database } };
+    const db = clickhouse.withDatabase(database);
+    const views = (times: string[]) =>
+      db.client.insert({
+        table: `${database}.views_parsed`,
+        format: 'JSONEachRow',
+        values: times.map((t, i) => ({ video_id: `v${i % 3}`, event_time: t, error: '', raw_message: '', topic: 't', partition: 0, offset: i })),
+      });
+    const sorted = (select: string) => `(SELECT groupArraySorted(1000)(row) FROM (${select}))`;
+    /** Every (period, video, views) of the hour and all-time tables, and with `windows` of the day and month ones. */
+    const sums = async (windows: boolean) => {
+      const columns = [
+        `${sorted('SELECT (toString(hour), video_id, sum(views)) AS row FROM {db:Identifier}.views_by_hour GROUP BY hour, video_id')} AS hour`,
+        `${sorted('SELECT (video_id, sum(views)) AS row FROM {db:Identifier}.views_total GROUP BY video_id')} AS total`,
+      ];
+      if (windows) {
+        columns.push(
+          `${sorted('SELECT (toString(day), video_id, sum(views)) AS row FROM {db:Identifier}.views_by_day GROUP BY day, video_id')} AS day`,
+          `${sorted('SELECT (toString(toStartOfDay(hour)) AS d, video_id, sum(views)) AS row FROM {db:Identifier}.views_by_hour GROUP BY d, video_id')} AS day_from_hours`,
+          `${sorted('SELECT (toString(month), video_id, sum(views)) AS row FROM {db:Identifier}.views_by_month GROUP BY month, video_id')} AS month`,
+          `${sorted("SELECT (toString(toDateTime(toStartOfMonth(hour), 'UTC')) AS m, video_id, sum(views)) AS row FROM {db:Identifier}.views_by_hour GROUP BY m, video_id")} AS month_from_hours`,
+        );
+      }
+      const [row] = await db.select<Record<string, unknown[]>>(`SELECT ${columns.join(', ')}`);
+      return row;
+    };
+    try {
+      await runMigrations(db, upgrade, migrationFiles().filter((f) => f.version <= 9));
+      const now = Date.now();
+      const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+      await views([at(0), at(0), at(1), at(30), at(30), at(24 * 40), at(24 * 40), at(2)]);
+      const before = await sums(false);
+      const result = await runMigrations(db, upgrade);
+      expect(result.applied).toEqual(expect.arrayContaining(['0010_window_tables_and_recent_views', '0011_small_granules']));
+      const after = await sums(true);
+      expect(after.hour).toEqual(before.hour);
+      expect(after.total).toEqual(before.total);
+      expect(after.day).toEqual(after.day_from_hours);
+      expect(after.month).toEqual(after.month_from_hours);
+      expect(after.day).not.toEqual([]);
+
+      // The views are re-pointed at the rebuilt tables, and ingestion's view is attached again.
+      await views([at(0), at(0), at(3)]);
+      const later = await sums(true);
+      expect(later.day).toEqual(later.day_from_hours);
+      expect(later.month).toEqual(later.month_from_hours);
+      const total = (row: Record<string, unknown[]>) => (row.total as [string, string][]).reduce((n, [, v]) => n + Number(v), 0);
+      expect(total(later)).toBe(total(before) + 3);
+      const tables = await db.select<{ name: string; query: string }>(
+        "SELECT name, create_table_query AS query FROM system.tables WHERE database = {db:String} AND name IN ('views_by_hour', 'views_total', 'views_by_day', 'views_by_month', 'views_queue_mv')",
+        { db: database },
+      );
+      expect(tables.map((t) => t.name).sort()).toEqual(['views_by_day', 'views_by_hour', 'views_by_month', 'views_queue_mv', 'views_total']);
+      for (const t of tables.filter((t) => t.name !== 'views_queue_mv')) expect(t.query).toContain('index_granularity = 1024');
+    } finally {
+      await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+    }
+  });
+
   it('refuses a migration file that changed after it was applied', async () => {
     const files = migrationFiles().map((f, i) => (i === 0 ? { ...f, text: `${f.text}\n-- edited` } : f));
     await expect(runMigrations(clickhouse, config, files)).rejects.toThrow(/0001_aggregate_tables was changed after it was applied/);

@@ -26,6 +26,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     kafka_flush_interval_ms: config.kafka.flushIntervalMs,
     minute_retention_hours: config.retention.minuteHours,
     hour_retention_days: config.retention.hourDays,
+    month_retention_months: config.retention.monthMonths,
     dead_letter_retention_days: config.retention.deadLetterDays,
     snapshot_retention_hours: config.retention.snapshotHours,
     max_event_age_days: config.maxEventAgeDays,

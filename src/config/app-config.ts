@@ -64,6 +64,13 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
   FULL_REFRESH_EVERY_MS = 600_000;
 
+  /**
+   * Videos a window tracks beyond its top 1000, with an upper bound of their totals: the wider this shadow, the
+   * fewer touched videos an incremental refresh must look up. Costs about 100 bytes of memory per video.
+   */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(1_000_000)
+  INCREMENTAL_TRACKED = 10_000;
+
   /** How long a list may be served while refreshes fail; older, and the answer is 503. */
   @Transform(toInt) @IsInt() @Min(1000) @Max(604_800_000)
   MAX_STALENESS_MS = 7_200_000;
@@ -76,6 +83,9 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(32) @Max(36500)
   RETENTION_HOUR_DAYS = 35;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(1200)
+  RETENTION_MONTH_MONTHS = 13;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(36500)
   RETENTION_DEAD_LETTER_DAYS = 30;
@@ -151,10 +161,10 @@ export interface AppConfig {
   };
   /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
   refreshIntervalMs: number;
-  incremental: { marginMs: number; fullEveryMs: number };
+  incremental: { marginMs: number; fullEveryMs: number; tracked: number };
   /** Lists older than this are not served (503). */
   maxStalenessMs: number;
-  retention: { minuteHours: number; hourDays: number; deadLetterDays: number; snapshotHours: number };
+  retention: { minuteHours: number; hourDays: number; monthMonths: number; deadLetterDays: number; snapshotHours: number };
   /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */
   lateToleranceMs: number;
   /** Views whose event time is older than this are dead-lettered rather than counted. */
@@ -223,10 +233,11 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
       maxBlockSize: vars.KAFKA_MAX_BLOCK_SIZE,
     },
     refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
-    incremental: { marginMs: vars.INCREMENTAL_MARGIN_MS, fullEveryMs: vars.FULL_REFRESH_EVERY_MS },
+    incremental: { marginMs: vars.INCREMENTAL_MARGIN_MS, fullEveryMs: vars.FULL_REFRESH_EVERY_MS, tracked: vars.INCREMENTAL_TRACKED },
     retention: {
       minuteHours: vars.RETENTION_MINUTE_HOURS,
       hourDays: vars.RETENTION_HOUR_DAYS,
+      monthMonths: vars.RETENTION_MONTH_MONTHS,
       deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
       snapshotHours: vars.RETENTION_SNAPSHOT_HOURS,
     },

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { Deltas } from './incremental';
 import { RankedVideo } from './ranking';
-import { Interval, toClickHouseDateTime } from './windows';
+import { Interval, toClickHouseDateTime, TumblingWindow } from './windows';
 
 interface TopRow {
   video_id: string;
@@ -11,11 +12,53 @@ interface TopRow {
 
 const toRanked = (rows: TopRow[]): RankedVideo[] => rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
 
+/** Where each tumbling window's counts live: one row per (period, video), so a period is one key range. */
+const GRAIN: Record<TumblingWindow, { table: string; period: string }> = {
+  hour: { table: 'views_by_hour', period: 'hour' },
+  day: { table: 'views_by_day', period: 'day' },
+  month: { table: 'views_by_month', period: 'month' },
+};
+
+/** A tumbling window's current instance, or all-time (no interval). */
+export interface WindowRef {
+  window: TumblingWindow | 'all-time';
+  interval?: Interval;
+}
+
+/** Every event hour ClickHouse's DateTime can hold: the all-time window as a range. */
+const ALL_HOURS = { start: '1970-01-01 00:00:00', end: '2106-02-07 00:00:00' };
+
 /** Top-K reads from the counting tables. */
 @Injectable()
 export class TopKRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
+  /** The top `limit` of a window, computed in full from its grain's table. */
+  async top(ref: WindowRef, limit: number): Promise<RankedVideo[]> {
+    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k: limit }));
+    return toRanked(await this.clickhouse.rows<TopRow>('topk_period', { ...GRAIN[ref.window], start: toClickHouseDateTime(ref.interval!.start), k: limit }));
+  }
+
+  /** Exact window totals of some videos, by key lookup (videos without views in the window are absent). */
+  async totals(ref: WindowRef, videos: string[]): Promise<RankedVideo[]> {
+    if (videos.length === 0) return [];
+    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('totals_all_time', { videos }));
+    return toRanked(await this.clickhouse.rows<TopRow>('totals_period', { ...GRAIN[ref.window], start: toClickHouseDateTime(ref.interval!.start), videos }));
+  }
+
+  /** How much videos other than `listed` grew in the window among the blocks ingested at or after `sinceMs` (ClickHouse's clock). */
+  async deltas(ref: WindowRef, listed: string[], sinceMs: number, minDelta: number): Promise<Deltas> {
+    const hours = ref.interval ? { start: toClickHouseDateTime(ref.interval.start), end: toClickHouseDateTime(ref.interval.end) } : ALL_HOURS;
+    const [row] = await this.clickhouse.rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>('topk_deltas', {
+      ...hours,
+      listed,
+      since_ms: sinceMs,
+      min_delta: minDelta,
+    });
+    return { grown: new Map(row.grown_videos.map((videoId, i) => [videoId, Number(row.grown_views[i])])), maxOther: Number(row.max_other) };
+  }
+
+  /** The top k by event hour in [start, end), from the hour rows: an independent recount of any tumbling window. */
   async topInInterval(interval: Interval, k: number): Promise<RankedVideo[]> {
     const rows = await this.clickhouse.rows<TopRow>('topk_range', {
       start: toClickHouseDateTime(interval.start),
@@ -23,26 +66,6 @@ export class TopKRepository {
       k,
     });
     return toRanked(rows);
-  }
-
-  async topAllTime(k: number): Promise<RankedVideo[]> {
-    return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k }));
-  }
-
-  /** The top k among `previous` and the videos ingested at or after `sinceMs` (ClickHouse's clock). */
-  async topInIntervalIncremental(interval: Interval, k: number, previous: string[], sinceMs: number): Promise<RankedVideo[]> {
-    const rows = await this.clickhouse.rows<TopRow>('topk_range_incremental', {
-      start: toClickHouseDateTime(interval.start),
-      end: toClickHouseDateTime(interval.end),
-      k,
-      previous,
-      since_ms: sinceMs,
-    });
-    return toRanked(rows);
-  }
-
-  async topAllTimeIncremental(k: number, previous: string[], sinceMs: number): Promise<RankedVideo[]> {
-    return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time_incremental', { k, previous, since_ms: sinceMs }));
   }
 
   /** ClickHouse's clock, in which ingestion times are recorded. */

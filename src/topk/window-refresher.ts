@@ -1,6 +1,6 @@
-import { IncrementalOptions, planRefresh, RefreshPlan, WindowState } from './incremental';
+import { candidates, fromFull, IncrementalOptions, merge, planRefresh, RefreshPlan, WindowState } from './incremental';
 import { RankedVideo } from './ranking';
-import { TopKRepository } from './topk.repository';
+import { TopKRepository, WindowRef } from './topk.repository';
 import { Interval, isTumbling, MAX_K, TumblingWindow, tumblingWindow } from './windows';
 
 export type GrowingWindow = TumblingWindow | 'all-time';
@@ -9,11 +9,14 @@ export interface WindowRefresh {
   interval?: Interval;
   entries: RankedVideo[];
   mode: RefreshPlan['mode'];
+  /** Videos whose exact totals were read: the whole top K computed in full, or the looked-up few. */
+  lookedUp?: number;
 }
 
 /**
- * Refreshes the windows whose counts only grow (hour, day, month, all-time): incrementally from the previous list
- * and the videos touched since, or in full when planRefresh says so. Keeps the per-window state that needs.
+ * Refreshes the windows whose counts only grow (hour, day, month, all-time): incrementally from the previous list,
+ * the bounds kept below it and the growth since (see incremental.ts), or in full when planRefresh says so.
+ * Keeps the per-window state that needs.
  */
 export class WindowRefresher {
   private readonly states = new Map<GrowingWindow, WindowState>();
@@ -25,26 +28,29 @@ export class WindowRefresher {
 
   /** `serverNowMs` is ClickHouse's clock, read before any list of this refresh (see TopKRepository.serverNowMs). */
   async refresh(window: GrowingWindow, now: Date, serverNowMs: number): Promise<WindowRefresh> {
-    const interval = isTumbling(window) ? tumblingWindow(window, now) : undefined;
-    const windowStartMs = interval ? interval.start.getTime() : null;
+    const ref: WindowRef = { window, interval: isTumbling(window) ? tumblingWindow(window, now) : undefined };
+    const windowStartMs = ref.interval ? ref.interval.start.getTime() : null;
     const previous = this.states.get(window);
-    const plan = planRefresh(previous, windowStartMs, serverNowMs, this.options);
-    const entries = await this.compute(interval, plan);
+    const plan = planRefresh(previous, windowStartMs, serverNowMs, MAX_K, this.options);
+    const { next, lookedUp } = plan.mode === 'full' ? await this.full(ref) : await this.incremental(ref, previous!, plan.sinceMs, plan.minDelta);
     this.states.set(window, {
+      ...next,
       windowStartMs,
-      entries,
       serverTimeMs: serverNowMs,
       fullAtServerMs: plan.mode === 'full' ? serverNowMs : previous!.fullAtServerMs,
     });
-    return { interval, entries, mode: plan.mode };
+    return { interval: ref.interval, entries: next.entries, mode: plan.mode, lookedUp };
   }
 
-  private compute(interval: Interval | undefined, plan: RefreshPlan): Promise<RankedVideo[]> {
-    if (plan.mode === 'full') {
-      return interval ? this.repository.topInInterval(interval, MAX_K) : this.repository.topAllTime(MAX_K);
-    }
-    return interval
-      ? this.repository.topInIntervalIncremental(interval, MAX_K, plan.previous, plan.sinceMs)
-      : this.repository.topAllTimeIncremental(MAX_K, plan.previous, plan.sinceMs);
+  private async full(ref: WindowRef) {
+    const ranked = await this.repository.top(ref, MAX_K + this.options.tracked);
+    return { next: fromFull(ranked, MAX_K, this.options.tracked), lookedUp: undefined };
+  }
+
+  private async incremental(ref: WindowRef, state: WindowState, sinceMs: number, minDelta: number) {
+    const deltas = await this.repository.deltas(ref, state.entries.map((e) => e.videoId), sinceMs, minDelta);
+    const grown = candidates(state, deltas, MAX_K);
+    const exact = await this.repository.totals(ref, grown.lookup);
+    return { next: merge(grown, exact, MAX_K, this.options.tracked), lookedUp: grown.lookup.length };
   }
 }
