@@ -1,7 +1,9 @@
 // Precompute benchmark: full vs incremental top-K refresh per window as the catalogue grows.
-// For each catalogue size, a synthetic history is inserted straight into ClickHouse (hour rows over the month so far,
-// all-time totals), then U distinct videos receive views through the real path (views_parsed → materialized views)
-// and each window is refreshed both ways. Writes bench/results/precompute-<date>.json and prints a table.
+// For each catalogue size, a synthetic Zipf history is written straight into ClickHouse (clickhouse/bench/
+// precompute_history.sql: the month so far, today's hours, a current hour holding a quarter of the catalogue).
+// The service's own WindowRefresher then computes every window in full, and for three rounds U draws of views go
+// through the materialized views and every window is refreshed incrementally, then computed in full at the same
+// state: that full computation is both the exactness check and the time to beat. Writes bench/results/precompute-<date>.json and prints a table.
 // Usage: npm run bench:precompute -- [--smoke] [--sizes=1000000,10000000,50000000] [--updates=10000,100000]
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +12,34 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/topk/topk.repository';
-import { MAX_K, tumblingWindow, TumblingWindow } from '../src/topk/windows';
+import { GrowingWindow, WindowRefresher } from '../src/topk/window-refresher';
+import { isTumbling, MAX_K, toClickHouseDateTime, tumblingWindow } from '../src/topk/windows';
+import { mergesSettled } from './lib/merges';
+import { percentile } from './lib/service';
+import { benchStatement, benchStatements } from './lib/sql';
 import { machine, run, writeResult } from './report';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const smoke = process.argv.includes('--smoke');
 const sizes = (arg('sizes') ?? (smoke ? '100000' : '1000000,10000000,50000000')).split(',').map(Number);
-const updateRates = (arg('updates') ?? (smoke ? '1000' : '10000,100000')).split(',').map(Number);
-const WINDOWS: (TumblingWindow | 'all-time')[] = ['hour', 'day', 'month', 'all-time'];
+const updateRates = (arg('updates') ?? (smoke ? '2000' : '10000,100000')).split(',').map(Number);
+const ROUNDS = 3;
+
+/** One window at one catalogue size and update rate: a full top 1000 vs the incremental refresh, each the median of the rounds. */
+export interface PrecomputeRow {
+  videos: number;
+  updates: number;
+  distinctUpdated: number;
+  window: GrowingWindow;
+  fullMs: number;
+  incrementalMs: number;
+  lookedUp: number;
+  speedup: number;
+  exact: boolean;
+}
+
+const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
+const HOUR = 3_600_000;
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = process.hrtime.bigint();
@@ -25,11 +47,21 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, Number(process.hrtime.bigint() - started) / 1e6];
 }
 
+const median = (values: number[]) => percentile(values, 50);
+
 async function main(): Promise<void> {
   const dataDir = join(tmpdir(), `viewrank-bench-${process.pid}`);
   const base = new ClickHouseService(loadConfig({ CHDB_PATH: dataDir, LOG_LEVEL: 'warn' }));
+  // One instant for the whole run, so an hour that ends mid-run does not roll the windows over.
   const now = new Date();
-  const results: Record<string, unknown>[] = [];
+  const monthStart = tumblingWindow('month', now).start.getTime();
+  const dayStart = tumblingWindow('day', now).start.getTime();
+  const history = {
+    now: toClickHouseDateTime(now),
+    month_hours: Math.max(1, (dayStart - monthStart) / HOUR),
+    today_hours: Math.floor((now.getTime() - dayStart) / HOUR),
+  };
+  const results: PrecomputeRow[] = [];
   try {
     for (const videos of sizes) {
       const database = `bench_${videos}`;
@@ -37,54 +69,54 @@ async function main(): Promise<void> {
       const clickhouse = base.withDatabase(database);
       await runMigrations(clickhouse, config);
       const repository = new TopKRepository(clickhouse);
-      const hoursSoFar = Math.max(1, Math.floor((now.getTime() - tumblingWindow('month', now).start.getTime()) / 3_600_000));
-      // Two hour rows per video spread over the month so far, plus the current hour for a slice of them.
       const [, loadMs] = await timed(async () => {
-        for (const salt of [1, 2]) {
-          await clickhouse.command(
-            `INSERT INTO {db:Identifier}.views_by_hour SELECT toStartOfMonth(now()) + toIntervalHour(cityHash64(number, {salt:UInt8}) % {hours:UInt32}),
-               concat('v', toString(number)), 1 + cityHash64(number, {salt:UInt8}, 7) % 1000 FROM numbers({n:UInt64})`,
-            { salt, hours: hoursSoFar, n: videos },
-          );
-        }
-        await clickhouse.command(
-          `INSERT INTO {db:Identifier}.views_by_hour SELECT toStartOfHour(now()), concat('v', toString(number * 7 % {n:UInt64})), 1 + number % 100 FROM numbers(intDiv({n:UInt64}, 20))`,
-          { n: videos },
-        );
-        await clickhouse.command(
-          `INSERT INTO {db:Identifier}.views_total SELECT concat('v', toString(number)), 1 + cityHash64(number, 9) % 100000 FROM numbers({n:UInt64})`,
-          { n: videos },
-        );
-        await clickhouse.command('OPTIMIZE TABLE {db:Identifier}.views_total FINAL');
+        for (const statement of benchStatements('precompute_history')) await clickhouse.command(statement, { ...history, n: videos });
       });
-      console.log(`${videos} videos: history loaded in ${(loadMs / 1000).toFixed(1)} s`);
+      await mergesSettled(clickhouse); // the load's merges would compete with the refreshes for the same cores
+      const [{ rows }] = await clickhouse.select<{ rows: string }>('SELECT count() AS rows FROM {db:Identifier}.views_by_hour');
+      console.log(`${videos} videos: ${rows} hour rows loaded in ${(loadMs / 1000).toFixed(1)} s`);
 
       for (const updates of updateRates) {
-        // The previous lists, computed in full; then U distinct videos get views through the real ingest path.
-        const previous = new Map<string, string[]>();
-        for (const window of WINDOWS) {
-          const entries = window === 'all-time' ? await repository.topAllTime(MAX_K) : await repository.topInInterval(tumblingWindow(window, now), MAX_K);
-          previous.set(window, entries.map((e) => e.videoId));
-        }
-        const since = await repository.serverNowMs();
-        await clickhouse.command(
-          `INSERT INTO {db:Identifier}.views_parsed (video_id, event_time, error, raw_message, topic, partition, offset)
-           SELECT concat('v', toString(cityHash64(number, {seed:UInt64}) % {n:UInt64})), now64(3), '', '', 'bench', 0, number FROM numbers({u:UInt64})`,
-          { seed: Date.now() % 100000, n: videos, u: updates },
-        );
-        for (const window of WINDOWS) {
-          const interval = window === 'all-time' ? undefined : tumblingWindow(window, now);
-          const [full, fullMs] = await timed(() => (interval ? repository.topInInterval(interval, MAX_K) : repository.topAllTime(MAX_K)));
-          const [incremental, incrementalMs] = await timed(() =>
-            interval
-              ? repository.topInIntervalIncremental(interval, MAX_K, previous.get(window)!, since)
-              : repository.topAllTimeIncremental(MAX_K, previous.get(window)!, since),
+        // The service's refresher, with its defaults, except that no periodic full computation interrupts the rounds.
+        const refresher = new WindowRefresher(repository, { ...config.incremental, fullEveryMs: 86_400_000 });
+        let serverNowMs = await repository.serverNowMs();
+        for (const window of WINDOWS) await refresher.refresh(window, now, serverNowMs);
+        const rounds = new Map<GrowingWindow, { ms: number; fullMs: number; lookedUp: number }[]>(WINDOWS.map((w) => [w, []]));
+        const distinct: number[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const before = await repository.serverNowMs();
+          await clickhouse.command(benchStatement('precompute_updates'), { now: toClickHouseDateTime(now), n: videos, updates, seed: round + 1 });
+          const [{ touched }] = await clickhouse.select<{ touched: string }>(
+            'SELECT uniqExact(video_id) AS touched FROM {db:Identifier}.views_recent WHERE ingested_at >= fromUnixTimestamp64Milli({since:Int64})',
+            { since: before },
           );
-          const exact = JSON.stringify(full) === JSON.stringify(incremental);
-          const row = { videos, updates, window, fullMs: Math.round(fullMs), incrementalMs: Math.round(incrementalMs), speedup: +(fullMs / incrementalMs).toFixed(1), exact };
+          distinct.push(Number(touched));
+          serverNowMs = await repository.serverNowMs();
+          for (const window of WINDOWS) {
+            const [refresh, ms] = await timed(() => refresher.refresh(window, now, serverNowMs));
+            if (refresh.mode !== 'incremental') throw new Error(`${window} computed in full in round ${round}`);
+            // The full computation at the same state, as a refresh without the incremental path would run it.
+            const [full, fullMs] = await timed(() => repository.top({ window, interval: isTumbling(window) ? tumblingWindow(window, now) : undefined }, MAX_K));
+            if (JSON.stringify(full) !== JSON.stringify(refresh.entries)) throw new Error(`incremental differs from full for ${window} at ${videos} videos`);
+            rounds.get(window)!.push({ ms, fullMs, lookedUp: refresh.lookedUp! });
+          }
+        }
+        for (const window of WINDOWS) {
+          const incrementalMs = median(rounds.get(window)!.map((r) => r.ms));
+          const fullMs = median(rounds.get(window)!.map((r) => r.fullMs));
+          const row: PrecomputeRow = {
+            videos,
+            updates,
+            distinctUpdated: Math.round(median(distinct)),
+            window,
+            fullMs: Math.round(fullMs),
+            incrementalMs: Math.round(incrementalMs),
+            lookedUp: Math.round(median(rounds.get(window)!.map((r) => r.lookedUp))),
+            speedup: +(fullMs / incrementalMs).toFixed(1),
+            exact: true,
+          };
           results.push(row);
           console.log(JSON.stringify(row));
-          if (!exact) throw new Error(`incremental differs from full for ${window} at ${videos} videos`);
         }
       }
       await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
@@ -99,6 +131,7 @@ async function main(): Promise<void> {
     machine: machine(),
     clickhouse: 'embedded chDB 3.4.0 (ClickHouse 26.7)',
     smoke,
+    rounds: ROUNDS,
     results,
   };
   // From the suite (--json): one JSON line for it to keep; on its own: a results file.

@@ -15,6 +15,7 @@ import { freshness, FreshnessResult } from './parts/freshness';
 import { DrainRun, drainRun, steadyRun, SteadyStep, TopEntry } from './parts/ingest';
 import { PeerIngest, peers } from './parts/peers';
 import { PhysicalResult } from './parts/physical';
+import type { PrecomputeRow } from './precompute';
 import { ReadRun, viewrankReads } from './parts/reads';
 import { machine } from './report';
 import { writeSummary } from './summary';
@@ -31,7 +32,7 @@ export interface SuiteResult {
   freshness?: FreshnessResult;
   reads: ReadRun[];
   peers: PeerIngest[];
-  precompute?: unknown;
+  precompute?: { date: string; rounds: number; results: PrecomputeRow[] };
 }
 
 const PARTS = ['ingest', 'physical', 'freshness', 'reads', 'peers', 'precompute'];

@@ -83,6 +83,13 @@ export function summaryMarkdown(r: SuiteResult): string {
     })));
     out.push('');
   }
+  if (r.precompute && r.precompute.results.length > 0) {
+    out.push('## Top-K refresh: full vs incremental', '');
+    out.push(`\`bench/precompute.ts\` (run at ${r.precompute.date.slice(0, 16).replace('T', ' ')} UTC): a synthetic Zipf history written straight into ClickHouse, then the service's own refresher: every window in full, then ${r.precompute.rounds} rounds of about 5 s of reference-load views through the materialized views, each followed by an incremental refresh and a full top-1000 computation at the same state (the check, and the time to beat). Both: the median round. Looked up: videos whose exact totals were read.`, '');
+    out.push(table(['videos', 'draws (distinct videos)', 'window', 'full ms', 'incremental ms', 'looked up', 'speed-up', 'exact'],
+      r.precompute.results.map((p) => [n(p.videos), `${n(p.updates)} (${n(p.distinctUpdated)})`, p.window, n(p.fullMs), n(p.incrementalMs), n(p.lookedUp), `**${p.speedup}×**`, p.exact ? 'yes' : '**no**'])));
+    out.push('');
+  }
   return out.join('\n');
 }
 

@@ -11,6 +11,8 @@ import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../../src/clickhouse/migrations';
 import { loadConfig } from '../../src/config/app-config';
 import { seededRandom, ZipfSampler } from '../lib/zipf';
+import { mergesSettled } from '../lib/merges';
+import { benchStatement } from '../lib/sql';
 
 export interface PhysicalResult {
   way: string;
@@ -21,8 +23,7 @@ export interface PhysicalResult {
   rowsPerSecond: number;
 }
 
-const FROM_NUMBERS = `INSERT INTO {db:Identifier}.views_parsed (video_id, event_time, error, raw_message, topic, partition, offset)
-  SELECT concat('v', toString(1 + cityHash64(number) % {videos:UInt64})), now64(3), '', '', 'direct', 0, number FROM numbers({rows:UInt64})`;
+const FROM_NUMBERS = benchStatement('physical_from_numbers');
 
 async function main(): Promise<void> {
   const [rows, videos] = process.argv.slice(2).map(Number);
@@ -31,16 +32,8 @@ async function main(): Promise<void> {
   const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: `physical-unused-${process.pid}`, KAFKA_GROUP: `physical-${process.pid}`, LOG_LEVEL: 'warn' });
   const clickhouse = new ClickHouseService(config);
   const results: PhysicalResult[] = [];
-  // Background merges of an earlier insert would compete for the same two cores: each run waits for them to end.
-  const settled = async () => {
-    for (;;) {
-      const [{ merges }] = await clickhouse.select<{ merges: string }>('SELECT count() AS merges FROM system.merges WHERE database = {db:String}');
-      if (Number(merges) === 0) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
   const timed = async (way: string, label: string, n: number, insert: () => Promise<unknown>) => {
-    await settled();
+    await mergesSettled(clickhouse); // merges of an earlier insert would compete for the same cores
     const started = performance.now();
     await insert();
     const seconds = (performance.now() - started) / 1000;
