@@ -90,6 +90,18 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(sample(text, 'viewrank_http_request_duration_seconds_count', 'method="GET",route="/views/top-k",status_code="400"')).toBe(1);
   });
 
+  it('counts full and incremental refreshes per window, and how many videos an incremental one looked up', async () => {
+    await app.get(PrecomputeService).refresh(); // the first was full; this one is incremental
+    const text = (await get('/metrics')).body;
+    for (const window of ['hour', 'day', 'month', 'all-time']) {
+      expect(sample(text, 'viewrank_topk_refreshes_total', `window="${window}",mode="full"`)).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'viewrank_topk_refreshes_total', `window="${window}",mode="incremental"`)).toBeGreaterThanOrEqual(1);
+      // Nothing was produced since: only the listed videos were looked up.
+      const listed = app.get(PrecomputeService).snapshot(window as 'hour')!.entries.length;
+      expect({ window, lookedUp: sample(text, 'viewrank_topk_looked_up_videos', `window="${window}"`) }).toEqual({ window, lookedUp: listed });
+    }
+  });
+
   it('serves an OpenAPI document describing the top-K endpoint, and Swagger UI at /docs', async () => {
     const doc = (await get('/docs/openapi.json')).json();
     const op = doc.paths['/views/top-k'].get;

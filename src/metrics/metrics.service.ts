@@ -86,6 +86,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly lookedUp = new Gauge({
+    name: 'viewrank_topk_looked_up_videos',
+    help: 'Videos whose exact totals the last incremental refresh of each window read (the list plus those the bounds could not rule out)',
+    labelNames: ['window'] as const,
+    registers: [this.registry],
+  });
+
   readonly refreshFailures = new Counter({
     name: 'viewrank_topk_refresh_failures_total',
     help: 'Refreshes that failed (the previous lists stay in use)',

@@ -113,8 +113,9 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
       if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries });
       return;
     }
-    const { interval, entries, mode } = await this.refresher.refresh(window, now, serverNowMs);
+    const { interval, entries, mode, lookedUp } = await this.refresher.refresh(window, now, serverNowMs);
     this.metrics.refreshes.inc({ window, mode });
+    if (lookedUp !== undefined) this.metrics.lookedUp.set({ window }, lookedUp);
     await this.publish({ window, interval, computedAt: now, entries });
   }
 
