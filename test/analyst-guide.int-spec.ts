@@ -6,7 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
-import { toClickHouseDateTime } from '../src/topk/windows';
+import { toClickHouseDateTime, tumblingWindow } from '../src/topk/windows';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, recount, toMessages } from './support/stream';
@@ -45,7 +45,7 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
     expect([...queries.keys()].sort()).toEqual(
       [
         'dead-letters-by-error', 'dead-letters-latest', 'ingest-per-minute', 'last-hour-late', 'served-lists', 'top-all-time',
-        'top-of-day', 'top-of-hour', 'totals', 'video-by-hour', 'video-by-minute', 'views-per-day',
+        'top-of-day', 'top-of-hour', 'top-of-month', 'totals', 'video-by-hour', 'video-by-minute', 'views-per-day',
       ].sort(),
     );
     const top = expectedTopK(events, 1)[0].videoId;
@@ -66,7 +66,7 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
     }
   });
 
-  it('ranks a past hour, a day and all time exactly as a recount does', async () => {
+  it('ranks a past hour, a day, the month and all time exactly as a recount does', async () => {
     const hourStart = Math.floor(now / HOUR) * HOUR - HOUR;
     const hour = { start: new Date(hourStart), end: new Date(hourStart + HOUR) };
     expect(asRanked(await run('top-of-hour', { hour: toClickHouseDateTime(hour.start), k: 10 }))).toEqual(expectedTopK(events, 10, hour));
@@ -75,6 +75,10 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
     const day = { start: new Date(dayStart), end: new Date(dayStart + 24 * HOUR) };
     const dayRows = await run('top-of-day', { day: day.start.toISOString().slice(0, 10), k: 1000 });
     expect(asRanked(dayRows)).toEqual(expectedTopK(events, 1000, day));
+
+    const month = tumblingWindow('month', new Date(now));
+    const monthRows = await run('top-of-month', { day: new Date(now).toISOString().slice(0, 10), k: 1000 });
+    expect(asRanked(monthRows)).toEqual(expectedTopK(events, 1000, month));
 
     expect(asRanked(await run('top-all-time', { k: 1000 }))).toEqual(expectedTopK(events, 1000));
   });
