@@ -14,12 +14,15 @@ const state: WindowState = {
 };
 
 describe(planRefresh.name, () => {
-  it('computes in full at start-up, at a roll-over, periodically, and when the server clock went back', () => {
+  it('computes in full at start-up, at a roll-over, periodically, when the server clock went back, and when bounds went loose', () => {
     expect(planRefresh(undefined, 1_000_000, 5_005_000, 2, options)).toEqual({ mode: 'full', reason: 'start-up' });
     expect(planRefresh(state, 2_000_000, 5_005_000, 2, options)).toEqual({ mode: 'full', reason: 'window rolled over' });
     expect(planRefresh(state, 1_000_000, 5_400_000, 2, options)).toEqual({ mode: 'full', reason: 'periodic full' });
     expect(planRefresh(state, 1_000_000, 4_999_999, 2, options)).toEqual({ mode: 'full', reason: 'server clock moved back' });
     expect(planRefresh(state, 1_000_000, 5_005_000, 2, { ...options, fullEveryMs: 0 })).toEqual({ mode: 'full', reason: 'incremental disabled' });
+    // Bounds gone loose: the last refresh looked up more than 4 × K videos (K = 2 here).
+    expect(planRefresh({ ...state, lookedUp: 9 }, 1_000_000, 5_005_000, 2, options)).toEqual({ mode: 'full', reason: 'bounds loose' });
+    expect(planRefresh({ ...state, lookedUp: 8 }, 1_000_000, 5_005_000, 2, options).mode).toBe('incremental');
   });
 
   it('otherwise reads the growth since the previous refresh (with a margin) that could lift a video to the K-th total', () => {

@@ -29,10 +29,12 @@ export interface WindowState {
   serverTimeMs: number;
   /** ClickHouse's clock when the last full computation of this window started. */
   fullAtServerMs: number;
+  /** How many videos the last refresh looked up, if it was incremental. */
+  lookedUp?: number;
 }
 
 export type RefreshPlan =
-  | { mode: 'full'; reason: 'start-up' | 'window rolled over' | 'periodic full' | 'server clock moved back' | 'incremental disabled' }
+  | { mode: 'full'; reason: 'start-up' | 'window rolled over' | 'periodic full' | 'server clock moved back' | 'incremental disabled' | 'bounds loose' }
   | { mode: 'incremental'; sinceMs: number; minDelta: number };
 
 export interface IncrementalOptions {
@@ -54,6 +56,15 @@ export interface Deltas {
   maxOther: number;
 }
 
+/**
+ * A refresh that had to look up more than this many times K videos computes the next one in full. Bounds loosen
+ * fastest in a young window (just rolled over, or a service just started): there the 1000th total is small next to
+ * what a few seconds add, and soon every tracked video may reach it. A full computation, cheap while the window is
+ * young, resets the bounds to the window's current spread. In a mature window lookups stay near K (the benchmark
+ * never exceeded 1.1 K), so this does not trigger there.
+ */
+export const LOOSE_LOOKUPS_PER_K = 4;
+
 /** The list's K-th total, below which no video can enter it; 0 while the list is not full. */
 export function threshold(entries: RankedVideo[], k: number): number {
   return entries.length < k ? 0 : entries[k - 1].views;
@@ -69,6 +80,7 @@ export function planRefresh(state: WindowState | undefined, windowStartMs: numbe
   if (state.windowStartMs !== windowStartMs) return { mode: 'full', reason: 'window rolled over' };
   if (serverNowMs < state.serverTimeMs) return { mode: 'full', reason: 'server clock moved back' };
   if (serverNowMs - state.fullAtServerMs >= options.fullEveryMs) return { mode: 'full', reason: 'periodic full' };
+  if ((state.lookedUp ?? 0) > LOOSE_LOOKUPS_PER_K * k) return { mode: 'full', reason: 'bounds loose' };
   const minDelta = Math.max(1, threshold(state.entries, k) - state.bound);
   return { mode: 'incremental', sinceMs: state.serverTimeMs - options.marginMs, minDelta };
 }

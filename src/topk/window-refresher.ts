@@ -38,6 +38,7 @@ export class WindowRefresher {
       windowStartMs,
       serverTimeMs: serverNowMs,
       fullAtServerMs: plan.mode === 'full' ? serverNowMs : previous!.fullAtServerMs,
+      lookedUp,
     });
     return { interval: ref.interval, entries: next.entries, mode: plan.mode, lookedUp };
   }
