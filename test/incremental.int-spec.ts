@@ -7,14 +7,13 @@ import { runMigrations } from '../src/clickhouse/migrations';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/topk/topk.repository';
 import { GrowingWindow, WindowRefresher } from '../src/topk/window-refresher';
-import { MAX_K, toClickHouseDateTime } from '../src/topk/windows';
+import { ALL_TIME, MAX_K, toClickHouseDateTime } from '../src/topk/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 import { random, zipf } from './support/stream';
 
 const MINUTE = 60_000;
 const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
-const ALL_TIME = { start: new Date(0), end: new Date(Date.UTC(2106, 0, 1)) };
 const CATALOGUE = 2500; // more than MAX_K, so lists have a boundary where small changes move videos in and out
 
 const stepArb = fc.record({

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { Deltas } from './incremental';
 import { RankedVideo } from './ranking';
-import { Interval, toClickHouseDateTime, TumblingWindow } from './windows';
+import { ALL_TIME, Interval, toClickHouseDateTime, TumblingWindow } from './windows';
 
 interface TopRow {
   video_id: string;
@@ -25,8 +25,8 @@ export interface WindowRef {
   interval?: Interval;
 }
 
-/** Every event hour ClickHouse's DateTime can hold: the all-time window as a range. */
-const ALL_HOURS = { start: '1970-01-01 00:00:00', end: '2106-02-07 00:00:00' };
+/** The table, key column and period start of a tumbling window's current instance. */
+const period = (window: TumblingWindow, interval: Interval) => ({ ...GRAIN[window], start: toClickHouseDateTime(interval.start) });
 
 /** Top-K reads from the counting tables. */
 @Injectable()
@@ -36,21 +36,22 @@ export class TopKRepository {
   /** The top `limit` of a window, computed in full from its grain's table. */
   async top(ref: WindowRef, limit: number): Promise<RankedVideo[]> {
     if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k: limit }));
-    return toRanked(await this.clickhouse.rows<TopRow>('topk_period', { ...GRAIN[ref.window], start: toClickHouseDateTime(ref.interval!.start), k: limit }));
+    return toRanked(await this.clickhouse.rows<TopRow>('topk_period', { ...period(ref.window, ref.interval!), k: limit }));
   }
 
   /** Exact window totals of some videos, by key lookup (videos without views in the window are absent). */
   async totals(ref: WindowRef, videos: string[]): Promise<RankedVideo[]> {
     if (videos.length === 0) return [];
     if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('totals_all_time', { videos }));
-    return toRanked(await this.clickhouse.rows<TopRow>('totals_period', { ...GRAIN[ref.window], start: toClickHouseDateTime(ref.interval!.start), videos }));
+    return toRanked(await this.clickhouse.rows<TopRow>('totals_period', { ...period(ref.window, ref.interval!), videos }));
   }
 
   /** How much videos other than `listed` grew in the window among the blocks ingested at or after `sinceMs` (ClickHouse's clock). */
   async deltas(ref: WindowRef, listed: string[], sinceMs: number, minDelta: number): Promise<Deltas> {
-    const hours = ref.interval ? { start: toClickHouseDateTime(ref.interval.start), end: toClickHouseDateTime(ref.interval.end) } : ALL_HOURS;
+    const hours = ref.interval ?? ALL_TIME;
     const [row] = await this.clickhouse.rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>('topk_deltas', {
-      ...hours,
+      start: toClickHouseDateTime(hours.start),
+      end: toClickHouseDateTime(hours.end),
       listed,
       since_ms: sinceMs,
       min_delta: minDelta,

@@ -14,6 +14,9 @@ export interface Interval {
   end: Date;
 }
 
+/** Every event time ClickHouse's DateTime holds (1970 to 2106): the all-time window as an interval. */
+export const ALL_TIME: Interval = { start: new Date(0), end: new Date(Date.UTC(2106, 0, 1)) };
+
 /**
  * The current tumbling window at `now`: the UTC hour, day or month that contains it, as [start, end).
  * Views count in the window of their event time, so a late view still lands in the window it belongs to.
