@@ -8,7 +8,7 @@
 import { SingleBar } from 'cli-progress';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
-import { withAdmin } from '../src/ingest/kafka-topic';
+import { viewsTopic, withAdmin } from '../src/ingest/kafka-topic';
 import { seededRandom, ZipfSampler } from './lib/zipf';
 
 export interface LoadOptions {
@@ -56,7 +56,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const zipf = new ZipfSampler(options.videos, options.skew, seededRandom(options.seed));
   await withAdmin(options.brokers, 5, async (admin) => {
     if (!(await admin.listTopics()).includes(options.topic)) {
-      await admin.createTopics({ topics: [{ topic: options.topic, numPartitions: options.partitions }], waitForLeaders: true });
+      await admin.createTopics({ topics: [viewsTopic(options.topic, options.partitions)], waitForLeaders: true });
     }
   });
   const partitions = await withAdmin(options.brokers, 5, async (admin) => (await admin.fetchTopicOffsets(options.topic)).length);

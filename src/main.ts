@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp, createAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { QuietLogger } from './logging/quiet-logger';
+import { ShutdownState } from './health/health.indicators';
 
 async function bootstrap(): Promise<void> {
   // Validated before anything starts, so a bad setting stops start-up with one message naming it.
@@ -15,11 +16,14 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   await app.listen(config.http.port, config.http.host);
   logger.log(`viewrank listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Bootstrap');
-  // Graceful stop: close HTTP, the schedulers and ClickHouse (with chDB, the engine and its Kafka consumers), then exit 0.
+  // Graceful stop: readiness fails at once, requests are still answered for SHUTDOWN_DRAIN_MS (load balancers take
+  // the instance out meanwhile), then HTTP, the schedulers and ClickHouse (with chDB, the engine and its Kafka
+  // consumers) close, and the process exits 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      logger.log(`${signal} received, shutting down`, 'Bootstrap');
-      app.close().then(
+      logger.log(`${signal} received, shutting down after a ${config.shutdownDrainMs} ms drain`, 'Bootstrap');
+      app.get(ShutdownState).draining = true;
+      new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs)).then(() => app.close()).then(
         () => process.exit(0),
         (error) => {
           logger.error(`shutdown failed: ${(error as Error).message}`, 'Bootstrap');

@@ -1,13 +1,17 @@
 // Property-based test of the sliding last-hour window against real (embedded) ClickHouse: random streams with
 // late, too-late and out-of-order views, bursts, quiet minutes and ties, the clock walked across an hour and a day
-// boundary, crashes at random points of a refresh (then a restart), and two schedulers at once. After every step
+// boundary, ingestion that lags behind the topic (minutes, or more than the hour), service outages, crashes at
+// random points of a refresh (then a restart), and two schedulers at once. Kafka is a model here (one partition,
+// an append time per message), ClickHouse is real, including the offsets it records as written. After every step
 // the list equals a brute-force recount by the window's definition.
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { topK } from '../src/topk/ranking';
-import { lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/topk/sliding';
+import { AppendedOffsetsReader } from '../src/ingest/kafka-topic';
+import { AppendedOffsets, IngestWatermark } from '../src/topk/ingest-watermark';
+import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/topk/sliding';
 import { SlidingWindowRepository } from '../src/topk/sliding-window.repository';
 import { SlidingWindowService } from '../src/topk/sliding-window.service';
 import { MAX_K, toClickHouseDateTime, tumblingWindow } from '../src/topk/windows';
@@ -18,21 +22,40 @@ const LATE_MS = 30_000;
 
 interface Arrival {
   videoId: string;
+  /** Event time. */
   t: number;
-  step: number;
+  /** When the view reached Kafka (the broker's append time). */
+  appendedAt: number;
 }
 
-/** What last-hour means, as the README states it: views of the 60 minutes up to now, each minute as it stood when it closed. */
-function recountLastHour(arrivals: Arrival[], now: number, step: number, closedAtStep: Map<number, number>): Map<string, number> {
+/** On time: reached Kafka by the end of its minute plus the tolerance. */
+const onTime = (a: Arrival) => a.appendedAt <= closingInstant(minuteStart(a.t), LATE_MS);
+
+/** What last-hour means, as the README states it: on-time views of the 60 minutes up to now, of those ingested so far. */
+function recountLastHour(ingested: Arrival[], now: number, minutes?: (minute: number) => boolean): Map<string, number> {
   const { start, end } = lastHourWindow(new Date(now));
   const counts = new Map<string, number>();
-  for (const a of arrivals) {
-    if (a.t < start.getTime() || a.t >= end.getTime()) continue;
-    const closed = closedAtStep.get(minuteStart(a.t));
-    if (a.step > (closed ?? step)) continue; // arrived after its minute closed: set aside
+  for (const a of ingested) {
+    if (a.t < start.getTime() || a.t >= end.getTime() || !onTime(a) || (minutes && !minutes(minuteStart(a.t)))) continue;
     counts.set(a.videoId, (counts.get(a.videoId) ?? 0) + 1);
   }
   return counts;
+}
+
+/** The topic as a model: one partition whose offsets are the log's indexes, no consumer group commit. */
+class ModelTopic extends AppendedOffsets {
+  constructor(private readonly log: Arrival[]) {
+    super();
+  }
+  read<T>(work: (reader: AppendedOffsetsReader) => Promise<T>): Promise<T> {
+    return work({
+      firstAfter: async (instant) => {
+        const first = this.log.findIndex((a) => a.appendedAt > instant);
+        return new Map([[0, first === -1 ? this.log.length : first]]);
+      },
+      committed: async () => new Map(),
+    });
+  }
 }
 
 /** A repository that "crashes" (throws) at its n-th write: a step may have taken effect without being recorded. */
@@ -61,7 +84,17 @@ const stepArb = fc.record({
   burst: fc.option(fc.record({ video: fc.integer({ min: 0, max: 24 }), count: fc.integer({ min: 20, max: 150 }) }), { freq: 8 }),
   crashAtWrite: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
   twoSchedulers: fc.boolean(),
+  // How far ingestion trails the topic at this step: keeping up, a few minutes (a burst, a merge), or more than the
+  // whole hour (an outage of ClickHouse's consumer). It never moves back: what was ingested stays ingested.
+  ingestLagMs: fc.oneof(
+    { weight: 10, arbitrary: fc.constant(0) },
+    { weight: 4, arbitrary: fc.integer({ min: 1, max: 8 * MINUTE_MS }) },
+    { weight: 1, arbitrary: fc.integer({ min: 8 * MINUTE_MS, max: 75 * MINUTE_MS }) },
+  ),
+  serviceDown: fc.integer({ min: 0, max: 6 }).map((n) => n === 0), // no refresh at this step (1 step in 7)
 });
+
+const at3 = (t: number) => `${toClickHouseDateTime(new Date(t))}.${String(t % 1000).padStart(3, '0')}`;
 
 describe('last-hour by minute increments and decrements (real ClickHouse)', () => {
   let base: ClickHouseService;
@@ -81,30 +114,45 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
         const clickhouse = base.withDatabase(database);
         await runMigrations(clickhouse, config);
         const repository = new SlidingWindowRepository(clickhouse);
-        const newService = (repo = repository) => new SlidingWindowService(repo, config); // a "restart": nothing kept in memory
+        const log: Arrival[] = [];
+        const watermark = new IngestWatermark(repository, new ModelTopic(log));
+        const newService = (repo = repository) => new SlidingWindowService(repo, watermark, config); // a "restart": nothing kept in memory
         try {
-          const arrivals: Arrival[] = [];
+          let ingestedCount = 0;
           const closedAtStep = new Map<number, number>();
           let now = realDayStart - minutesBeforeMidnight * MINUTE_MS - 17_123; // cross a day (and hour) boundary
           const walkStart = now;
           for (let s = 0; s < steps.length; s++) {
             const step = steps[s];
+            const last = s === steps.length - 1;
             now += step.advanceMs;
-            const batch: Arrival[] = [];
             // The catalogue drifts with simulated time: every 5 minutes the 25 ids are replaced by 25 new ones, so a
-            // walk of three hours or more sees far more videos than any one hour holds. (It drifted every 20 steps
-            // before; a walk whose last hour had many short steps then saw too few videos for the bound below.)
+            // walk of three hours or more sees far more videos than any one hour holds.
             const id = (video: number) => `v${video + Math.floor((now - walkStart) / (5 * MINUTE_MS)) * 25}`;
-            for (const v of step.views) for (let i = 0; i < v.count; i++) batch.push({ videoId: id(v.video), t: now - v.lateness, step: s });
-            if (step.burst) for (let i = 0; i < step.burst.count; i++) batch.push({ videoId: id(step.burst.video), t: now - 1, step: s });
-            if (batch.length) {
+            for (const v of step.views) for (let i = 0; i < v.count; i++) log.push({ videoId: id(v.video), t: now - v.lateness, appendedAt: now });
+            if (step.burst) for (let i = 0; i < step.burst.count; i++) log.push({ videoId: id(step.burst.video), t: now - 1, appendedAt: now });
+            // Ingestion: every message appended at least ingestLagMs ago (all of them at the last step: caught up).
+            const lagMs = last ? 0 : step.ingestLagMs;
+            let through = ingestedCount;
+            while (through < log.length && log[through].appendedAt <= now - lagMs) through++;
+            if (through > ingestedCount) {
               await clickhouse.client.insert({
                 table: `${database}.views_parsed`,
                 format: 'JSONEachRow',
-                values: batch.map((a) => ({ video_id: a.videoId, event_time: toClickHouseDateTime(new Date(a.t)) + '.' + String(a.t % 1000).padStart(3, '0'), error: '', raw_message: '', topic: 't', partition: 0, offset: 0 })),
+                values: log.slice(ingestedCount, through).map((a, i) => ({
+                  video_id: a.videoId,
+                  event_time: at3(a.t),
+                  error: '',
+                  raw_message: '',
+                  topic: 't',
+                  partition: 0,
+                  offset: ingestedCount + i,
+                  appended_at: at3(a.appendedAt),
+                })),
               });
-              arrivals.push(...batch);
+              ingestedCount = through;
             }
+            if (step.serviceDown && !last) continue; // the service is down: time passes, views arrive, nothing runs
             const at = new Date(now);
             if (step.crashAtWrite !== null) {
               await newService(crashingAt(repository, step.crashAtWrite)).refresh(at, MAX_K).catch(() => undefined);
@@ -112,14 +160,21 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
             const results = step.twoSchedulers
               ? await Promise.all([newService().refresh(at, MAX_K), newService().refresh(at, MAX_K)])
               : [await newService().refresh(at, MAX_K)];
-            // Minutes this step closed (the implementation snapshots each at the first refresh that sees it closed).
+            // Minutes this step closed: those of the window whose closing instant has passed by the clock and by
+            // what is ingested (everything appended before the first message not yet ingested).
+            const ingestedThrough = ingestedCount < log.length ? log[ingestedCount].appendedAt - 1 : Infinity;
             const { start } = lastHourWindow(at);
-            for (let m = start.getTime(); m <= newestClosedMinute(now, LATE_MS); m += MINUTE_MS) if (!closedAtStep.has(m)) closedAtStep.set(m, s);
-            const expected = topK(recountLastHour(arrivals, now, s, closedAtStep), MAX_K);
+            for (let m = start.getTime(); m <= newestClosedMinute(Math.min(now, ingestedThrough), LATE_MS); m += MINUTE_MS) {
+              if (!closedAtStep.has(m)) closedAtStep.set(m, s);
+            }
+            const expected = topK(recountLastHour(log.slice(0, ingestedCount), now), MAX_K);
             for (const result of results) {
               for (const k of [1, 10, 1000]) expect({ step: s, k, list: result.entries!.slice(0, k) }).toEqual({ step: s, k, list: expected.slice(0, k) });
             }
           }
+          // Every view was ingested by the end; some had been set aside as late, but not all.
+          expect(ingestedCount).toBe(log.length);
+          expect(log.some((a) => !onTime(a))).toBe(true);
           // The ledger: every minute that closed during the walk was snapshotted and added, and subtracted if it
           // has left the window since; no other minute has any step.
           const ledger = await clickhouse.select<{ minute: string; steps: string[] }>(
@@ -134,14 +189,9 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
           // The state holds one row per video with views in the closed minutes of the window, whatever has passed.
           await clickhouse.command('OPTIMIZE TABLE {db:Identifier}.views_last_hour FINAL');
           const [{ rows }] = await clickhouse.select<{ rows: string }>('SELECT count() AS rows FROM {db:Identifier}.views_last_hour');
-          const closedOnly = recountLastHour(
-            arrivals.filter((a) => minuteStart(a.t) <= newestClosedMinute(now, LATE_MS)),
-            now,
-            steps.length - 1,
-            closedAtStep,
-          );
+          const closedOnly = recountLastHour(log, now, (minute) => closedAtStep.has(minute));
           expect(Number(rows)).toBe(closedOnly.size);
-          expect(new Set(arrivals.map((a) => a.videoId)).size).toBeGreaterThan(2 * Number(rows));
+          expect(new Set(log.map((a) => a.videoId)).size).toBeGreaterThan(2 * Number(rows));
         } finally {
           await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
         }

@@ -26,6 +26,11 @@ const WINDOW_HEADERS = {
   'X-Window-Start': { description: 'Start of the window (UTC, inclusive); absent for all-time', schema: { type: 'string', format: 'date-time' } },
   'X-Window-End': { description: 'End of the window (UTC, exclusive); absent for all-time', schema: { type: 'string', format: 'date-time' } },
   'X-Computed-At': { description: 'The instant the list was computed for', schema: { type: 'string', format: 'date-time' } },
+  'X-Watermark': {
+    description:
+      'last-hour only: the end of the newest minute frozen into the list. Minutes before it are final; later ones are read live and grow while ingestion catches up',
+    schema: { type: 'string', format: 'date-time' },
+  },
 };
 
 @ApiTags('top-k')
@@ -78,6 +83,7 @@ export class TopKController {
       reply.header('X-Window-End', snapshot.interval.end.toISOString());
     }
     reply.header('X-Computed-At', snapshot.computedAt.toISOString());
+    if (snapshot.watermark) reply.header('X-Watermark', snapshot.watermark.toISOString());
     reply.type('application/json; charset=utf-8');
     return topKBody(snapshot.entries, query.k);
   }

@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ensureTopic } from '../ingest/kafka-topic';
+import { ensureTopic, topicTimestampType } from '../ingest/kafka-topic';
 import { ClickHouseService } from './clickhouse.service';
 import { runMigrations } from './migrations';
 
@@ -23,6 +23,11 @@ export class ClickHouseModule implements OnModuleInit {
       (created) => this.logger.log(created ? `created topic ${topic}` : `topic ${topic} exists`),
       (error) => this.logger.warn(`cannot reach Kafka at ${brokers.join(',')} to create topic ${topic}: ${(error as Error).message}`),
     );
+    // A topic created elsewhere keeps the producers' clocks: last-hour then judges lateness by them (README).
+    const timestampType = await topicTimestampType(brokers, topic).catch(() => undefined);
+    if (timestampType && timestampType !== 'LogAppendTime') {
+      this.logger.warn(`topic ${topic} has message.timestamp.type=${timestampType}: last-hour judges lateness by the producers' clocks, not the broker's`);
+    }
     const { applied, skipped } = await runMigrations(this.clickhouse, this.config);
     this.logger.log(`migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`);
   }

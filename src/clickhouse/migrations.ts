@@ -30,6 +30,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     dead_letter_retention_days: config.retention.deadLetterDays,
     snapshot_retention_hours: config.retention.snapshotHours,
     max_event_age_days: config.maxEventAgeDays,
+    late_tolerance_ms: config.lateToleranceMs,
   };
 }
 

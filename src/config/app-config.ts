@@ -105,9 +105,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
   INGEST_POLL_INTERVAL_MS = 10_000;
 
-  /** Readiness fails while more messages than this wait on the topic unconsumed. */
-  @Transform(toInt) @IsInt() @Min(0)
-  READY_MAX_CONSUMER_LAG = 1_000_000;
+  /** On SIGTERM, readiness fails at once and the service keeps answering this long before it closes. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(120_000)
+  SHUTDOWN_DRAIN_MS = 5_000;
 
   /** Bearer tokens accepted by POST /views, comma-separated, each 16 to 256 visible characters. Unset: HTTP ingest is off. */
   @IsOptional()
@@ -171,7 +171,9 @@ export interface AppConfig {
   maxEventAgeDays: number;
   logLevel: string;
   ingestPollIntervalMs: number;
-  readiness: { maxConsumerLag: number; maxListAgeMs: number };
+  readiness: { maxListAgeMs: number };
+  /** How long the service keeps answering after SIGTERM, with readiness failing, before it closes. */
+  shutdownDrainMs: number;
   /** POST /views. No tokens: HTTP ingest is off. */
   httpIngest: { tokens: string[]; rateLimit: number; rateWindowMs: number; ackTimeoutMs: number };
   /** When set, reads need it in X-Api-Key. */
@@ -246,7 +248,8 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,
     ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,
-    readiness: { maxConsumerLag: vars.READY_MAX_CONSUMER_LAG, maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
+    readiness: { maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
+    shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
     httpIngest: {
       tokens: vars.INGEST_TOKENS ? vars.INGEST_TOKENS.split(',') : [],
       rateLimit: vars.INGEST_RATE_LIMIT,

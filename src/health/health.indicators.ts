@@ -5,11 +5,18 @@ import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { IngestService } from '../ingest/ingest.service';
+import { IngestWatermark } from '../topk/ingest-watermark';
 import { PrecomputeService } from '../topk/precompute.service';
 import { WINDOWS } from '../topk/windows';
 import { listAgeProblems } from './readiness';
 
-/** The three things readiness depends on, each a terminus indicator with details an operator can act on. */
+/** Set on SIGTERM (main.ts): readiness fails at once while the service keeps answering through the drain period. */
+@Injectable()
+export class ShutdownState {
+  draining = false;
+}
+
+/** What readiness depends on, each a terminus indicator with details an operator can act on. */
 @Injectable()
 export class ReadinessIndicators {
   constructor(
@@ -17,6 +24,8 @@ export class ReadinessIndicators {
     private readonly clickhouse: ClickHouseService,
     private readonly ingest: IngestService,
     private readonly precompute: PrecomputeService,
+    private readonly watermark: IngestWatermark,
+    private readonly shutdown: ShutdownState,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -36,15 +45,27 @@ export class ReadinessIndicators {
     }
   }
 
-  /** The Kafka consumer group keeps up: lag read recently and under READY_MAX_CONSUMER_LAG. */
-  kafkaLag() {
-    const check = this.indicator.check('kafka');
+  /**
+   * Ingestion, reported and never failed on: reads are served from memory, so a backlog must not take every replica
+   * out of a load balancer at once. Stale lists fail readiness instead (listsFresh).
+   */
+  ingestion() {
     const reading = this.ingest.lag;
-    const max = this.config.readiness.maxConsumerLag;
-    if (!reading) return check.down({ error: 'consumer lag not read yet' });
-    if (reading.error) return check.down({ error: reading.error, readAt: reading.at.toISOString() });
-    const details = { lag: reading.lag, maxLag: max, readAt: reading.at.toISOString() };
-    return reading.lag! <= max ? check.up(details) : check.down({ ...details, error: `consumer lag ${reading.lag} exceeds ${max}` });
+    const watermark = this.precompute.watermark();
+    return this.indicator.check('ingestion').up({
+      consumerLag: reading?.lag ?? null,
+      lagReadAt: reading?.at.toISOString() ?? null,
+      ...(reading?.error ? { lagError: reading.error } : {}),
+      lastHourWatermark: watermark?.at.toISOString() ?? null,
+      lastHourWatermarkLagSeconds: watermark ? Math.round(watermark.lagSeconds) : null,
+      ...(this.watermark.lastError ? { watermarkError: this.watermark.lastError } : {}),
+    });
+  }
+
+  /** Down from SIGTERM on, so load balancers stop sending requests before the service closes. */
+  notShuttingDown() {
+    const check = this.indicator.check('shutdown');
+    return this.shutdown.draining ? check.down({ error: 'shutting down: draining requests before closing' }) : check.up();
   }
 
   /** Every window has a list younger than READY_MAX_LIST_AGE_MS. */

@@ -3,12 +3,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { IngestModule } from '../ingest/ingest.module';
 import { TopKModule } from '../topk/topk.module';
 import { HealthController } from './health.controller';
-import { ReadinessIndicators } from './health.indicators';
+import { ReadinessIndicators, ShutdownState } from './health.indicators';
 
 /** GET /health/live and GET /health/ready (@nestjs/terminus). */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), IngestModule, TopKModule],
   controllers: [HealthController],
-  providers: [ReadinessIndicators],
+  providers: [ReadinessIndicators, ShutdownState],
+  exports: [ShutdownState],
 })
 export class HealthModule {}

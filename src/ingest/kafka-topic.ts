@@ -1,13 +1,53 @@
 // Creating the views topic. It must exist, with its partitions led, before ClickHouse's Kafka engine subscribes:
 // partitions appearing under a live consumer each trigger a rebalance, and a block written but not yet committed
 // when one happens is read again (counted twice). Seen in CI on a loaded machine: 8% duplicates.
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ITopicConfig, Kafka, logLevel } from 'kafkajs';
 import { AppConfig } from '../config/app-config';
+
+/**
+ * How the views topic is created. The broker stamps each message with its own clock (LogAppendTime): last-hour
+ * counts a view as on time by when it reached Kafka, whatever the producer's clock says (src/topk/sliding.ts).
+ */
+export function viewsTopic(topic: string, numPartitions: number): ITopicConfig {
+  return { topic, numPartitions, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] };
+}
 
 /** Creates the topic if missing; resolves to true if it was created. Throws if the broker cannot be reached. */
 export function ensureTopic(kafka: AppConfig['kafka']): Promise<boolean> {
-  return withAdmin(kafka.brokers, 3, (admin) =>
-    admin.createTopics({ topics: [{ topic: kafka.topic, numPartitions: kafka.topicPartitions }], waitForLeaders: true }),
+  return withAdmin(kafka.brokers, 3, (admin) => admin.createTopics({ topics: [viewsTopic(kafka.topic, kafka.topicPartitions)], waitForLeaders: true }));
+}
+
+/** The topic's message.timestamp.type: LogAppendTime when viewrank created it; CreateTime is Kafka's default. */
+export function topicTimestampType(brokers: string[], topic: string): Promise<string | undefined> {
+  return withAdmin(brokers, 1, async (admin) => {
+    const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['message.timestamp.type'] }], includeSynonyms: false });
+    return resources[0]?.configEntries.find((e) => e.configName === 'message.timestamp.type')?.configValue;
+  });
+}
+
+/** Offsets per partition of one topic. */
+export type PartitionOffsets = Map<number, number>;
+
+/** What the ingestion watermark asks Kafka, on one admin connection. */
+export interface AppendedOffsetsReader {
+  /** Per partition, the first offset appended after `instantMs` (the end offset if there is none yet). */
+  firstAfter(instantMs: number): Promise<PartitionOffsets>;
+  /** Per partition, the offset the consumer group committed (only partitions with a commit). */
+  committed(): Promise<PartitionOffsets>;
+}
+
+/** Opens a reader of the views topic's offsets for `work`, closed afterwards. */
+export function readAppendedOffsets<T>(kafka: AppConfig['kafka'], work: (reader: AppendedOffsetsReader) => Promise<T>): Promise<T> {
+  return withAdmin(kafka.brokers, 1, (admin) =>
+    work({
+      // Kafka answers "the first offset whose timestamp is at least t", so ask for t + 1 ms.
+      firstAfter: async (instantMs) =>
+        new Map((await admin.fetchTopicOffsetsByTimestamp(kafka.topic, instantMs + 1)).map((p) => [p.partition, Number(p.offset)])),
+      committed: async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: kafka.group, topics: [kafka.topic] });
+        return new Map((committed?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
+      },
+    }),
   );
 }
 

@@ -29,6 +29,8 @@ export class MetricsService {
   readonly ingest: { viewsCounted?: number; deadLetters?: number; consumerLag?: number } = {};
   /** Age in seconds of each window's newest list, given by PrecomputeService. */
   listAges: () => Map<string, number> = () => new Map();
+  /** The last-hour watermark and its lag behind the clock, given by PrecomputeService. */
+  watermark: () => { at: Date; lagSeconds: number } | undefined = () => undefined;
 
   readonly viewsIngested = mirroredCounter(
     this.registry,
@@ -103,6 +105,26 @@ export class MetricsService {
     name: 'viewrank_last_hour_late_views',
     help: 'Views left out of last-hour because they arrived after their minute had closed (still counted in every other window)',
     registers: [this.registry],
+  });
+
+  readonly lastHourWatermark = new Gauge({
+    name: 'viewrank_last_hour_watermark_seconds',
+    help: 'End of the newest minute frozen into last-hour (Unix seconds): a minute freezes once ClickHouse holds every message Kafka appended by its end plus LATE_TOLERANCE_MS',
+    registers: [this.registry],
+    collect: () => {
+      const reading = this.watermark();
+      if (reading) this.lastHourWatermark.set(reading.at.getTime() / 1000);
+    },
+  });
+
+  readonly lastHourWatermarkLag = new Gauge({
+    name: 'viewrank_last_hour_watermark_lag_seconds',
+    help: 'How far the last-hour watermark trails the clock: 30-90 s at the default tolerance while ingestion keeps up, more while it lags',
+    registers: [this.registry],
+    collect: () => {
+      const reading = this.watermark();
+      if (reading) this.lastHourWatermarkLag.set(reading.lagSeconds);
+    },
   });
 
   readonly lastHourStepsRun = new Gauge({

@@ -4,7 +4,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RankedVideo } from './ranking';
-import { lastHourWindow } from './sliding';
+import { lastHourWindow, MINUTE_MS } from './sliding';
 import { SlidingWindowService } from './sliding-window.service';
 import { SnapshotRepository } from './snapshot.repository';
 import { TopKRepository } from './topk.repository';
@@ -18,6 +18,8 @@ export interface TopKSnapshot {
   interval?: Interval;
   computedAt: Date;
   entries: RankedVideo[];
+  /** last-hour: the end of the newest minute frozen into the list (later minutes are read live). */
+  watermark?: Date;
 }
 
 /**
@@ -48,6 +50,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
       const nowMs = this.clock.now().getTime();
       return new Map([...this.snapshots].map(([window, s]) => [window, Math.max(0, (nowMs - s.computedAt.getTime()) / 1000)]));
     };
+    metrics.watermark = () => this.watermark();
   }
 
   /** Serves the newest stored lists at once (the controller decides whether each is still current), then refreshes. */
@@ -65,6 +68,12 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+  }
+
+  /** The last-hour watermark (end of the newest frozen minute) and how far it trails the clock. */
+  watermark(): { at: Date; lagSeconds: number } | undefined {
+    const at = this.snapshots.get('last-hour')?.watermark;
+    return at && { at, lagSeconds: Math.max(0, (this.clock.now().getTime() - at.getTime()) / 1000) };
   }
 
   /** The latest list of a window, or undefined before its first computation. */
@@ -107,10 +116,11 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
 
   private async computeWindow(window: WindowName, now: Date, serverNowMs: number): Promise<void> {
     if (window === 'last-hour') {
-      const { entries, stepsRun, lateViews } = await this.sliding.refresh(now, MAX_K);
+      const { entries, stepsRun, lateViews, closedThrough } = await this.sliding.refresh(now, MAX_K);
       this.metrics.lastHourStepsRun.set(stepsRun);
       if (lateViews !== undefined) this.metrics.lastHourLateViews.set(lateViews);
-      if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries });
+      const watermark = Number.isFinite(closedThrough) ? new Date(closedThrough + MINUTE_MS) : undefined;
+      if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries, watermark });
       return;
     }
     const { interval, entries, mode, lookedUp } = await this.refresher.refresh(window, now, serverNowMs);

@@ -11,6 +11,10 @@ const at = (minute: number) => toClickHouseDateTime(new Date(minute));
 export class SlidingWindowRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
+  get database(): string {
+    return this.clickhouse.database;
+  }
+
   /** Steps recorded per minute since `since` (epoch ms). */
   async ledger(since: number): Promise<Map<number, Set<SlidingStep>>> {
     const rows = await this.clickhouse.rows<{ minute: string; steps: SlidingStep[] }>('last_hour_ledger', { since: at(since) });
@@ -32,13 +36,27 @@ export class SlidingWindowRepository {
     await this.clickhouse.run('last_hour_record', { minute: at(minute), step });
   }
 
-  async top(closedThrough: number, currentMinute: number, k: number): Promise<RankedVideo[]> {
+  /** Top k of the state plus the open minutes of the window (after closedThrough, from windowStart to currentMinute). */
+  async top(closedThrough: number, windowStart: number, currentMinute: number, k: number): Promise<RankedVideo[]> {
     const rows = await this.clickhouse.rows<{ video_id: string; views: string | number }>('topk_last_hour', {
-      closed_through: at(closedThrough),
+      closed_through: at(Math.max(closedThrough, 0)),
+      window_start: at(windowStart),
       current_minute: at(currentMinute),
       k,
     });
     return rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+  }
+
+  /** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written. */
+  async ingestedOffsets(): Promise<Map<number, number>> {
+    const rows = await this.clickhouse.rows<{ partition: string | number; next_offset: string | number }>('ingested_offsets');
+    return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
+  }
+
+  /** The late tolerance the database's on-time view was created with. */
+  async lateToleranceMs(): Promise<number> {
+    const [row] = await this.clickhouse.rows<{ late_tolerance_ms: string | number }>('last_hour_settings');
+    return Number(row.late_tolerance_ms);
   }
 
   async lateViews(): Promise<number> {

@@ -23,35 +23,83 @@ export function lastHourWindow(now: Date): { start: Date; end: Date } {
 }
 
 /**
- * The newest minute that has closed at `now`: a minute closes once its end plus the late tolerance has passed.
- * Its counts are then frozen; views for it arriving later are set aside from last-hour (and counted elsewhere).
+ * The newest minute that may close at `instantMs` by the clock: a minute closes once its end plus the late tolerance
+ * has passed, and (see planSlidingSteps) once ClickHouse holds every message Kafka appended by then.
  */
-export function newestClosedMinute(nowMs: number, lateToleranceMs: number): number {
-  return minuteStart(nowMs - MINUTE_MS - lateToleranceMs);
+export function newestClosedMinute(instantMs: number, lateToleranceMs: number): number {
+  return minuteStart(instantMs - MINUTE_MS - lateToleranceMs);
+}
+
+/** The instant a minute closes by Kafka's clock: views whose message was appended by then are on time. */
+export function closingInstant(minute: number, lateToleranceMs: number): number {
+  return minute + MINUTE_MS + lateToleranceMs;
 }
 
 export interface SlidingPlan {
   steps: PlannedStep[];
-  /** Minutes up to and including this one are in the state; later ones are read live. */
+  /** Minutes up to and including this one are in the state; later ones are read live (-Infinity: none yet). */
   closedThrough: number;
   /** The clock is behind minutes already added: the state cannot be rolled back, so nothing is planned. */
   clockBehindState: boolean;
 }
 
+type Ledger = ReadonlyMap<number, ReadonlySet<SlidingStep>>;
+
+function newestAdded(ledger: Ledger): number {
+  return Math.max(-Infinity, ...[...ledger].filter(([, steps]) => steps.has('add')).map(([m]) => m));
+}
+
+/**
+ * The closing instants of the minutes due to close at `now`: minutes of the window after the newest one added whose
+ * end plus the tolerance has passed by the clock, oldest first. Whether each may close depends on ingestion.
+ */
+export function closingInstantsDue(nowMs: number, lateToleranceMs: number, ledger: Ledger): number[] {
+  const windowStart = minuteStart(nowMs) - (LAST_HOUR_MINUTES - 1) * MINUTE_MS;
+  const instants: number[] = [];
+  const first = Math.max(windowStart, newestAdded(ledger) + MINUTE_MS);
+  for (let minute = first; minute <= newestClosedMinute(nowMs, lateToleranceMs); minute += MINUTE_MS) {
+    instants.push(closingInstant(minute, lateToleranceMs));
+  }
+  return instants;
+}
+
+/**
+ * The newest of `instants` (ascending) that `covered` accepts, or -Infinity. Coverage is monotonic (if ClickHouse
+ * holds everything appended by t, it holds everything appended before t), so a binary search asks about log2(n).
+ */
+export async function newestCovered(instants: readonly number[], covered: (instantMs: number) => Promise<boolean>): Promise<number> {
+  let lo = 0;
+  let hi = instants.length - 1;
+  let found = -Infinity;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (await covered(instants[mid])) {
+      found = instants[mid];
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
 /**
  * Steps that bring the state to `now`, given the steps the ledger has recorded per minute.
  * - every added minute that has left the window is subtracted (from its snapshot);
- * - every closed minute in the window not yet added is snapshotted (unless it already was) and added.
+ * - every minute of the window that has closed and is not yet added is snapshotted (unless it already was) and
+ *   added. A minute has closed once its end plus the late tolerance has passed by the clock and is at most
+ *   `ingestedThrough`: an instant by which ClickHouse holds every message Kafka had appended. So a minute is frozen
+ *   only when all its on-time views are in, however late ingestion runs; until then it is read live.
  * Minutes that closed and left the window while nothing ran are never added, so they need no subtraction.
  * Re-planning after a partial run yields exactly the missing steps, so running a plan twice is harmless.
  */
-export function planSlidingSteps(nowMs: number, lateToleranceMs: number, ledger: ReadonlyMap<number, ReadonlySet<SlidingStep>>): SlidingPlan {
+export function planSlidingSteps(nowMs: number, lateToleranceMs: number, ledger: Ledger, ingestedThrough = Infinity): SlidingPlan {
   const windowStart = minuteStart(nowMs) - (LAST_HOUR_MINUTES - 1) * MINUTE_MS;
-  const closedThrough = newestClosedMinute(nowMs, lateToleranceMs);
+  const added = newestAdded(ledger);
+  if (added > newestClosedMinute(nowMs, lateToleranceMs)) return { steps: [], closedThrough: added, clockBehindState: true };
+  // Never below what was added: an ingestion watermark that cannot be read (or went back) closes nothing new.
+  const closedThrough = Math.max(added, newestClosedMinute(Math.min(nowMs, ingestedThrough), lateToleranceMs));
   const has = (minute: number, step: SlidingStep) => ledger.get(minute)?.has(step) ?? false;
-
-  const newestAdded = Math.max(-Infinity, ...[...ledger].filter(([, steps]) => steps.has('add')).map(([m]) => m));
-  if (newestAdded > closedThrough) return { steps: [], closedThrough, clockBehindState: true };
 
   const steps: PlannedStep[] = [];
   for (const minute of [...ledger.keys()].sort((a, b) => a - b)) {
@@ -66,7 +114,7 @@ export function planSlidingSteps(nowMs: number, lateToleranceMs: number, ledger:
 }
 
 /** The minutes whose counts the state holds after a ledger's steps: added and not subtracted. */
-export function minutesInState(ledger: ReadonlyMap<number, ReadonlySet<SlidingStep>>): number[] {
+export function minutesInState(ledger: Ledger): number[] {
   return [...ledger]
     .filter(([, steps]) => steps.has('add') && !steps.has('subtract'))
     .map(([minute]) => minute)

@@ -26,7 +26,12 @@ export class ServiceProcess {
   /** Everything the process printed, to show when a test fails. */
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  private readonly env: Record<string, string>;
+
+  /** No drain on SIGTERM unless the test asks for one: most tests stop services often. */
+  constructor(env: Record<string, string>) {
+    this.env = { SHUTDOWN_DRAIN_MS: '0', ...env };
+  }
 
   /** The process id while it runs (for CPU and memory readings). */
   get pid(): number | undefined {

@@ -1,0 +1,71 @@
+// The ingestion watermark of the sliding hour: the newest instant by which ClickHouse holds every message that Kafka
+// had appended. A minute of last-hour is frozen only once this reaches its end plus the late tolerance.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { AppendedOffsetsReader, PartitionOffsets, readAppendedOffsets } from '../ingest/kafka-topic';
+import { newestCovered } from './sliding';
+import { SlidingWindowRepository } from './sliding-window.repository';
+
+/** ClickHouse holds everything appended by an instant when, in every partition, it has written up to Kafka's first offset after it. */
+export function coversAll(firstAfter: PartitionOffsets, written: PartitionOffsets): boolean {
+  return [...firstAfter].every(([partition, offset]) => (written.get(partition) ?? 0) >= offset);
+}
+
+/** The larger offset of each partition. */
+export function newestOffsets(a: PartitionOffsets, b: PartitionOffsets): PartitionOffsets {
+  const merged = new Map(a);
+  for (const [partition, offset] of b) merged.set(partition, Math.max(offset, merged.get(partition) ?? 0));
+  return merged;
+}
+
+/** Kafka's side of the watermark (a model of a topic replaces it in the property test). */
+export abstract class AppendedOffsets {
+  abstract read<T>(work: (reader: AppendedOffsetsReader) => Promise<T>): Promise<T>;
+}
+
+@Injectable()
+export class KafkaAppendedOffsets extends AppendedOffsets {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    super();
+  }
+
+  read<T>(work: (reader: AppendedOffsetsReader) => Promise<T>): Promise<T> {
+    return readAppendedOffsets(this.config.kafka, work);
+  }
+}
+
+@Injectable()
+export class IngestWatermark {
+  private readonly logger = new Logger(IngestWatermark.name);
+  /** Why Kafka could not be asked at the last attempt (cleared by a success); reported once per new reason. */
+  lastError?: string;
+
+  constructor(
+    private readonly repository: SlidingWindowRepository,
+    private readonly kafka: AppendedOffsets,
+  ) {}
+
+  /**
+   * The newest of `instants` (ascending) by which ClickHouse holds every message Kafka appended, or -Infinity.
+   * What ClickHouse has written is its own record (ingested_offsets), or the consumer group's commit, which the
+   * Kafka engine makes only after a block is written everywhere. If Kafka cannot be asked, nothing new closes: the
+   * open minutes are read live meanwhile, so the answer stays exact.
+   */
+  async newestIngested(instants: readonly number[]): Promise<number> {
+    if (instants.length === 0) return -Infinity;
+    try {
+      const found = await this.kafka.read(async (reader) => {
+        const written = newestOffsets(await this.repository.ingestedOffsets(), await reader.committed());
+        return newestCovered(instants, async (instant) => coversAll(await reader.firstAfter(instant), written));
+      });
+      this.lastError = undefined;
+      return found;
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      if (reason !== this.lastError) this.logger.warn(`cannot read Kafka's offsets, no last-hour minute closes meanwhile: ${reason}`);
+      this.lastError = reason;
+      return -Infinity;
+    }
+  }
+}
