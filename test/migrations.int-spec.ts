@@ -124,6 +124,50 @@ describe(runMigrations.name, () => {
     }
   });
 
+  it('counts the open minutes of an older database as on time (0012), then decides by append time and records offsets', async () => {
+    const database = uniqueName('upgrade12');
+    const upgrade: typeof config = { ...config, clickhouse: { ...config.clickhouse, database }, kafka: { ...config.kafka, topic: database, group: database } };
+    const db = clickhouse.withDatabase(database);
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
+    const at = (t: number) => new Date(t).toISOString().slice(0, 23).replace('T', ' ');
+    try {
+      await runMigrations(db, upgrade, migrationFiles().filter((f) => f.version <= 11));
+      await db.client.insert({
+        table: `${database}.views_parsed`,
+        format: 'JSONEachRow',
+        values: ['a', 'a', 'b'].map((video_id, i) => ({ video_id, event_time: at(minute + i), error: '', raw_message: '', topic: 't', partition: 0, offset: i })),
+      });
+      expect((await runMigrations(db, upgrade)).applied).toEqual(['0012_last_hour_on_time']);
+      const arrivals = () =>
+        db.select<{ video_id: string; views: string }>(
+          "SELECT video_id, toString(sum(views)) AS views FROM {db:Identifier}.last_hour_arrivals WHERE video_id != '' GROUP BY video_id ORDER BY video_id",
+        );
+      expect(await arrivals()).toEqual([{ video_id: 'a', views: '2' }, { video_id: 'b', views: '1' }]);
+
+      // From here on, the append time decides: 'a' reached Kafka 30 s after its minute ended (on time), 'b' 31 s.
+      await db.client.insert({
+        table: `${database}.views_parsed`,
+        format: 'JSONEachRow',
+        values: [
+          { video_id: 'a', event_time: at(minute), error: '', raw_message: '', topic: 't', partition: 1, offset: 41, appended_at: at(minute + 90_000) },
+          { video_id: 'b', event_time: at(minute), error: '', raw_message: '', topic: 't', partition: 2, offset: 7, appended_at: at(minute + 91_000) },
+          { video_id: '', event_time: null, error: 'video_id is missing or empty', raw_message: '{}', topic: 't', partition: 2, offset: 8, appended_at: at(minute) },
+        ],
+      });
+      expect(await arrivals()).toEqual([{ video_id: 'a', views: '3' }, { video_id: 'b', views: '1' }]);
+      const offsets = await db.select<{ partition: string; next_offset: string }>(
+        'SELECT toString(partition) AS partition, toString(max(next_offset)) AS next_offset FROM {db:Identifier}.ingested_offsets GROUP BY partition ORDER BY partition',
+      );
+      expect(offsets).toEqual([{ partition: '1', next_offset: '42' }, { partition: '2', next_offset: '9' }]);
+      const [queue] = await db.select<{ query: string }>("SELECT create_table_query AS query FROM system.tables WHERE database = {db:String} AND name = 'views_queue_mv'", { db: database });
+      expect(queue.query).toContain('_timestamp_ms');
+      const [settings] = await db.select<{ late_tolerance_ms: number }>('SELECT late_tolerance_ms FROM {db:Identifier}.last_hour_settings');
+      expect(settings.late_tolerance_ms).toBe(config.lateToleranceMs);
+    } finally {
+      await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+    }
+  });
+
   it('refuses a migration file that changed after it was applied', async () => {
     const files = migrationFiles().map((f, i) => (i === 0 ? { ...f, text: `${f.text}\n-- edited` } : f));
     await expect(runMigrations(clickhouse, config, files)).rejects.toThrow(/0001_aggregate_tables was changed after it was applied/);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from './support/app';
 import { uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
 
@@ -46,6 +47,24 @@ describe('the service process: configuration and logs', () => {
     expect(records.map((r) => r.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^viewrank listening on /), expect.stringMatching(/^SIGTERM received, shutting down/)]));
     expect(records.filter((r) => r.req || r.context === 'InstanceLoader' || r.context === 'RouterExplorer')).toEqual([]);
     expect(service.output).not.toContain('pw-never-logged-7f3a');
+  });
+
+  it('on SIGTERM, fails readiness at once and keeps answering through the drain period, then exits 0', async () => {
+    const service = new ServiceProcess(await env({ SHUTDOWN_DRAIN_MS: '4000', REFRESH_INTERVAL_MS: '500' }));
+    await service.start();
+    await waitFor('ready', async () => (await fetch(`${service.url}/health/ready`)).status === 200, 30_000);
+    const stopped = service.stop('SIGTERM');
+    const signalled = Date.now();
+    await waitFor('readiness to fail', async () => (await fetch(`${service.url}/health/ready`)).status === 503, 2000, 50);
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(((await ready.json()) as { error: { shutdown: { error: string } } }).error.shutdown.error).toBe('shutting down: draining requests before closing');
+    // Still answering reads for the rest of the drain.
+    while (Date.now() - signalled < 3000) {
+      expect((await service.topK('day', 5)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await stopped).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(4000);
   });
 
   it('at LOG_LEVEL=debug, logs each request with its request id, and redacts credentials', async () => {

@@ -4,7 +4,7 @@ import { consumerLag as brokerConsumerLag, viewsTopic, withAdmin } from '../../s
 
 export const TEST_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-export async function produce(topic: string, values: string[], partitions = 4): Promise<void> {
+export async function produce(topic: string, values: (string | Buffer)[], partitions = 4): Promise<void> {
   await withAdmin(TEST_BROKERS, 5, (admin) => admin.createTopics({ topics: [viewsTopic(topic, partitions)], waitForLeaders: true }));
   const kafka = new Kafka({ clientId: 'viewrank-test', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
