@@ -3,7 +3,9 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TestingModule } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { registerStructureGuard } from './http-guards';
 import { requestId } from './logging/logging.module';
 
 /** Request bodies are small JSON batches at most; anything larger is refused (413) before parsing. */
@@ -15,8 +17,34 @@ export function createAdapter(): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId, http: { maxHeaderSize: HEADER_LIMIT_BYTES } });
 }
 
-export function configureApp(app: INestApplication): INestApplication {
+/**
+ * Security headers on every answer (@fastify/helmet): nosniff, no framing, no referrer leaks, and a content security
+ * policy that allows only this origin's scripts. Styles may be inline (Swagger UI and the leaderboard use them).
+ * No HSTS and no upgrade-insecure-requests: the service speaks plain HTTP; TLS, where used, ends at a proxy.
+ */
+const HELMET_OPTIONS = {
+  hsts: false,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+};
+
+export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  await app.register(helmet as never, HELMET_OPTIONS);
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  registerStructureGuard(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     done();
@@ -50,7 +78,7 @@ export function configureApp(app: INestApplication): INestApplication {
 
 /** The HTTP application of a compiled testing module, configured as main.ts configures it and ready for requests. */
 export async function startTestingApp(moduleRef: TestingModule): Promise<NestFastifyApplication> {
-  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter())) as NestFastifyApplication;
+  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter()));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

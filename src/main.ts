@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), { bufferLogs: true });
   const logger = app.get(QuietLogger);
   app.useLogger(logger);
-  configureApp(app);
+  await configureApp(app);
   await app.listen(config.http.port, config.http.host);
   logger.log(`viewrank listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Bootstrap');
   // Graceful stop: readiness fails at once, requests are still answered for SHUTDOWN_DRAIN_MS (load balancers take

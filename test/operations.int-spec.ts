@@ -129,7 +129,11 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   it('serves the leaderboard page at / and echoes request ids', async () => {
     const page = await get('/');
     expect(page.headers['content-type']).toContain('text/html');
-    expect(page.body).toContain('/views/top-k?window=');
+    expect(page.body).toContain('<script src="/leaderboard.js"></script>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const script = await get('/leaderboard.js');
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.body).toContain('/views/top-k?window=');
     const withId = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'trace-42' } });
     expect(withId.headers['x-request-id']).toBe('trace-42');
     const odd = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'has spaces' } });

@@ -8,7 +8,7 @@ import { startTestingApp } from '../app.setup';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { eventTimeMs } from '../ingest/view-events';
+import { eventTimeMs, videoIdProblem } from '../ingest/view-events';
 import { ViewProducer } from '../ingest/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
 import { MetricsService } from '../metrics/metrics.service';
@@ -44,7 +44,7 @@ function validBatch(body: unknown): boolean {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).sort().join() !== 'ts,video_id') return false;
     const { video_id, ts } = v as { video_id: unknown; ts: unknown };
     const ms = eventTimeMs(ts);
-    return typeof video_id === 'string' && video_id !== '' && Buffer.byteLength(video_id) <= 256 && ms !== undefined && ms <= NOW.getTime() + DAY && ms >= NOW.getTime() - 90 * DAY;
+    return typeof video_id === 'string' && video_id !== '' && videoIdProblem(video_id) === undefined && ms !== undefined && ms <= NOW.getTime() + DAY && ms >= NOW.getTime() - 90 * DAY;
   });
 }
 
@@ -168,6 +168,30 @@ describe('HTTP fuzzing', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('refuses names every object inherits (constructor, toString, __proto__, …) as query parameters with a 400', async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
+      const response = await app.inject({ method: 'GET', url: `/views/top-k?window=day&k=10&${name}=1` });
+      expect({ name, status: response.statusCode, message: messageOf(response.body) }).toEqual({ name, status: 400, message: `property ${name} should not exist` });
+    }
+  });
+
+  it('refuses a deeply nested body with a 400, never a 500 (100,000 levels)', async () => {
+    for (const payload of [`{"views":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, `{"views":[${'{"a":'.repeat(50)}1${'}'.repeat(50)}]}`]) {
+      const response = await app.inject({ method: 'POST', url: '/views', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload });
+      expect({ status: response.statusCode, message: messageOf(response.body) }).toEqual({ status: 400, message: 'body is nested deeper than 32 levels' });
+    }
+  });
+
+  it('sends the usual security headers: nosniff, no framing, a content security policy without inline scripts', async () => {
+    const response = await app.inject({ method: 'GET', url: '/views/top-k?window=hour&k=1' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(response.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('refuses oversized bodies (413) and batches (400)', async () => {

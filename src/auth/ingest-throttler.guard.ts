@@ -1,12 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import { bearerToken, clientKey } from './secrets';
+import { Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { bearerToken, clientKey, matchesSecret } from './secrets';
 
-/** Rate limit per client: by its bearer token when it sends one (hashed), otherwise by its address. */
+/**
+ * Rate limit per client: by its bearer token when that token is valid (hashed), otherwise by its address. A wrong
+ * token must not buy a fresh allowance: guessing tokens is limited per address like any unauthenticated request.
+ */
 @Injectable()
 export class IngestThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super(options, storage, reflector);
+  }
+
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const token = bearerToken(req.headers?.authorization);
-    return token ? clientKey(token) : `ip:${req.ip}`;
+    return token && matchesSecret(token, this.config.httpIngest.tokens) ? clientKey(token) : `ip:${req.ip}`;
   }
 }

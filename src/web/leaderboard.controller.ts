@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 
-/** public/index.html: one static page that reads GET /views/top-k like any client. Read once, at start. */
+/** public/index.html: one static page that reads GET /views/top-k like any client, and its script. Read once, at start. */
 const PAGE = readFileSync(join(__dirname, '../../public/index.html'), 'utf8');
+/** A file of its own, so that the content security policy can forbid inline scripts. */
+const SCRIPT = readFileSync(join(__dirname, '../../public/leaderboard.js'), 'utf8');
 
 /** The live leaderboard at `/`: every window side by side, refreshed every few seconds in the browser. */
 @ApiExcludeController()
@@ -15,5 +17,12 @@ export class LeaderboardController {
   @Header('Cache-Control', 'no-cache')
   page(): string {
     return PAGE;
+  }
+
+  @Get('leaderboard.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  script(): string {
+    return SCRIPT;
   }
 }
