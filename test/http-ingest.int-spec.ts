@@ -11,7 +11,7 @@ import { uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, ViewEvent } from './support/stream';
 
 const MINUTE = 60_000;
-const TOKENS = ['ingest-token-one-0123456789', 'ingest-token-two-0123456789'];
+const TOKENS = ['ingest-token-one-0123456789', 'ingest-token-two-0123456789', 'ingest-token-three-0123456789'];
 const READ_KEY = 'read-key-abcdefghijklmnop';
 
 describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
@@ -71,6 +71,33 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     expect(await top.json()).toEqual(expectedTopK(accepted, 1000, day));
   });
 
+  it('refuses with a 400 naming the event the ids the pipeline would set aside, and counts every id it accepts', async () => {
+    const now = Date.now();
+    // What the pipeline would set aside: refused whole with the event and field named; nothing reaches Kafka.
+    for (const [event, problem] of [
+      [{ video_id: 'vid-\ud800', ts: now }, 'views.1.video_id holds an unpaired UTF-16 surrogate (not valid Unicode)'],
+      [{ video_id: 'x', ts: '2026-11-28T24:00:00Z' }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],
+      [{ video_id: 'x', ts: '12/11/2026' }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],
+      [{ video_id: 'x', ts: true }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],
+    ] as const) {
+      const response = await post({ views: [{ video_id: 'fine', ts: now }, event] }, TOKENS[2]);
+      expect({ event, status: response.status, body: await response.json() }).toEqual({ event, status: 400, body: { statusCode: 400, error: 'Bad Request', message: [problem] } });
+    }
+    // Odd but valid ids and times: accepted, then counted exactly, none dead-lettered.
+    const odd = ['{}', ' [1]', '{"a":1}', '{', '[1', 'null', '"q"', '12', ' lead', 'tab\t', 'é\u{1F3AC}', '\\u0000', 'a'.repeat(256)];
+    const events = odd.map((videoId, i) => ({ videoId, t: now - i }));
+    const lower = (t: number) => new Date(t).toISOString().replace('T', 't').replace('Z', 'z');
+    const response = await post({ views: events.map((e, i) => ({ video_id: e.videoId, ts: [e.t, String(e.t), lower(e.t)][i % 3] })) }, TOKENS[2]);
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 202, body: { accepted: odd.length } });
+    accepted.push(...events);
+    const ingest = app.get(IngestService);
+    await waitFor('the odd ids counted', async () => (await ingest.status()).viewsCounted === accepted.length);
+    expect((await ingest.status()).deadLetters).toBe(0);
+    await app.get(PrecomputeService).refresh();
+    const top = await fetch(`${url}/views/top-k?window=all-time&k=1000`, { headers: { 'x-api-key': READ_KEY } });
+    expect(await top.json()).toEqual(expectedTopK(accepted, 1000));
+  });
+
   it('answers 401 without a valid bearer token, and 401 to reads without the read key', async () => {
     for (const token of [null, 'wrong-token-0123456789abc', `${TOKENS[0]}x`]) {
       const response = await post(batchOf(accepted.slice(0, 1)), token);
@@ -89,6 +116,15 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     const limited = await post(bad, TOKENS[1]);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits failed authentications per address: wrong tokens do not each buy a fresh allowance', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await post({ views: [] }, `wrong-token-${i}-${Math.random().toString(36).slice(2)}`)).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(statuses.slice(0, statuses.indexOf(429)).every((s) => s === 401)).toBe(true);
+    // A valid token keeps its own allowance.
+    expect((await post({ views: [] }, TOKENS[2])).status).toBe(400);
   });
 
   it('refuses request headers over 16 KiB with 431', async () => {

@@ -6,7 +6,8 @@ import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { MINUTE_MS, minuteStart } from '../src/topk/sliding';
 import { ManualClock, startApp, waitFor } from './support/app';
-import { produce, uniqueName } from './support/kafka';
+import { topicTimestampType } from '../src/ingest/kafka-topic';
+import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 
 describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
   const realNow = Date.now();
@@ -43,6 +44,10 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
   afterAll(async () => {
     await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
     await app.close();
+  });
+
+  it('creates the topic with the broker\'s append time as each message\'s timestamp', async () => {
+    expect(await topicTimestampType(TEST_BROKERS, name)).toBe('LogAppendTime');
   });
 
   it('counts the burst, keeps it for 60 minutes and drops it exactly when its minute leaves', async () => {

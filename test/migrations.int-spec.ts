@@ -137,7 +137,7 @@ describe(runMigrations.name, () => {
         format: 'JSONEachRow',
         values: ['a', 'a', 'b'].map((video_id, i) => ({ video_id, event_time: at(minute + i), error: '', raw_message: '', topic: 't', partition: 0, offset: i })),
       });
-      expect((await runMigrations(db, upgrade)).applied).toEqual(['0012_last_hour_on_time']);
+      expect((await runMigrations(db, upgrade)).applied).toEqual(expect.arrayContaining(['0012_last_hour_on_time']));
       const arrivals = () =>
         db.select<{ video_id: string; views: string }>(
           "SELECT video_id, toString(sum(views)) AS views FROM {db:Identifier}.last_hour_arrivals WHERE video_id != '' GROUP BY video_id ORDER BY video_id",

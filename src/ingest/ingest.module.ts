@@ -6,6 +6,7 @@ import { IngestService } from './ingest.service';
 import { ViewProducer } from './view-producer.service';
 import { ViewsController } from './views.controller';
 import { DeadLettersController } from './dead-letters.controller';
+import { DeadLettersRepository } from './dead-letters.repository';
 
 /**
  * Kafka → ClickHouse ingestion: topic set-up and ingestion status; and POST /views, HTTP ingest onto the same topic
@@ -20,7 +21,7 @@ import { DeadLettersController } from './dead-letters.controller';
     }),
   ],
   controllers: [ViewsController, DeadLettersController],
-  providers: [IngestService, ViewProducer],
+  providers: [IngestService, ViewProducer, DeadLettersRepository],
   exports: [IngestService],
 })
 export class IngestModule {}

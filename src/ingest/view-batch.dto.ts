@@ -18,7 +18,7 @@ export class ViewEventDto {
     description: 'When the view happened: epoch milliseconds, or an RFC 3339 time; at most a day ahead, at most MAX_EVENT_AGE_DAYS old',
   })
   @ValidateIf((_, value) => typeof value !== 'number')
-  @IsString({ message: '$property must be epoch milliseconds (an integer) or an RFC 3339 time' })
+  @IsString({ message: '$property must be epoch milliseconds or an RFC 3339 date-time' })
   @IsDefined({ message: '$property is required' })
   ts!: string | number;
 }

@@ -1,23 +1,52 @@
 // View events as clients send them over HTTP: pure checks and the Kafka encoding, mirroring what the ClickHouse
-// pipeline accepts (clickhouse/migrations/0004_kafka_queue.sql), so a batch accepted here is counted there.
+// pipeline accepts (views_queue_mv, last replaced in clickhouse/migrations/0013_strict_input.sql), so a batch
+// accepted here is counted there.
 
 /** The longest video id, in UTF-8 bytes (longer ones are dead-lettered by the pipeline). */
 export const MAX_VIDEO_ID_BYTES = 256;
 const DAY_MS = 86_400_000;
-/** RFC 3339 date-time: date, 'T' or space, time with optional fraction, then Z or an offset. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/**
+ * RFC 3339 date-time with every field in range: date, 'T' (either case) or a space, time with an optional fraction of
+ * up to 9 digits, then Z (either case) or an offset. The pipeline matches ts against this same pattern
+ * (clickhouse/migrations/0013_strict_input.sql; a unit test keeps the two equal).
+ */
+export const RFC3339_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
+/** Epoch milliseconds as text (the pipeline's pattern too). */
+export const EPOCH_MS_PATTERN = '^[0-9]{1,16}$';
+const RFC3339 = new RegExp(RFC3339_PATTERN);
+const EPOCH_MS = new RegExp(EPOCH_MS_PATTERN);
 
 export interface ViewEvent {
   video_id: string;
   ts: string | number;
 }
 
-/** Epoch milliseconds of a ts (an integer of epoch ms, or an RFC 3339 string), or undefined if it is neither. */
+/**
+ * Epoch milliseconds of a ts (epoch ms as an integer or as digits, or an RFC 3339 string), or undefined if it is
+ * neither, or names a day that does not exist (2026-02-30): the pipeline's rule exactly.
+ */
 export function eventTimeMs(ts: unknown): number | undefined {
   if (typeof ts === 'number') return Number.isSafeInteger(ts) && ts >= 0 ? ts : undefined;
-  if (typeof ts !== 'string' || !RFC3339.test(ts)) return undefined;
-  const ms = Date.parse(ts.replace(' ', 'T'));
+  if (typeof ts !== 'string') return undefined;
+  if (EPOCH_MS.test(ts)) return Number(ts);
+  if (!RFC3339.test(ts)) return undefined;
+  const [year, month, day] = [Number(ts.slice(0, 4)), Number(ts.slice(5, 7)), Number(ts.slice(8, 10))];
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const ms = Date.parse(ts.toUpperCase().replace(' ', 'T'));
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Why the pipeline would not count a video id (clickhouse/migrations/0013_strict_input.sql), or undefined: the one
+ * definition of a valid id on both paths. Emptiness and type are the DTO's checks.
+ * - valid Unicode: a lone surrogate (half an emoji) has no UTF-8 form (the pipeline dead-letters invalid UTF-8);
+ * - at most 256 UTF-8 bytes.
+ * A string that looks like JSON ("{}", "[1]") is a string like any other, and is counted.
+ */
+export function videoIdProblem(id: string): string | undefined {
+  if (/\p{Cs}/u.test(id)) return 'holds an unpaired UTF-16 surrogate (not valid Unicode)';
+  if (Buffer.byteLength(id, 'utf8') > MAX_VIDEO_ID_BYTES) return `is longer than ${MAX_VIDEO_ID_BYTES} bytes`;
+  return undefined;
 }
 
 /**
@@ -27,9 +56,10 @@ export function eventTimeMs(ts: unknown): number | undefined {
 export function eventProblems(events: readonly ViewEvent[], now: Date, maxAgeDays: number): string[] {
   const problems: string[] = [];
   events.forEach((event, i) => {
-    if (Buffer.byteLength(event.video_id, 'utf8') > MAX_VIDEO_ID_BYTES) problems.push(`views.${i}.video_id is longer than ${MAX_VIDEO_ID_BYTES} bytes`);
+    const idProblem = videoIdProblem(event.video_id);
+    if (idProblem) problems.push(`views.${i}.video_id ${idProblem}`);
     const ms = eventTimeMs(event.ts);
-    if (ms === undefined) problems.push(`views.${i}.ts must be epoch milliseconds (an integer) or an RFC 3339 time`);
+    if (ms === undefined) problems.push(`views.${i}.ts must be epoch milliseconds or an RFC 3339 date-time`);
     else if (ms > now.getTime() + DAY_MS) problems.push(`views.${i}.ts is more than a day in the future`);
     else if (ms < now.getTime() - maxAgeDays * DAY_MS) problems.push(`views.${i}.ts is more than ${maxAgeDays} days old`);
   });

@@ -4,14 +4,14 @@ import { consumerLag as brokerConsumerLag, viewsTopic, withAdmin } from '../../s
 
 export const TEST_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-export async function produce(topic: string, values: (string | Buffer)[], partitions = 4): Promise<void> {
+export async function produce(topic: string, values: (string | Buffer)[], partitions = 4, perSend = 500): Promise<void> {
   await withAdmin(TEST_BROKERS, 5, (admin) => admin.createTopics({ topics: [viewsTopic(topic, partitions)], waitForLeaders: true }));
   const kafka = new Kafka({ clientId: 'viewrank-test', brokers: TEST_BROKERS, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    for (let i = 0; i < values.length; i += 500) {
-      await producer.send({ topic, acks: -1, messages: values.slice(i, i + 500).map((value) => ({ value })) });
+    for (let i = 0; i < values.length; i += perSend) {
+      await producer.send({ topic, acks: -1, messages: values.slice(i, i + perSend).map((value) => ({ value })) });
     }
   } finally {
     await producer.disconnect();
