@@ -8,11 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { loadConfig } from '../src/config/app-config';
 import { topK } from '../src/topk/ranking';
 import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart } from '../src/topk/sliding';
 import { waitFor } from './support/app';
+import { selectInChild } from './support/chdb-child';
 import { ContinuousProducer } from './support/continuous-producer';
 import { consumerLag, readTopic, TEST_BROKERS, uniqueName, viewsIn } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
@@ -127,37 +126,36 @@ describe(`last-hour after the service was down ${OUTAGE_MS / 1000} s while views
   it('snapshotted and added each minute of the run exactly once, and set nothing aside', async () => {
     for (const run of runs) {
       expect(await run.service!.stop('SIGTERM')).toBe(0);
-      const clickhouse = new ClickHouseService(loadConfig({ CHDB_PATH: run.dataDir, CLICKHOUSE_DATABASE: run.name }));
-      try {
-        const rows = await clickhouse.select<{ minute: string; steps: string[]; snapshots: string; frozen: string; counted: string }>(
-          `SELECT l.minute AS minute, l.steps AS steps, l.snapshots AS snapshots, f.frozen AS frozen, c.counted AS counted
-           FROM (SELECT minute, arraySort(groupUniqArray(toString(step))) AS steps, countIf(step = 'snapshot') AS snapshots
-                 FROM {db:Identifier}.last_hour_ledger FINAL GROUP BY minute) AS l
-           LEFT JOIN (SELECT minute, sum(views) AS frozen FROM {db:Identifier}.last_hour_minutes GROUP BY minute) AS f ON f.minute = l.minute
-           LEFT JOIN (SELECT minute, sum(views) AS counted FROM {db:Identifier}.views_by_minute GROUP BY minute) AS c ON c.minute = l.minute
-           ORDER BY minute`,
-        );
-        const withViews = rows.filter((r) => Number(r.counted) > 0);
-        expect(withViews.length).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / MINUTE_MS) + 1);
-        for (const row of rows) {
-          // Every minute frozen with all its views: none arrived after its minute closed. Minutes with views are all
-          // still in the window; empty minutes from before the run may have left it (and been subtracted) since.
-          const steps = Number(row.counted) > 0 ? ['add', 'snapshot'] : row.steps.includes('subtract') ? ['add', 'snapshot', 'subtract'] : ['add', 'snapshot'];
-          expect({ minute: row.minute, steps: row.steps, snapshots: Number(row.snapshots), missing: Number(row.counted) - Number(row.frozen) }).toEqual({
-            minute: row.minute,
-            steps,
-            snapshots: 1,
-            missing: 0,
-          });
-        }
-        const [{ state, frozen }] = await clickhouse.select<{ state: string; frozen: string }>(
-          `SELECT (SELECT sum(views) FROM {db:Identifier}.views_last_hour) AS state,
-                  (SELECT sum(views) FROM {db:Identifier}.last_hour_minutes) AS frozen`,
-        );
-        expect(Number(state)).toBe(Number(frozen));
-      } finally {
-        await clickhouse.onApplicationShutdown();
+      const rows = selectInChild<{ minute: string; steps: string[]; snapshots: string; frozen: string; counted: string }>(
+        run.dataDir,
+        run.name,
+        `SELECT l.minute AS minute, l.steps AS steps, toString(l.snapshots) AS snapshots, toString(f.frozen) AS frozen, toString(c.counted) AS counted
+         FROM (SELECT minute, arraySort(groupUniqArray(toString(step))) AS steps, countIf(step = 'snapshot') AS snapshots
+               FROM {db:Identifier}.last_hour_ledger FINAL GROUP BY minute) AS l
+         LEFT JOIN (SELECT minute, sum(views) AS frozen FROM {db:Identifier}.last_hour_minutes GROUP BY minute) AS f ON f.minute = l.minute
+         LEFT JOIN (SELECT minute, sum(views) AS counted FROM {db:Identifier}.views_by_minute GROUP BY minute) AS c ON c.minute = l.minute
+         ORDER BY minute`,
+      );
+      const withViews = rows.filter((r) => Number(r.counted) > 0);
+      expect(withViews.length).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / MINUTE_MS) + 1);
+      for (const row of rows) {
+        // Every minute frozen with all its views: none arrived after its minute closed. Minutes with views are all
+        // still in the window; empty minutes from before the run may have left it (and been subtracted) since.
+        const steps = Number(row.counted) > 0 ? ['add', 'snapshot'] : row.steps.includes('subtract') ? ['add', 'snapshot', 'subtract'] : ['add', 'snapshot'];
+        expect({ minute: row.minute, steps: row.steps, snapshots: Number(row.snapshots), missing: Number(row.counted) - Number(row.frozen) }).toEqual({
+          minute: row.minute,
+          steps,
+          snapshots: 1,
+          missing: 0,
+        });
       }
+      const [{ state, frozen }] = selectInChild<{ state: string; frozen: string }>(
+        run.dataDir,
+        run.name,
+        `SELECT toString((SELECT sum(views) FROM {db:Identifier}.views_last_hour)) AS state,
+                toString((SELECT sum(views) FROM {db:Identifier}.last_hour_minutes)) AS frozen`,
+      );
+      expect(Number(state)).toBe(Number(frozen));
     }
   });
 });

@@ -34,6 +34,21 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
   };
 }
 
+/**
+ * Runs a statement again while ClickHouse answers "Retry later": ATTACH of a view that the Kafka engine's background
+ * thread still holds from its DETACH (seen on a loaded machine). Any other error is thrown at once.
+ */
+async function retryingLater(run: () => Promise<void>, attempts = 20, delayMs = 250): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !/Retry later/i.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 export function checksum(file: MigrationFile): string {
   return createHash('sha256').update(file.text).digest('hex');
 }
@@ -68,7 +83,7 @@ export async function runMigrations(db: SqlRunner, config: AppConfig, files = mi
       continue;
     }
     for (const statement of splitStatements(file.text)) {
-      await db.command(statement, params);
+      await retryingLater(() => db.command(statement, params));
     }
     await db.command(
       'INSERT INTO {db:Identifier}.schema_migrations (version, name, checksum) VALUES ({version:UInt32}, {name:String}, {checksum:String})',
