@@ -211,6 +211,7 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     expect(whole.body.startsWith(one.raw_message)).toBe(true);
     expect((await get('/0/999999999/raw')).statusCode).toBe(404);
     expect((await get('/0/-1/raw')).statusCode).toBe(400);
+    expect((await get('/99999999999999999999/0/raw')).statusCode).toBe(400);
     // Listing 80 MB of dead letters did not load them: the process grew by far less than their size.
     expect(rssPeak - rssBefore).toBeLessThan(100 * 1_048_576);
   });

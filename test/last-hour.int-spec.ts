@@ -14,7 +14,7 @@ import { AppendedOffsets, IngestWatermark } from '../src/topk/ingest-watermark';
 import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/topk/sliding';
 import { SlidingWindowRepository } from '../src/topk/sliding-window.repository';
 import { SlidingWindowService } from '../src/topk/sliding-window.service';
-import { MAX_K, toClickHouseDateTime, tumblingWindow } from '../src/topk/windows';
+import { MAX_K, toClickHouseDateTime64, tumblingWindow } from '../src/topk/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 
@@ -94,7 +94,7 @@ const stepArb = fc.record({
   serviceDown: fc.integer({ min: 0, max: 6 }).map((n) => n === 0), // no refresh at this step (1 step in 7)
 });
 
-const at3 = (t: number) => `${toClickHouseDateTime(new Date(t))}.${String(t % 1000).padStart(3, '0')}`;
+const at3 = (t: number) => toClickHouseDateTime64(new Date(t));
 
 describe('last-hour by minute increments and decrements (real ClickHouse)', () => {
   let base: ClickHouseService;

@@ -115,7 +115,7 @@ export class DeadLettersController {
     @Param('partition', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['partition must be an integer']) })) partition: number,
     @Param('offset', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['offset must be an integer']) })) offset: number,
   ): Promise<string> {
-    if (partition < 0 || offset < 0 || !Number.isSafeInteger(offset)) throw new BadRequestException(['partition and offset must be integers of 0 or more']);
+    if ([partition, offset].some((n) => n < 0 || !Number.isSafeInteger(n))) throw new BadRequestException(['partition and offset must be integers of 0 or more']);
     const payload = await this.repository.raw(partition, offset);
     if (payload === undefined) throw new NotFoundException(`no dead letter at partition ${partition}, offset ${offset}`);
     return payload;

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { toClickHouseDateTime64 } from '../topk/windows';
 
 /** Characters of a payload a listing shows; the whole one is at GET /dead-letters/{partition}/{offset}/raw. */
 export const DEAD_LETTER_PREVIEW_CHARS = 2048;
@@ -36,8 +37,7 @@ export interface DeadLetterPage {
   next?: DeadLetterKey;
 }
 
-/** DateTime64(3) parameter text of an RFC 3339 instant ('2026-11-28T03:00:00.123Z' → '2026-11-28 03:00:00.123'). */
-const dateTime64 = (iso: string) => new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+const dateTime64 = (iso: string) => toClickHouseDateTime64(new Date(iso));
 
 @Injectable()
 export class DeadLettersRepository {

@@ -45,3 +45,8 @@ export function isTumbling(window: WindowName): window is TumblingWindow {
 export function toClickHouseDateTime(instant: Date): string {
   return instant.toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/** The same with milliseconds, for DateTime64(3) parameters and columns ('2026-11-28 03:00:00.123'). */
+export function toClickHouseDateTime64(instant: Date): string {
+  return instant.toISOString().slice(0, 23).replace('T', ' ');
+}
