@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/kafka.sh start
+bash scripts/zookeeper.sh start
 bash scripts/peers.sh
 bash scripts/browser.sh
 exec node -r ts-node/register/transpile-only bench/suite.ts "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite. Usage: scripts/test.sh [unit|integration|all] [integration spec files...]
 #  - unit: pure logic and the HTTP layer, one jest process.
-#  - integration: against the real Kafka broker (started here, idempotently) and real embedded ClickHouse.
+#  - integration: against the real Kafka broker and ZooKeeper (started here, idempotently) and real embedded ClickHouse.
 #    Each spec file runs in its own jest process: chDB starts once per process and cannot start again after
 #    it shut down, so files that each start and stop the app must not share a process.
 # Every part runs even after a failure; the closing line sums all of them, and the exit status is non-zero
@@ -25,6 +25,7 @@ if [[ "$tier" == unit || "$tier" == all ]]; then
 fi
 if [[ "$tier" == integration || "$tier" == all ]]; then
   bash scripts/kafka.sh start || exit 1
+  bash scripts/zookeeper.sh start || exit 1
   bash scripts/browser.sh || exit 1
   specs=("$@")
   if [[ ${#specs[@]} -eq 0 ]]; then

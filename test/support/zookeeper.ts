@@ -1,0 +1,29 @@
+// A ZooKeeper of the test's own, on its own port and data directory (scripts/zookeeper.sh), that the test may stop
+// and start: the shared one on 2181 stays up for everything else.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export class DedicatedZooKeeper {
+  constructor(readonly port: number) {}
+
+  get hosts(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  start(): void {
+    this.script('start');
+  }
+
+  stop(): void {
+    this.script('stop');
+  }
+
+  private script(command: 'start' | 'stop'): void {
+    const run = spawnSync('bash', [join(__dirname, '../../scripts/zookeeper.sh'), command], {
+      env: { ...process.env, ZOOKEEPER_PORT: String(this.port), ZOOKEEPER_HEAP: '128m' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (run.status !== 0) throw new Error(`zookeeper.sh ${command} on port ${this.port} failed:\n${run.stdout}${run.stderr}`);
+  }
+}
