@@ -3,7 +3,7 @@
 import { ClickHouseClient, createClient } from '@clickhouse/client';
 import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { clickhouseDir } from './sql-files';
@@ -16,7 +16,23 @@ export interface ClickHouseHandle {
   close(): Promise<void>;
 }
 
-export function openClickHouse(config: AppConfig['clickhouse']): ClickHouseHandle {
+/**
+ * The embedded engine's configuration: clickhouse/embedded-config.xml plus the ZooKeeper ensemble where the Kafka
+ * engine keeps its offsets (INGEST_GUARANTEE=exactly-once). Always given, in either guarantee: a data directory whose
+ * queue table keeps its offsets in ZooKeeper does not open without it, and switching back to at-least-once has to
+ * open it to drop that table. ClickHouse connects only when a table needs it.
+ */
+export function embeddedEngineConfig(zookeeper: AppConfig['zookeeper']): string {
+  const nodes = zookeeper.hosts.map((n) => `      <node><host>${xmlText(n.host)}</host><port>${n.port}</port></node>`).join('\n');
+  const section = `  <zookeeper>\n${nodes}\n      <session_timeout_ms>${zookeeper.sessionTimeoutMs}</session_timeout_ms>\n  </zookeeper>\n`;
+  return readFileSync(join(clickhouseDir(), 'embedded-config.xml'), 'utf8').replace(/<\/clickhouse>\s*$/, `${section}</clickhouse>\n`);
+}
+
+function xmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppConfig['zookeeper']): ClickHouseHandle {
   if (config.url) {
     const client = createClient({
       url: config.url,
@@ -30,8 +46,11 @@ export function openClickHouse(config: AppConfig['clickhouse']): ClickHouseHandl
   const path = resolve(config.chdbPath);
   mkdirSync(path, { recursive: true });
   // chDB runs one engine per process, shared by every session on the same path. This first session starts
-  // it with our server configuration (librdkafka settings), which a connection alone cannot pass.
-  const engine = new Session(path, { connectionArgs: [`--config-file=${join(clickhouseDir(), 'embedded-config.xml')}`] });
+  // it with our server configuration (librdkafka settings, ZooKeeper), which a connection alone cannot pass. The file
+  // is written beside the data it configures, so an operator sees what the engine was started with.
+  const configFile = join(path, 'viewrank-engine-config.xml');
+  writeFileSync(configFile, embeddedEngineConfig(zookeeper));
+  const engine = new Session(path, { connectionArgs: [`--config-file=${configFile}`] });
   const client = createClient({
     // chdb implements @clickhouse/client-common's Connection; @clickhouse/client bundles its own copy of
     // those types, which TypeScript does not unify with the package's, hence the cast.

@@ -1,11 +1,12 @@
 import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ensureTopic, topicTimestampType } from '../ingest/kafka-topic';
+import { ensureTopic, handOverGroup, topicTimestampType } from '../ingest/kafka-topic';
 import { ClickHouseService } from './clickhouse.service';
+import { ensureQueue } from './ingest-queue';
 import { runMigrations } from './migrations';
 
-/** ClickHouse access for the whole service; applies the schema migrations before anything else runs. */
+/** ClickHouse access for the whole service; applies the schema migrations and sets up the ingest queue before anything else runs. */
 @Global()
 @Module({ providers: [ClickHouseService], exports: [ClickHouseService] })
 export class ClickHouseModule implements OnModuleInit {
@@ -30,5 +31,13 @@ export class ClickHouseModule implements OnModuleInit {
     }
     const { applied, skipped } = await runMigrations(this.clickhouse, this.config);
     this.logger.log(`migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`);
+    // Last: ingestion starts when the queue's view exists.
+    const queue = await ensureQueue(this.clickhouse, this.config, async (ingested) => {
+      // Long enough for the broker to expire a member that left without saying so (clickhouse/embedded-config.xml).
+      const moved = await handOverGroup(this.config.kafka, ingested, 60_000);
+      if (moved.size > 0) this.logger.warn(`consumer group ${this.config.kafka.group}: committed offsets moved up to what ClickHouse wrote: ${JSON.stringify(Object.fromEntries(moved))}`);
+    });
+    const where = queue.keeperPath ? `, offsets in Keeper at ${queue.keeperPath}` : ', offsets in the consumer group';
+    this.logger.log(`ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`);
   }
 }

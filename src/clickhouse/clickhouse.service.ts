@@ -19,7 +19,7 @@ export class ClickHouseService implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.database = config.clickhouse.database;
-    this.handle = openClickHouse(config.clickhouse);
+    this.handle = openClickHouse(config.clickhouse, config.zookeeper);
     this.logger.log(
       this.handle.mode === 'server'
         ? `ClickHouse server at ${new URL(config.clickhouse.url!).origin}, database ${this.database}`
@@ -59,8 +59,8 @@ export class ClickHouseService implements OnApplicationShutdown {
   }
 
   /** A statement without result rows (DDL, INSERT … SELECT), with bound parameters. */
-  async command(query: string, params: QueryParams = {}): Promise<void> {
-    await this.client.command({ query, query_params: { db: this.database, ...params } });
+  async command(query: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
+    await this.client.command({ query, query_params: { db: this.database, ...params }, clickhouse_settings: settings });
   }
 
   /** Rows of an ad-hoc statement with bound parameters (used by the migration runner and tests). */

@@ -5,7 +5,7 @@ import { MigrationFile, migrationFiles } from './sql-files';
 import { splitStatements } from './sql-statements';
 
 export interface SqlRunner {
-  command(query: string, params?: Record<string, unknown>): Promise<void>;
+  command(query: string, params?: Record<string, unknown>, settings?: Record<string, unknown>): Promise<void>;
   select<T>(query: string, params?: Record<string, unknown>): Promise<T[]>;
 }
 
@@ -38,7 +38,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
  * Runs a statement again while ClickHouse answers "Retry later": ATTACH of a view that the Kafka engine's background
  * thread still holds from its DETACH (seen on a loaded machine). Any other error is thrown at once.
  */
-async function retryingLater(run: () => Promise<void>, attempts = 20, delayMs = 250): Promise<void> {
+export async function retryingLater(run: () => Promise<void>, attempts = 20, delayMs = 250): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();

@@ -1,4 +1,4 @@
-// Locates and reads the SQL that lives under clickhouse/ (migrations and named queries).
+// Locates and reads the SQL that lives under clickhouse/ (migrations, the ingest queue and named queries).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -23,6 +23,11 @@ export function namedQuery(name: string): string {
     cache.set(name, text);
   }
   return text;
+}
+
+/** Text of clickhouse/queue/<name>.sql: the Kafka engine table, its view and the targets' deduplication window. */
+export function queueFile(name: string): string {
+  return readFileSync(join(clickhouseDir(), 'queue', `${name}.sql`), 'utf8');
 }
 
 export interface MigrationFile {

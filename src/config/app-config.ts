@@ -53,6 +53,21 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
   KAFKA_MAX_BLOCK_SIZE = 1_048_576;
 
+  /**
+   * exactly-once: the Kafka engine keeps its offsets in Keeper/ZooKeeper and every counting table drops a replayed
+   * block; at-least-once: offsets in the consumer group only, and a block replayed after a fault is counted again.
+   */
+  @IsIn(['exactly-once', 'at-least-once'])
+  INGEST_GUARANTEE: 'exactly-once' | 'at-least-once' = 'exactly-once';
+
+  /** Embedded mode: the ZooKeeper ensemble (host:port, comma-separated) where ClickHouse keeps the Kafka offsets. */
+  @Matches(/^[^,\s]+:[0-9]+(,[^,\s]+:[0-9]+)*$/, { message: 'ZOOKEEPER_HOSTS must be a comma-separated list of host:port' })
+  ZOOKEEPER_HOSTS = '127.0.0.1:2181';
+
+  /** Embedded mode: ClickHouse's ZooKeeper session; a killed service's partitions are free again after it. */
+  @Transform(toInt) @IsInt() @Min(2000) @Max(60_000)
+  ZOOKEEPER_SESSION_TIMEOUT_MS = 6000;
+
   @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
   REFRESH_INTERVAL_MS = 5000;
 
@@ -158,7 +173,10 @@ export interface AppConfig {
     consumers: number;
     flushIntervalMs: number;
     maxBlockSize: number;
+    guarantee: 'exactly-once' | 'at-least-once';
   };
+  /** Embedded mode: where chDB keeps the Kafka engine's offsets (server mode: the server's own Keeper). */
+  zookeeper: { hosts: { host: string; port: number }[]; sessionTimeoutMs: number };
   /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
   refreshIntervalMs: number;
   incremental: { marginMs: number; fullEveryMs: number; tracked: number };
@@ -233,6 +251,14 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
       consumers: vars.KAFKA_CONSUMERS,
       flushIntervalMs: vars.KAFKA_FLUSH_INTERVAL_MS,
       maxBlockSize: vars.KAFKA_MAX_BLOCK_SIZE,
+      guarantee: vars.INGEST_GUARANTEE,
+    },
+    zookeeper: {
+      hosts: vars.ZOOKEEPER_HOSTS.split(',').map((hostPort) => {
+        const at = hostPort.lastIndexOf(':');
+        return { host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
+      }),
+      sessionTimeoutMs: vars.ZOOKEEPER_SESSION_TIMEOUT_MS,
     },
     refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
     incremental: { marginMs: vars.INCREMENTAL_MARGIN_MS, fullEveryMs: vars.FULL_REFRESH_EVERY_MS, tracked: vars.INCREMENTAL_TRACKED },

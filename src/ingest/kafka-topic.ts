@@ -52,15 +52,17 @@ export function readAppendedOffsets<T>(kafka: AppConfig['kafka'], work: (reader:
 }
 
 /**
- * Messages on the topic not yet committed by the consumer group: 0 when ClickHouse has consumed everything produced.
- * Throws if the broker cannot be reached.
+ * Messages on the topic neither committed by the consumer group nor in `ingested` (per partition, the offset after the
+ * newest message ClickHouse wrote): 0 when ClickHouse has consumed everything produced. Throws if the broker cannot be
+ * reached.
  */
-export function consumerLag(brokers: string[], topic: string, group: string): Promise<number> {
+export function consumerLag(brokers: string[], topic: string, group: string, ingested: PartitionOffsets = new Map()): Promise<number> {
   return withAdmin(brokers, 1, async (admin) => {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     const byPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((lag, end) => lag + Number(end.high) - Math.max(0, byPartition.get(end.partition) ?? 0), 0);
+    const consumed = (partition: number) => Math.max(0, byPartition.get(partition) ?? 0, ingested.get(partition) ?? 0);
+    return ends.reduce((lag, end) => lag + Math.max(0, Number(end.high) - consumed(end.partition)), 0);
   });
 }
 
@@ -73,4 +75,30 @@ export async function withAdmin<T>(brokers: string[], retries: number, work: (ad
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * Hands the consumer group over to a new Kafka engine table (src/clickhouse/ingest-queue.ts): moves the group's
+ * committed offsets up to `ingested` (per partition, the offset after the newest message ClickHouse wrote) where they
+ * lag, since the new table starts from them. They lag when the table before kept its offsets in Keeper: it commits
+ * them to the group too, but best effort (after a switch, a member left behind by the at-least-once table makes those
+ * commits fail with "Unknown member" until the broker expires it); Keeper has the truth, and `ingested` agrees with it
+ * after a clean stop. Returns the partitions moved. Throws if offsets must move and the group keeps a member for
+ * `timeoutMs`, or if the broker cannot be reached.
+ */
+export function handOverGroup(kafka: AppConfig['kafka'], ingested: PartitionOffsets, timeoutMs: number): Promise<PartitionOffsets> {
+  return withAdmin(kafka.brokers, 3, async (admin) => {
+    const [committed] = await admin.fetchOffsets({ groupId: kafka.group, topics: [kafka.topic] });
+    const current = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const moved = new Map([...ingested].filter(([partition, offset]) => (current.get(partition) ?? -1) < offset));
+    if (moved.size === 0) return moved;
+    // Kafka sets a group's offsets only while it has no member.
+    for (const deadline = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, 250))) {
+      const state = (await admin.describeGroups([kafka.group])).groups[0]?.state ?? 'Dead';
+      if (state === 'Empty' || state === 'Dead') break;
+      if (Date.now() > deadline) throw new Error(`cannot move the offsets of consumer group ${kafka.group}: it still has members (${state}) after ${timeoutMs} ms`);
+    }
+    await admin.setOffsets({ groupId: kafka.group, topic: kafka.topic, partitions: [...moved].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
+    return moved;
+  });
 }

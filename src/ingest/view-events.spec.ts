@@ -41,7 +41,7 @@ describe(eventTimeMs.name, () => {
   ])('refuses %p', (ts) => expect(eventTimeMs(ts)).toBeUndefined());
 
   it('uses the same patterns as the pipeline (the newest definition of views_queue_mv)', () => {
-    const migration = readFileSync(join(clickhouseDir(), 'migrations', '0013_strict_input.sql'), 'utf8');
+    const migration = readFileSync(join(clickhouseDir(), 'queue', 'views_queue_mv.sql'), 'utf8');
     const sqlString = (pattern: string) => `'${pattern.replace(/\\/g, '\\\\')}'`;
     expect(migration).toContain(`match(ts, ${sqlString(RFC3339_PATTERN)})`);
     expect(migration).toContain(`match(ts, ${sqlString(EPOCH_MS_PATTERN)})`);

@@ -1,5 +1,5 @@
 // View events as clients send them over HTTP: pure checks and the Kafka encoding, mirroring what the ClickHouse
-// pipeline accepts (views_queue_mv, last replaced in clickhouse/migrations/0013_strict_input.sql), so a batch
+// pipeline accepts (views_queue_mv, clickhouse/queue/views_queue_mv.sql), so a batch
 // accepted here is counted there.
 
 /** The longest video id, in UTF-8 bytes (longer ones are dead-lettered by the pipeline). */
@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
 /**
  * RFC 3339 date-time with every field in range: date, 'T' (either case) or a space, time with an optional fraction of
  * up to 9 digits, then Z (either case) or an offset. The pipeline matches ts against this same pattern
- * (clickhouse/migrations/0013_strict_input.sql; a unit test keeps the two equal).
+ * (clickhouse/queue/views_queue_mv.sql; a unit test keeps the two equal).
  */
 export const RFC3339_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
 /** Epoch milliseconds as text (the pipeline's pattern too). */
@@ -37,7 +37,7 @@ export function eventTimeMs(ts: unknown): number | undefined {
 }
 
 /**
- * Why the pipeline would not count a video id (clickhouse/migrations/0013_strict_input.sql), or undefined: the one
+ * Why the pipeline would not count a video id (clickhouse/queue/views_queue_mv.sql), or undefined: the one
  * definition of a valid id on both paths. Emptiness and type are the DTO's checks.
  * - valid Unicode: a lone surrogate (half an emoji) has no UTF-8 form (the pipeline dead-letters invalid UTF-8);
  * - at most 256 UTF-8 bytes.

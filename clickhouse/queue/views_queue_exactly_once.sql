@@ -1,0 +1,32 @@
+-- The views topic read by ClickHouse's Kafka engine with its offsets kept in Keeper/ZooKeeper
+-- (INGEST_GUARANTEE=exactly-once). Per partition, the engine records in Keeper how many messages the next block
+-- takes before writing it, and the offset after it once written. After a crash it reads exactly those messages
+-- again, so the replayed block is the same block (the same partition and offsets), which every target table then
+-- drops by its deduplication window (clickhouse/queue/deduplication_window.sql). The consumer group still gets the
+-- offsets committed, after Keeper, for lag monitoring. Experimental in ClickHouse: hence the query setting
+-- allow_experimental_kafka_offsets_storage_in_keeper, given by the service with this statement.
+-- kafka_keeper_path is per database and per switch to this mode (src/clickhouse/ingest-queue.ts says why). Several
+-- consumers need a thread each in this engine (kafka_thread_per_consumer = 1); each writes its own partitions' blocks.
+CREATE TABLE {db:Identifier}.views_queue
+(
+    video_id String,
+    ts       String
+)
+ENGINE = Kafka
+SETTINGS
+    kafka_broker_list = {kafka_brokers:String},
+    kafka_topic_list = {kafka_topic:String},
+    kafka_group_name = {kafka_group:String},
+    kafka_keeper_path = {kafka_keeper_path:String},
+    kafka_replica_name = {kafka_replica_name:String},
+    kafka_format = 'JSONEachRow',
+    kafka_num_consumers = {kafka_consumers:UInt32},
+    kafka_thread_per_consumer = 1,
+    kafka_max_block_size = {kafka_max_block_size:UInt32},
+    kafka_flush_interval_ms = {kafka_flush_interval_ms:UInt32},
+    kafka_handle_error_mode = 'stream',
+    input_format_json_read_numbers_as_strings = 1,
+    input_format_json_read_objects_as_strings = 0,
+    input_format_json_read_arrays_as_strings = 0,
+    input_format_json_read_bools_as_strings = 0,
+    input_format_skip_unknown_fields = 1

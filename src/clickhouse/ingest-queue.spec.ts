@@ -1,0 +1,74 @@
+import { loadConfig } from '../config/app-config';
+import { engineSettings, planQueue } from './ingest-queue';
+
+// engine_full as system.tables shows it for the two kinds of queue table (values as configured by default).
+const atLeastOnce =
+  "Kafka SETTINGS kafka_broker_list = '127.0.0.1:9092', kafka_topic_list = 'video-views', kafka_group_name = 'viewrank', " +
+  "kafka_format = 'JSONEachRow', kafka_num_consumers = 1, kafka_max_block_size = 1048576, kafka_flush_interval_ms = 1000, " +
+  "kafka_handle_error_mode = 'stream', input_format_skip_unknown_fields = 1";
+const exactlyOnce = atLeastOnce.replace(
+  "kafka_group_name = 'viewrank', ",
+  "kafka_group_name = 'viewrank', kafka_keeper_path = '/viewrank/viewrank/views_queue/abc', kafka_replica_name = 'viewrank', ",
+);
+
+describe('engineSettings', () => {
+  it('reads quoted and bare values, unescaping quotes', () => {
+    const settings = engineSettings("Kafka SETTINGS a = 'x,y', b = 12, c = 'it\\'s'");
+    expect([...settings]).toEqual([
+      ['a', 'x,y'],
+      ['b', '12'],
+      ['c', "it's"],
+    ]);
+  });
+});
+
+describe('planQueue', () => {
+  const exactly = loadConfig({});
+  const atLeast = loadConfig({ INGEST_GUARANTEE: 'at-least-once' });
+
+  it('creates the queue when there is none, exactly-once on a new Keeper path by default', () => {
+    expect(planQueue(exactly, { viewExists: false }, 'g1')).toEqual({
+      action: 'create',
+      guarantee: 'exactly-once',
+      keeperPath: '/viewrank/viewrank/views_queue/g1',
+      reason: 'no queue table yet',
+    });
+    expect(planQueue(atLeast, { viewExists: false }, 'g1')).toMatchObject({ action: 'create', guarantee: 'at-least-once', keeperPath: undefined });
+  });
+
+  it('keeps a queue in the configured guarantee and settings', () => {
+    expect(planQueue(exactly, { engineFull: exactlyOnce, viewExists: true }, 'g2')).toEqual({
+      action: 'keep',
+      guarantee: 'exactly-once',
+      keeperPath: '/viewrank/viewrank/views_queue/abc',
+    });
+    expect(planQueue(atLeast, { engineFull: atLeastOnce, viewExists: true }, 'g2')).toMatchObject({ action: 'keep' });
+  });
+
+  it('switches guarantee; from at-least-once to a new Keeper path, never an older one', () => {
+    expect(planQueue(exactly, { engineFull: atLeastOnce, viewExists: true }, 'g3')).toMatchObject({
+      action: 'create',
+      keeperPath: '/viewrank/viewrank/views_queue/g3',
+      reason: 'switching from at-least-once',
+    });
+    expect(planQueue(atLeast, { engineFull: exactlyOnce, viewExists: true }, 'g3')).toMatchObject({
+      action: 'create',
+      keeperPath: undefined,
+      reason: 'switching from exactly-once',
+    });
+  });
+
+  it('recreates on a changed engine setting, keeping the Keeper path so a half-written block is still replayed whole', () => {
+    const twoConsumers = loadConfig({ KAFKA_CONSUMERS: '2', KAFKA_FLUSH_INTERVAL_MS: '500' });
+    expect(planQueue(twoConsumers, { engineFull: exactlyOnce, viewExists: true }, 'g4')).toEqual({
+      action: 'create',
+      guarantee: 'exactly-once',
+      keeperPath: '/viewrank/viewrank/views_queue/abc',
+      reason: 'changed: kafka_num_consumers, kafka_flush_interval_ms',
+    });
+  });
+
+  it('recreates the view when only the view is missing (a start interrupted while recreating)', () => {
+    expect(planQueue(exactly, { engineFull: exactlyOnce, viewExists: false }, 'g5')).toMatchObject({ action: 'create', reason: 'its view is missing' });
+  });
+});

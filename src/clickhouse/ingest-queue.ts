@@ -1,0 +1,109 @@
+// The Kafka engine table (views_queue) and its view, created by the service at each start for the configured
+// INGEST_GUARANTEE (issue #14), and recreated when the guarantee or a Kafka engine setting changed.
+import { AppConfig } from '../config/app-config';
+import { migrationParams, retryingLater, SqlRunner } from './migrations';
+import { namedQuery, queueFile } from './sql-files';
+import { splitStatements } from './sql-statements';
+
+export type IngestGuarantee = AppConfig['kafka']['guarantee'];
+
+/** Blocks each Kafka-fed table remembers to drop a replay; a replay is at most one block per partition in flight. */
+export const DEDUPLICATION_WINDOW = 1000;
+
+/** The queue table as ClickHouse has it now (system.tables), or undefined when there is none. */
+export interface CurrentQueue {
+  engineFull?: string;
+  viewExists: boolean;
+}
+
+export type QueuePlan =
+  | { action: 'keep'; guarantee: IngestGuarantee; keeperPath?: string }
+  | { action: 'create'; guarantee: IngestGuarantee; keeperPath?: string; reason: string };
+
+/** `name = value` pairs of a Kafka engine's SETTINGS clause as system.tables.engine_full shows them. */
+export function engineSettings(engineFull: string): Map<string, string> {
+  const settings = new Map<string, string>();
+  for (const match of engineFull.matchAll(/(\w+) = ('(?:[^'\\]|\\.)*'|[^,\s]+)/g)) {
+    const value = match[2].startsWith("'") ? match[2].slice(1, -1).replace(/\\(.)/g, '$1') : match[2];
+    settings.set(match[1], value);
+  }
+  return settings;
+}
+
+/** The engine settings viewrank configures, as engine_full shows them: a difference means the table is recreated. */
+export function configuredSettings(config: AppConfig): Map<string, string> {
+  return new Map([
+    ['kafka_broker_list', config.kafka.clickhouseBrokers],
+    ['kafka_topic_list', config.kafka.topic],
+    ['kafka_group_name', config.kafka.group],
+    ['kafka_num_consumers', String(config.kafka.consumers)],
+    ['kafka_max_block_size', String(config.kafka.maxBlockSize)],
+    ['kafka_flush_interval_ms', String(config.kafka.flushIntervalMs)],
+  ]);
+}
+
+/**
+ * What to do with the queue. Kept when it exists with its view, in the configured guarantee and settings. Otherwise
+ * created anew, starting from the consumer group's committed offsets. In exactly-once, the Keeper path of the table
+ * it replaces is kept when that table kept its offsets in Keeper too: a block half-written when the service died is
+ * then still replayed as the same block. Switching from at-least-once takes a new path (`generation`): one left from
+ * an earlier exactly-once period holds offsets older than the group's, and would count that stretch again.
+ */
+export function planQueue(config: AppConfig, current: CurrentQueue, generation: string): QueuePlan {
+  const guarantee = config.kafka.guarantee;
+  const settings = current.engineFull === undefined ? undefined : engineSettings(current.engineFull);
+  const currentPath = settings?.get('kafka_keeper_path');
+  const keeperPath =
+    guarantee === 'exactly-once' ? (currentPath ?? `/viewrank/${config.clickhouse.database}/views_queue/${generation}`) : undefined;
+  if (settings === undefined) return { action: 'create', guarantee, keeperPath, reason: 'no queue table yet' };
+  const currentGuarantee: IngestGuarantee = currentPath === undefined ? 'at-least-once' : 'exactly-once';
+  if (currentGuarantee !== guarantee) return { action: 'create', guarantee, keeperPath, reason: `switching from ${currentGuarantee}` };
+  const changed = [...configuredSettings(config)].filter(([name, value]) => settings.get(name) !== value).map(([name]) => name);
+  if (changed.length > 0) return { action: 'create', guarantee, keeperPath, reason: `changed: ${changed.join(', ')}` };
+  if (!current.viewExists) return { action: 'create', guarantee, keeperPath, reason: 'its view is missing' };
+  return { action: 'keep', guarantee, keeperPath };
+}
+
+/**
+ * Called between dropping the old queue table and creating the new one, with the offsets ClickHouse has written per
+ * partition: hands the consumer group over (src/ingest/kafka-topic.ts handOverGroup).
+ */
+export type GroupHandover = (ingested: Map<number, number>) => Promise<void>;
+
+/** Reads the queue's state, and creates or recreates it per planQueue. Returns the plan carried out. */
+export async function ensureQueue(db: SqlRunner, config: AppConfig, handOver: GroupHandover, generation = Date.now().toString(36)): Promise<QueuePlan> {
+  const params = migrationParams(config);
+  const tables = await db.select<{ name: string; engine_full: string }>(
+    `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
+    { db: params.db },
+  );
+  const queue = tables.find((t) => t.name === 'views_queue');
+  const plan = planQueue(config, { engineFull: queue?.engine_full, viewExists: tables.some((t) => t.name === 'views_queue_mv') }, generation);
+  if (plan.action === 'keep') return plan;
+
+  // The view first: the engine finishes the block it is writing, commits its offsets, and reads nothing more.
+  await retryingLater(() => db.command('DROP VIEW IF EXISTS {db:Identifier}.views_queue_mv', { db: params.db }));
+  await retryingLater(() => db.command('DROP TABLE IF EXISTS {db:Identifier}.views_queue SYNC', { db: params.db }));
+  const ingested = await db.select<{ partition: string; next_offset: string }>(namedQuery('ingested_offsets'), { db: params.db });
+  await handOver(new Map(ingested.map((row) => [Number(row.partition), Number(row.next_offset)])));
+  const window = plan.guarantee === 'exactly-once' ? DEDUPLICATION_WINDOW : 0;
+  for (const statement of splitStatements(queueFile('deduplication_window'))) {
+    await retryingLater(() => db.command(statement, { db: params.db, window }));
+  }
+  const queueParams = { ...params, kafka_keeper_path: plan.keeperPath ?? '', kafka_replica_name: 'viewrank' };
+  if (plan.guarantee === 'exactly-once') {
+    await db
+      .command(queueFile('views_queue_exactly_once'), queueParams, { allow_experimental_kafka_offsets_storage_in_keeper: 1 })
+      .catch((error: Error) => {
+        throw new Error(
+          `INGEST_GUARANTEE=exactly-once: cannot create the Kafka engine table with its offsets in Keeper/ZooKeeper ` +
+            `(embedded: is ZooKeeper running at ${config.zookeeper.hosts.map((h) => `${h.host}:${h.port}`).join(',')}? ` +
+            `npm run zookeeper:start; server: does it have <zookeeper> or <keeper_server>?): ${error.message}`,
+        );
+      });
+  } else {
+    await db.command(queueFile('views_queue_at_least_once'), queueParams);
+  }
+  await db.command(queueFile('views_queue_mv'), queueParams);
+  return plan;
+}
