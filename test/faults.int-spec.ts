@@ -1,70 +1,55 @@
-// Faults during ingest, with real processes, a real broker and real (embedded) ClickHouse: the service killed with
-// SIGKILL at random moments (which kills ClickHouse too), and the broker stopped and restarted. After each run,
-// every count is compared with a recount of what Kafka acknowledged: nothing acknowledged may be lost; views
-// counted twice are measured and reported (the Kafka engine delivers at least once).
-// FAULT_KILLS sets the number of kills (CI runs the short default); FAULT_RESULTS names a JSON file for the figures.
+// Faults during ingest, with real processes, a real broker, a real ZooKeeper and real (embedded) ClickHouse: the
+// service killed with SIGKILL at random moments (which kills ClickHouse too), the broker stopped and restarted, and
+// ZooKeeper stopped for a while. After each run, every window's list (hour, day, month, all-time, last-hour) is
+// compared with a recount of what is on the topic, read back from Kafka: nothing Kafka acknowledged may be lost, and
+// with INGEST_GUARANTEE=exactly-once (the default) nothing may be counted twice. At-least-once runs report the views
+// they count twice. Sizes: FAULT_KILLS (default 3), FAULT_BROKER_STOPS (default 2), FAULT_ZOOKEEPER_STOP_MS (default
+// 30000), FAULT_GUARANTEES (default exactly-once; `npm run bench:faults` runs 20 kills, 10 broker stops and both
+// guarantees). FAULT_RESULTS names a JSON file for the figures.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './support/app';
 import { DedicatedBroker } from './support/broker';
 import { ContinuousProducer } from './support/continuous-producer';
-import { consumerLagOn, topicMessages, uniqueName } from './support/kafka';
+import { consumerLagOn, readTopic, uniqueName } from './support/kafka';
 import { random } from './support/stream';
 import { freePort, ServiceProcess } from './support/service-process';
+import { compareWindows, settledLists, total, WindowFigures, WINDOWS } from './support/window-recount';
+import { DedicatedZooKeeper } from './support/zookeeper';
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 3);
+const BROKER_STOPS = Number(process.env.FAULT_BROKER_STOPS ?? 2);
+const ZOOKEEPER_STOP_MS = Number(process.env.FAULT_ZOOKEEPER_STOP_MS ?? 30_000);
+const GUARANTEES = (process.env.FAULT_GUARANTEES ?? 'exactly-once').split(',') as ('exactly-once' | 'at-least-once')[];
 const ROWS_PER_MESSAGE = 20;
+const TOLERANCE_MS = 5000;
 const broker = new DedicatedBroker(9492);
+const zookeeper = new DedicatedZooKeeper(2381);
 
 interface Figures {
+  guarantee: string;
   fault: string;
   runs: number;
   /** Views Kafka acknowledged to the producer. */
   produced: number;
   /** Views whose send failed: maybe written, maybe not. */
   uncertain: number;
-  /** Views actually on the topic (messages × rows per message). */
+  /** Views on the topic. */
   onTopic: number;
-  counted: number;
-  /** Acknowledged views missing from the counts. */
-  lost: number;
-  /** Counted more often than they are on the topic: ClickHouse's at-least-once delivery. */
-  countedTwice: number;
+  /** Acknowledged views missing from the topic (never seen: Kafka keeps what it acknowledged). */
+  acknowledgedNotOnTopic: number;
   /** On the topic more often than acknowledged: the producer's retries of sends it saw fail. */
   writtenTwiceByProducer: number;
+  windows: Record<string, WindowFigures>;
   durationS: number;
 }
 
-/** Acknowledged views missing from the counts, per video, summed. */
-function lostViews(counted: Map<string, number>, producer: ContinuousProducer): number {
-  let lost = 0;
-  for (const [id, acked] of producer.acknowledged) lost += Math.max(0, acked - (counted.get(id) ?? 0));
-  return lost;
-}
-
-async function figuresOf(fault: string, runs: number, name: string, counted: Map<string, number>, producer: ContinuousProducer, started: number): Promise<Figures> {
-  const total = [...counted.values()].reduce((a, b) => a + b, 0);
-  const onTopic = (await topicMessages(broker.brokers, name)) * ROWS_PER_MESSAGE;
-  return {
-    fault,
-    runs,
-    produced: producer.acknowledgedTotal,
-    uncertain: producer.uncertainTotal,
-    onTopic,
-    counted: total,
-    lost: lostViews(counted, producer),
-    countedTwice: Math.max(0, total - onTopic),
-    writtenTwiceByProducer: Math.max(0, onTopic - producer.acknowledgedTotal - producer.uncertainTotal),
-    durationS: Math.round((Date.now() - started) / 1000),
-  };
-}
-
-describe('faults during ingest (real processes, real Kafka, real ClickHouse)', () => {
+describe('faults during ingest (real processes, real Kafka, real ZooKeeper, real ClickHouse)', () => {
   const figures: Figures[] = [];
   const dirs: string[] = [];
 
-  const service = async (name: string, dataDir: string) =>
+  const service = async (name: string, dataDir: string, guarantee: string) =>
     new ServiceProcess({
       PORT: String(await freePort()),
       CHDB_PATH: dataDir,
@@ -72,98 +57,143 @@ describe('faults during ingest (real processes, real Kafka, real ClickHouse)', (
       KAFKA_BROKERS: broker.brokers,
       KAFKA_TOPIC: name,
       KAFKA_GROUP: name,
+      INGEST_GUARANTEE: guarantee,
+      ZOOKEEPER_HOSTS: zookeeper.hosts,
+      LATE_TOLERANCE_MS: String(TOLERANCE_MS),
       REFRESH_INTERVAL_MS: '1000',
       INGEST_POLL_INTERVAL_MS: '1000',
       LOG_LEVEL: 'error',
     });
 
   /**
-   * Waits until ClickHouse consumed everything and the counts stopped moving, then reads them per video from the
-   * service's own all-time list (k = 1000 covers every one of the producer's 300 videos).
+   * Waits until ClickHouse consumed everything and every list stopped moving, then compares each window's list with
+   * the recount of the topic over that window's interval (last-hour: the views whose message reached Kafka on time).
    */
-  async function drainAndCount(name: string, running: ServiceProcess): Promise<Map<string, number>> {
+  async function settleAndCompare(guarantee: string, fault: string, runs: number, name: string, running: ServiceProcess, producer: ContinuousProducer, started: number): Promise<Figures> {
     await waitFor('the consumer group to catch up', async () => (await consumerLagOn(broker.brokers, name, name)) === 0, 180_000, 1000);
-    const read = async () => {
-      const response = await running.topK('all-time', 1000);
-      return response.status === 200 ? (response.body as { videoId: string; views: number }[]) : [];
-    };
-    let previous = -1;
-    let list: { videoId: string; views: number }[] = [];
-    await waitFor('the counts to settle', async () => {
-      list = await read();
-      const total = list.reduce((sum, v) => sum + v.views, 0);
-      const settled = total === previous && total > 0;
-      previous = total;
-      return settled;
-    }, 120_000, 3000);
-    // The ingestion metric (from ClickHouse's per-minute totals) agrees with the list.
+    const lists = await settledLists(running, TOLERANCE_MS);
+    // The ingestion metric (from ClickHouse's per-minute totals) agrees with the all-time list.
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     const ingested = Number(/^viewrank_views_ingested_total (\d+)$/m.exec(metrics)?.[1]);
-    expect(ingested).toBe(previous);
-    expect(list.length).toBeLessThan(1000);
+    expect(ingested).toBe(total(lists[WINDOWS.indexOf('all-time')].body as { videoId: string; views: number }[]));
     expect(await running.stop('SIGTERM')).toBe(0);
-    return new Map(list.map((v) => [v.videoId, v.views]));
+
+    const messages = await readTopic(broker.brokers, name);
+    const onTopic = new Map<string, number>();
+    let views = 0;
+    for (const m of messages) {
+      for (const line of m.value.split('\n').filter((l) => l.trim() !== '')) {
+        const id = (JSON.parse(line) as { video_id: string }).video_id;
+        onTopic.set(id, (onTopic.get(id) ?? 0) + 1);
+        views++;
+      }
+    }
+    let acknowledgedNotOnTopic = 0;
+    for (const [id, acked] of producer.acknowledged) acknowledgedNotOnTopic += Math.max(0, acked - (onTopic.get(id) ?? 0));
+    const windows = compareWindows(lists, messages, TOLERANCE_MS);
+    const result: Figures = {
+      guarantee,
+      fault,
+      runs,
+      produced: producer.acknowledgedTotal,
+      uncertain: producer.uncertainTotal,
+      onTopic: views,
+      acknowledgedNotOnTopic,
+      writtenTwiceByProducer: Math.max(0, views - producer.acknowledgedTotal - producer.uncertainTotal),
+      windows,
+      durationS: Math.round((Date.now() - started) / 1000),
+    };
+    figures.push(result);
+    return result;
   }
 
-  beforeAll(() => broker.start(), 120_000);
+  function expectExact(result: Figures): void {
+    expect(result.acknowledgedNotOnTopic).toBe(0);
+    for (const window of WINDOWS) {
+      expect({ window, lost: result.windows[window].lost }).toEqual({ window, lost: 0 });
+      if (result.guarantee === 'exactly-once') expect({ window, countedTwice: result.windows[window].countedTwice }).toEqual({ window, countedTwice: 0 });
+    }
+  }
+
+  async function begin(prefix: string, guarantee: string): Promise<{ name: string; dataDir: string; running: ServiceProcess; producer: ContinuousProducer }> {
+    const name = uniqueName(prefix);
+    const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-fault-'));
+    dirs.push(dataDir);
+    const running = await service(name, dataDir, guarantee);
+    await running.start({ ready: 'listening' });
+    const producer = new ContinuousProducer(broker.brokers, name, ROWS_PER_MESSAGE);
+    producer.start();
+    return { name, dataDir, running, producer };
+  }
+
+  beforeAll(() => {
+    broker.start();
+    zookeeper.start();
+  }, 180_000);
 
   afterAll(() => {
     broker.stop();
+    zookeeper.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     const lines = figures.map(
       (f) =>
-        `${f.fault}: ${f.runs} runs, ${f.produced} views acknowledged (+${f.uncertain} uncertain), ${f.onTopic} on the topic, ${f.counted} counted, ` +
-        `lost ${f.lost}, counted twice ${f.countedTwice}, written twice by the producer ${f.writtenTwiceByProducer}, ${f.durationS} s`,
+        `${f.guarantee}, ${f.fault}: ${f.runs} runs, ${f.produced} views acknowledged (+${f.uncertain} uncertain), ${f.onTopic} on the topic, ` +
+        `${f.writtenTwiceByProducer} written twice by the producer, ${f.durationS} s; ` +
+        WINDOWS.map((w) => `${w} ${f.windows[w].counted} counted, lost ${f.windows[w].lost}, twice ${f.windows[w].countedTwice}`).join('; '),
     );
     console.log(`fault figures\n${lines.join('\n')}`);
     if (process.env.FAULT_RESULTS) writeFileSync(process.env.FAULT_RESULTS, `${JSON.stringify({ date: new Date().toISOString(), figures }, null, 2)}\n`);
   });
 
-  it(`loses nothing acknowledged when the service is SIGKILLed ${KILLS} times during ingest`, async () => {
-    const started = Date.now();
-    const name = uniqueName('faultkill');
-    const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-fault-'));
-    dirs.push(dataDir);
-    const rnd = random(started % 100_000);
-    let running = await service(name, dataDir);
-    await running.start({ ready: 'listening' });
-    const producer = new ContinuousProducer(broker.brokers, name, ROWS_PER_MESSAGE);
-    producer.start();
-    for (let i = 0; i < KILLS; i++) {
-      await new Promise((r) => setTimeout(r, 1000 + rnd() * 4000));
-      expect(await running.stop('SIGKILL')).toBe('SIGKILL');
-      await new Promise((r) => setTimeout(r, rnd() * 2000));
-      running = await service(name, dataDir);
-      await running.start({ ready: 'listening' });
-    }
-    await new Promise((r) => setTimeout(r, 2000));
-    await producer.stop();
-    const counted = await drainAndCount(name, running);
-    const result = await figuresOf('service SIGKILL', KILLS, name, counted, producer, started);
-    figures.push(result);
-    expect(producer.acknowledgedTotal).toBeGreaterThan(1000);
-    expect(result.lost).toBe(0);
-  });
+  describe.each(GUARANTEES)('%s', (guarantee) => {
+    it(`loses nothing acknowledged when the service is SIGKILLed ${KILLS} times during ingest`, async () => {
+      const started = Date.now();
+      const rnd = random(started % 100_000);
+      const run = await begin('faultkill', guarantee);
+      let running = run.running;
+      for (let i = 0; i < KILLS; i++) {
+        await new Promise((r) => setTimeout(r, 1000 + rnd() * 4000));
+        expect(await running.stop('SIGKILL')).toBe('SIGKILL');
+        await new Promise((r) => setTimeout(r, rnd() * 2000));
+        running = await service(run.name, run.dataDir, guarantee);
+        await running.start({ ready: 'listening' });
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      await run.producer.stop();
+      const result = await settleAndCompare(guarantee, 'service SIGKILL', KILLS, run.name, running, run.producer, started);
+      expect(run.producer.acknowledgedTotal).toBeGreaterThan(1000);
+      expectExact(result);
+    }, 10 * 60_000 + KILLS * 30_000);
 
-  it('loses nothing acknowledged when the broker is stopped and restarted during ingest', async () => {
-    const started = Date.now();
-    const name = uniqueName('faultbroker');
-    const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-fault-'));
-    dirs.push(dataDir);
-    const running = await service(name, dataDir);
-    await running.start({ ready: 'listening' });
-    const producer = new ContinuousProducer(broker.brokers, name, ROWS_PER_MESSAGE);
-    producer.start();
-    await new Promise((r) => setTimeout(r, 4000));
-    broker.stop();
-    await new Promise((r) => setTimeout(r, 5000));
-    broker.start();
-    await new Promise((r) => setTimeout(r, 6000));
-    await producer.stop();
-    const counted = await drainAndCount(name, running);
-    const result = await figuresOf('broker stop/start', 1, name, counted, producer, started);
-    figures.push(result);
-    expect(producer.failedSends).toBeGreaterThan(0); // the broker really was away
-    expect(result.lost).toBe(0);
+    it(`loses nothing acknowledged when the broker is stopped and restarted ${BROKER_STOPS} times during ingest`, async () => {
+      const started = Date.now();
+      const run = await begin('faultbroker', guarantee);
+      for (let i = 0; i < BROKER_STOPS; i++) {
+        await new Promise((r) => setTimeout(r, 4000));
+        broker.stop();
+        await new Promise((r) => setTimeout(r, 5000));
+        broker.start();
+      }
+      await new Promise((r) => setTimeout(r, 6000));
+      await run.producer.stop();
+      const result = await settleAndCompare(guarantee, 'broker stop/start', BROKER_STOPS, run.name, run.running, run.producer, started);
+      expect(run.producer.failedSends).toBeGreaterThan(0); // the broker really was away
+      expectExact(result);
+    }, 10 * 60_000 + BROKER_STOPS * 60_000);
+
+    if (guarantee === 'exactly-once') {
+      it(`loses nothing and counts nothing twice when ZooKeeper is stopped for ${ZOOKEEPER_STOP_MS / 1000} s during ingest`, async () => {
+        const started = Date.now();
+        const run = await begin('faultzk', guarantee);
+        await new Promise((r) => setTimeout(r, 4000));
+        zookeeper.stop();
+        await new Promise((r) => setTimeout(r, ZOOKEEPER_STOP_MS));
+        zookeeper.start();
+        await new Promise((r) => setTimeout(r, 6000));
+        await run.producer.stop();
+        const result = await settleAndCompare(guarantee, `ZooKeeper stopped ${ZOOKEEPER_STOP_MS / 1000} s`, 1, run.name, run.running, run.producer, started);
+        expectExact(result);
+      }, 10 * 60_000 + ZOOKEEPER_STOP_MS);
+    }
   });
 });
