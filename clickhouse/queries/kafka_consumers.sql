@@ -1,4 +1,7 @@
 -- The Kafka engine consumers of our queue table, as ClickHouse sees them (assignments, last poll, errors).
+-- The engine that keeps its offsets in Keeper (INGEST_GUARANTEE=exactly-once) records no exceptions there: with
+-- {keeper_errors:UInt8} = 1, the failures of the last minute to write into this database's views (system.errors,
+-- "… while pushing to view <db>.…") are listed as every consumer's exceptions instead.
 SELECT
     consumer_id,
     assignments.topic AS topics,
@@ -8,6 +11,12 @@ SELECT
     last_poll_time,
     last_commit_time,
     num_commits,
-    exceptions.text AS exception_texts
+    arrayConcat(
+        exceptions.text,
+        if({keeper_errors:UInt8} = 1,
+           (SELECT groupArray(last_error_message) FROM system.errors
+            WHERE last_error_time >= now() - INTERVAL 60 SECOND
+              AND position(last_error_message, concat('while pushing to view ', {db:String}, '.')) > 0),
+           [])) AS exception_texts
 FROM system.kafka_consumers
 WHERE database = {db:String} AND table = 'views_queue'

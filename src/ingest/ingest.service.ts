@@ -98,8 +98,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * The Kafka engine retries a block it cannot write and keeps the error in system.kafka_consumers, where nobody
-   * looks: log each new one, so a stalled ingestion shows in the service's log.
+   * The Kafka engine retries a block it cannot write and keeps the error in system.kafka_consumers (or, exactly once,
+   * in system.errors), where nobody looks: log each new one, so a stalled ingestion shows in the service's log.
    */
   async reportConsumerErrors(): Promise<string[]> {
     const fresh: string[] = [];
@@ -131,7 +131,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */
   consumers(): Promise<KafkaConsumerState[]> {
-    return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers');
+    return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', { keeper_errors: this.config.kafka.guarantee === 'exactly-once' ? 1 : 0 });
   }
 
   /** Creates the topic if it is missing (normally done before the migrations); retries while the broker is unreachable. */
