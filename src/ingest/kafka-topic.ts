@@ -86,8 +86,11 @@ export async function withAdmin<T>(brokers: string[], retries: number, work: (ad
  * after a clean stop. Returns the partitions moved. Throws if offsets must move and the group keeps a member for
  * `timeoutMs`, or if the broker cannot be reached.
  */
-export function handOverGroup(kafka: AppConfig['kafka'], ingested: PartitionOffsets, timeoutMs: number): Promise<PartitionOffsets> {
-  return withAdmin(kafka.brokers, 3, async (admin) => {
+export async function handOverGroup(kafka: AppConfig['kafka'], ingested: PartitionOffsets, timeoutMs: number): Promise<PartitionOffsets> {
+  if (ingested.size === 0) return new Map(); // nothing written yet: nothing the group could lag behind
+  // More retries than elsewhere: a broker that just started answers "not the coordinator" or "coordinator loading"
+  // for its groups for a few seconds, and the service cannot start ingesting before this has run.
+  return withAdmin(kafka.brokers, 10, async (admin) => {
     const [committed] = await admin.fetchOffsets({ groupId: kafka.group, topics: [kafka.topic] });
     const current = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     const moved = new Map([...ingested].filter(([partition, offset]) => (current.get(partition) ?? -1) < offset));
