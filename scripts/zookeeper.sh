@@ -5,6 +5,7 @@
 #   scripts/zookeeper.sh start   fetch if needed, start, wait until the server serves (idempotent)
 #   scripts/zookeeper.sh stop    stop the server started here (idempotent)
 #   scripts/zookeeper.sh status  exit 0 when the server answers
+#   scripts/zookeeper.sh cli ...  ZooKeeper's command-line client on it, e.g. `cli ls -R /viewrank` (the Kafka offsets)
 # Environment: ZOOKEEPER_PORT (default 2181), ZOOKEEPER_HOME_DIR (default <repo>/.cache/zookeeper),
 #              ZOOKEEPER_HEAP (default 256m).
 set -euo pipefail
@@ -87,5 +88,9 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) answers && echo "zookeeper: up on 127.0.0.1:$port" || { echo "zookeeper: down"; exit 1; } ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  cli)
+    fetch >&2
+    shift
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$libs/*" org.apache.zookeeper.ZooKeeperMain -server "127.0.0.1:$port" "$@" ;;
+  *) echo "usage: $0 start|stop|status|cli ..." >&2; exit 2 ;;
 esac

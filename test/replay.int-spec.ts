@@ -1,0 +1,106 @@
+// The replay itself, made on purpose (real processes, real Kafka, real ZooKeeper, real ClickHouse): a crash between
+// writing a block and saving its offset leaves in ZooKeeper the offset before the block and the block's size (its
+// "intent"), and the Kafka engine then reads the same messages again. Here the service writes a block and stops
+// cleanly; the test then puts ZooKeeper back in the state such a crash leaves (scripts/zookeeper.sh cli), and starts
+// the service again. Every table must hold each view once: the replayed block is dropped everywhere.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectInChild } from './support/chdb-child';
+import { waitFor } from './support/app';
+import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
+import { freePort, ServiceProcess } from './support/service-process';
+
+const MESSAGES = 40;
+const VIEWS_PER_MESSAGE = 20;
+
+/** ZooKeeper's command-line client on the shared ZooKeeper; its output without the client's own chatter. */
+function zk(...args: string[]): string {
+  const run = spawnSync('bash', [join(__dirname, '../scripts/zookeeper.sh'), 'cli', ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`zookeeper cli ${args.join(' ')} failed:\n${run.stdout}${run.stderr}`);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^(\[main\]|Connecting to|WATCHER|WatchedEvent)/.test(line))
+    .join('\n');
+}
+
+describe('a replayed block (exactly once)', () => {
+  const name = uniqueName('replay');
+  const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-replay-'));
+  let service: ServiceProcess | undefined;
+
+  const start = async () => {
+    service = new ServiceProcess({
+      PORT: String(await freePort()),
+      CHDB_PATH: dataDir,
+      CLICKHOUSE_DATABASE: name,
+      KAFKA_BROKERS: TEST_BROKERS.join(','),
+      KAFKA_TOPIC: name,
+      KAFKA_GROUP: name,
+      KAFKA_TOPIC_PARTITIONS: '1',
+      REFRESH_INTERVAL_MS: '1000',
+      INGEST_POLL_INTERVAL_MS: '500',
+      LOG_LEVEL: 'warn',
+    });
+    await service.start({ ready: 'listening' });
+  };
+
+  const counted = async () => Number(/^viewrank_views_ingested_total (\d+)$/m.exec(await (await fetch(`${service!.url}/metrics`)).text())?.[1] ?? 0);
+
+  const sums = () =>
+    selectInChild<Record<string, string>>(
+      dataDir,
+      name,
+      `SELECT (SELECT sum(views) FROM {db:Identifier}.views_by_minute) AS views_by_minute,
+              (SELECT sum(views) FROM {db:Identifier}.views_by_hour) AS views_by_hour,
+              (SELECT sum(views) FROM {db:Identifier}.views_by_day) AS views_by_day,
+              (SELECT sum(views) FROM {db:Identifier}.views_by_month) AS views_by_month,
+              (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_total,
+              (SELECT sum(views) FROM {db:Identifier}.views_recent) AS views_recent,
+              (SELECT sum(views) FROM {db:Identifier}.last_hour_arrivals) AS last_hour_arrivals,
+              (SELECT sum(views) FROM {db:Identifier}.ingest_counts) AS ingest_counts`,
+    )[0];
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is dropped by every table the Kafka engine feeds', async () => {
+    // All messages on the topic before the service starts: the engine reads them as one block.
+    const now = Date.now();
+    await produce(
+      name,
+      Array.from({ length: MESSAGES }, (_, m) =>
+        Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) => JSON.stringify({ video_id: `r${(m * VIEWS_PER_MESSAGE + v) % 37}`, ts: now })).join('\n'),
+      ),
+      1,
+      MESSAGES,
+    );
+    await start();
+    const views = MESSAGES * VIEWS_PER_MESSAGE;
+    await waitFor(`${views} views counted`, async () => (await counted()) === views, 60_000, 250);
+    expect(await service!.stop('SIGTERM')).toBe(0);
+    const before = sums();
+    expect(new Set(Object.values(before).map(Number))).toEqual(new Set([views]));
+
+    // What a crash between the write and the offset's save leaves: the offset before the block, and its size.
+    const partition = zk('ls', '-R', `/viewrank/${name}`)
+      .split('\n')
+      .find((path) => /\/partitions\/0$/.test(path))!;
+    expect(zk('get', `${partition}/committed`).trim()).toBe(String(MESSAGES));
+    zk('set', `${partition}/committed`, '0');
+    zk('create', `${partition}/intention`, String(MESSAGES));
+
+    await start();
+    // The engine has read the partition again once ZooKeeper holds its offset past the block once more.
+    await waitFor('the block read again', async () => zk('get', `${partition}/committed`).trim() === String(MESSAGES), 60_000, 1000);
+    // The engine took the intent node as its own: it removes it once the offset is saved.
+    expect(zk('ls', partition)).not.toMatch(/\bintention\b/);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await counted()).toBe(views);
+    expect(await service!.stop('SIGTERM')).toBe(0);
+    expect(sums()).toEqual(before);
+  }, 5 * 60_000);
+});
