@@ -64,6 +64,12 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
   return { action: 'keep', guarantee, keeperPath };
 }
 
+/** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written (ingested_offsets). */
+export async function ingestedOffsets(db: SqlRunner, database: string): Promise<Map<number, number>> {
+  const rows = await db.select<{ partition: string | number; next_offset: string | number }>(namedQuery('ingested_offsets'), { db: database });
+  return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
+}
+
 /**
  * Called between dropping the old queue table and creating the new one, with the offsets ClickHouse has written per
  * partition: hands the consumer group over (src/ingest/kafka-topic.ts handOverGroup).
@@ -84,8 +90,7 @@ export async function ensureQueue(db: SqlRunner, config: AppConfig, handOver: Gr
   // The view first: the engine finishes the block it is writing, commits its offsets, and reads nothing more.
   await retryingLater(() => db.command('DROP VIEW IF EXISTS {db:Identifier}.views_queue_mv', { db: params.db }));
   await retryingLater(() => db.command('DROP TABLE IF EXISTS {db:Identifier}.views_queue SYNC', { db: params.db }));
-  const ingested = await db.select<{ partition: string; next_offset: string }>(namedQuery('ingested_offsets'), { db: params.db });
-  await handOver(new Map(ingested.map((row) => [Number(row.partition), Number(row.next_offset)])));
+  await handOver(await ingestedOffsets(db, config.clickhouse.database));
   const window = plan.guarantee === 'exactly-once' ? DEDUPLICATION_WINDOW : 0;
   for (const statement of splitStatements(queueFile('deduplication_window'))) {
     await retryingLater(() => db.command(statement, { db: params.db, window }));

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { ingestedOffsets } from '../clickhouse/ingest-queue';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -73,8 +74,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     try {
       // What ClickHouse wrote counts as consumed even where the group's commit lags: exactly once, the engine keeps
       // its offsets in Keeper and commits them to the group best effort (README, Delivery guarantees).
-      const ingested = await this.clickhouse.rows<{ partition: string; next_offset: string }>('ingested_offsets');
-      this.lag = { lag: await consumerLag(brokers, topic, group, new Map(ingested.map((r) => [Number(r.partition), Number(r.next_offset)]))), at: new Date() };
+      const ingested = await ingestedOffsets(this.clickhouse, this.clickhouse.database);
+      this.lag = { lag: await consumerLag(brokers, topic, group, ingested), at: new Date() };
       this.metrics.ingest.consumerLag = this.lag.lag;
     } catch (error) {
       this.lag = { error: `cannot read consumer lag from Kafka at ${brokers.join(',')}: ${(error as Error).message}`, at: new Date() };

@@ -28,6 +28,13 @@ export function topicTimestampType(brokers: string[], topic: string): Promise<st
 /** Offsets per partition of one topic. */
 export type PartitionOffsets = Map<number, number>;
 
+/** The larger offset of each partition. */
+export function newestOffsets(a: PartitionOffsets, b: PartitionOffsets): PartitionOffsets {
+  const merged = new Map(a);
+  for (const [partition, offset] of b) merged.set(partition, Math.max(offset, merged.get(partition) ?? 0));
+  return merged;
+}
+
 /** What the ingestion watermark asks Kafka, on one admin connection. */
 export interface AppendedOffsetsReader {
   /** Per partition, the first offset appended after `instantMs` (the end offset if there is none yet). */
@@ -60,9 +67,8 @@ export function consumerLag(brokers: string[], topic: string, group: string, ing
   return withAdmin(brokers, 1, async (admin) => {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    const byPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-    const consumed = (partition: number) => Math.max(0, byPartition.get(partition) ?? 0, ingested.get(partition) ?? 0);
-    return ends.reduce((lag, end) => lag + Math.max(0, Number(end.high) - consumed(end.partition)), 0);
+    const consumed = newestOffsets(new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)])), ingested);
+    return ends.reduce((lag, end) => lag + Math.max(0, Number(end.high) - Math.max(0, consumed.get(end.partition) ?? 0)), 0);
   });
 }
 

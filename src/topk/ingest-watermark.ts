@@ -3,20 +3,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { AppendedOffsetsReader, PartitionOffsets, readAppendedOffsets } from '../ingest/kafka-topic';
+import { AppendedOffsetsReader, newestOffsets, PartitionOffsets, readAppendedOffsets } from '../ingest/kafka-topic';
 import { newestCovered } from './sliding';
 import { SlidingWindowRepository } from './sliding-window.repository';
 
 /** ClickHouse holds everything appended by an instant when, in every partition, it has written up to Kafka's first offset after it. */
 export function coversAll(firstAfter: PartitionOffsets, written: PartitionOffsets): boolean {
   return [...firstAfter].every(([partition, offset]) => (written.get(partition) ?? 0) >= offset);
-}
-
-/** The larger offset of each partition. */
-export function newestOffsets(a: PartitionOffsets, b: PartitionOffsets): PartitionOffsets {
-  const merged = new Map(a);
-  for (const [partition, offset] of b) merged.set(partition, Math.max(offset, merged.get(partition) ?? 0));
-  return merged;
 }
 
 /** Kafka's side of the watermark (a model of a topic replaces it in the property test). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { ingestedOffsets } from '../clickhouse/ingest-queue';
 import { RankedVideo } from './ranking';
 import { SlidingStep } from './sliding';
 import { toClickHouseDateTime } from './windows';
@@ -48,9 +49,8 @@ export class SlidingWindowRepository {
   }
 
   /** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written. */
-  async ingestedOffsets(): Promise<Map<number, number>> {
-    const rows = await this.clickhouse.rows<{ partition: string | number; next_offset: string | number }>('ingested_offsets');
-    return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
+  ingestedOffsets(): Promise<Map<number, number>> {
+    return ingestedOffsets(this.clickhouse, this.clickhouse.database);
   }
 
   /** The late tolerance the database's on-time view was created with. */
