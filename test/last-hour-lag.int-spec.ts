@@ -72,17 +72,12 @@ describe('last-hour while ingestion lags minutes behind the topic (real process,
         await producer.send({ topic: name, acks: -1, messages: batch });
       }
     };
-    // Views counted so far, as the service's metrics say (its ingestion totals are read every 500 ms).
-    const counted = async () => {
-      const text = await (await fetch(`${service.url}/metrics`)).text();
-      return Number(/^viewrank_views_ingested_total (\d+)$/m.exec(text)?.[1] ?? 0);
-    };
     const probe = 3000;
     await dump(probe);
     const dumped = Date.now();
-    const countedAtDump = await counted();
+    const countedAtDump = await service.viewsCounted();
     await new Promise((r) => setTimeout(r, 20_000));
-    const ratePerS = Math.max(1, (await counted()) - countedAtDump) / 10 / 20; // messages of 10 views
+    const ratePerS = Math.max(1, (await service.viewsCounted()) - countedAtDump) / 10 / 20; // messages of 10 views
     const more = Math.max(0, Math.ceil(ratePerS * BACKLOG_S) - (await consumerLag(name, name)));
     await dump(more);
     const backlogMessages = probe + more;

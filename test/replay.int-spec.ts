@@ -46,8 +46,6 @@ describe('a replayed block (exactly once)', () => {
     await service.start({ ready: 'listening' });
   };
 
-  const counted = async () => Number(/^viewrank_views_ingested_total (\d+)$/m.exec(await (await fetch(`${service!.url}/metrics`)).text())?.[1] ?? 0);
-
   const sums = () =>
     selectInChild<Record<string, string>>(
       dataDir,
@@ -80,7 +78,7 @@ describe('a replayed block (exactly once)', () => {
     );
     await start();
     const views = MESSAGES * VIEWS_PER_MESSAGE;
-    await waitFor(`${views} views counted`, async () => (await counted()) === views, 60_000, 250);
+    await waitFor(`${views} views counted`, async () => (await service!.viewsCounted()) === views, 60_000, 250);
     expect(await service!.stop('SIGTERM')).toBe(0);
     const before = sums();
     expect(new Set(Object.values(before).map(Number))).toEqual(new Set([views]));
@@ -99,7 +97,7 @@ describe('a replayed block (exactly once)', () => {
     // The engine took the intent node as its own: it removes it once the offset is saved.
     expect(zk('ls', partition)).not.toMatch(/\bintention\b/);
     await new Promise((r) => setTimeout(r, 3000));
-    expect(await counted()).toBe(views);
+    expect(await service!.viewsCounted()).toBe(views);
     expect(await service!.stop('SIGTERM')).toBe(0);
     expect(sums()).toEqual(before);
   }, 5 * 60_000);

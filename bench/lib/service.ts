@@ -40,10 +40,7 @@ export async function startService(options: { name?: string; topic?: string; env
     service,
     topic,
     dataDir,
-    async ingested() {
-      const text = await (await fetch(`${service.url}/metrics`)).text();
-      return Number(/^viewrank_views_ingested_total (\S+)$/m.exec(text)?.[1] ?? 0);
-    },
+    ingested: () => service.viewsCounted(),
     // du exits 1 when a part vanishes mid-walk (merges go on); its total is still right.
     diskMiB: () => Math.round(Number(spawnSync('du', ['-sk', dataDir], { encoding: 'utf8' }).stdout.split('\t')[0]) / 1024),
     async stop() {

@@ -73,6 +73,12 @@ export class ServiceProcess {
     return code ?? sig ?? 'unknown';
   }
 
+  /** Views counted so far, as the service's metrics say (its ingestion totals, read every INGEST_POLL_INTERVAL_MS). */
+  async viewsCounted(): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    return Number(/^viewrank_views_ingested_total (\d+)$/m.exec(text)?.[1] ?? 0);
+  }
+
   async topK(window: string, k: number): Promise<TopKResponse> {
     const response = await fetch(`${this.url}/views/top-k?window=${window}&k=${k}`);
     return { status: response.status, body: await response.json(), headers: Object.fromEntries(response.headers) };
