@@ -90,15 +90,25 @@ describe('a replayed block (exactly once)', () => {
     expect(zk('get', `${partition}/committed`).trim()).toBe(String(MESSAGES));
     zk('set', `${partition}/committed`, '0');
     zk('create', `${partition}/intention`, String(MESSAGES));
+    // Producers do not wait for the crash to be over: more messages are on the partition behind the block, as after a
+    // crash or a ZooKeeper outage under load. The replay must still be the block, not the block and what follows it.
+    await produce(
+      name,
+      Array.from({ length: MESSAGES }, (_, m) =>
+        Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) => JSON.stringify({ video_id: `s${(m * VIEWS_PER_MESSAGE + v) % 41}`, ts: now })).join('\n'),
+      ),
+      1,
+      MESSAGES,
+    );
 
     await start();
-    // The engine has read the partition again once ZooKeeper holds its offset past the block once more.
-    await waitFor('the block read again', async () => zk('get', `${partition}/committed`).trim() === String(MESSAGES), 60_000, 1000);
+    // The engine has read the partition again, and what followed, once ZooKeeper holds the offset after both.
+    await waitFor('the block and the next read', async () => zk('get', `${partition}/committed`).trim() === String(2 * MESSAGES), 60_000, 1000);
     // The engine took the intent node as its own: it removes it once the offset is saved.
     expect(zk('ls', partition)).not.toMatch(/\bintention\b/);
     await new Promise((r) => setTimeout(r, 3000));
-    expect(await service!.viewsCounted()).toBe(views);
+    expect(await service!.viewsCounted()).toBe(2 * views);
     expect(await service!.stop('SIGTERM')).toBe(0);
-    expect(sums()).toEqual(before);
+    expect(new Set(Object.values(sums()).map(Number))).toEqual(new Set([2 * views]));
   }, 5 * 60_000);
 });

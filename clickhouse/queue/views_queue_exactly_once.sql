@@ -7,6 +7,13 @@
 -- allow_experimental_kafka_offsets_storage_in_keeper, given by the service with this statement.
 -- kafka_keeper_path is per database and per switch to this mode (src/clickhouse/ingest-queue.ts says why). Several
 -- consumers need a thread each in this engine (kafka_thread_per_consumer = 1); each writes its own partitions' blocks.
+--
+-- One poll per block. The engine replays an intent by polling for that many messages, but ends a block by time or by
+-- rows, not by that count: a block cut by the flush interval after several polls was replayed as those messages and
+-- the ones behind them (found by test/replay.int-spec.ts; the faults test had counted such blocks twice). So the flush
+-- interval is 1 ms, always over by the end of the first poll, and KAFKA_FLUSH_INTERVAL_MS is the poll's own wait
+-- (kafka_poll_timeout_ms): a block is what one poll returned, and the replay's one poll of the intent's size returns
+-- the same messages. Blocks still hold at most kafka_poll_max_batch_size messages (the engine's default).
 CREATE TABLE {db:Identifier}.views_queue
 (
     video_id String,
@@ -23,7 +30,8 @@ SETTINGS
     kafka_num_consumers = {kafka_consumers:UInt32},
     kafka_thread_per_consumer = 1,
     kafka_max_block_size = {kafka_max_block_size:UInt32},
-    kafka_flush_interval_ms = {kafka_flush_interval_ms:UInt32},
+    kafka_flush_interval_ms = 1,
+    kafka_poll_timeout_ms = {kafka_flush_interval_ms:UInt32},
     kafka_handle_error_mode = 'stream',
     input_format_json_read_numbers_as_strings = 1,
     input_format_json_read_objects_as_strings = 0,

@@ -6,10 +6,13 @@ const atLeastOnce =
   "Kafka SETTINGS kafka_broker_list = '127.0.0.1:9092', kafka_topic_list = 'video-views', kafka_group_name = 'viewrank', " +
   "kafka_format = 'JSONEachRow', kafka_num_consumers = 1, kafka_max_block_size = 1048576, kafka_flush_interval_ms = 1000, " +
   "kafka_handle_error_mode = 'stream', input_format_skip_unknown_fields = 1";
-const exactlyOnce = atLeastOnce.replace(
+// Exactly once as the previous release created it: the flush interval as configured, the poll's wait the default.
+const exactlyOnceBefore = atLeastOnce.replace(
   "kafka_group_name = 'viewrank', ",
   "kafka_group_name = 'viewrank', kafka_keeper_path = '/viewrank/viewrank/views_queue/abc', kafka_replica_name = 'viewrank', ",
 );
+// Exactly once now: one poll per block, waiting up to KAFKA_FLUSH_INTERVAL_MS.
+const exactlyOnce = exactlyOnceBefore.replace('kafka_flush_interval_ms = 1000, ', 'kafka_flush_interval_ms = 1, kafka_poll_timeout_ms = 1000, ');
 
 describe('engineSettings', () => {
   it('reads quoted and bare values, unescaping quotes', () => {
@@ -64,7 +67,16 @@ describe('planQueue', () => {
       action: 'create',
       guarantee: 'exactly-once',
       keeperPath: '/viewrank/viewrank/views_queue/abc',
-      reason: 'changed: kafka_num_consumers, kafka_flush_interval_ms',
+      reason: 'changed: kafka_num_consumers, kafka_poll_timeout_ms',
+    });
+  });
+
+  it('recreates an exactly-once queue that could end a block between two polls, on its Keeper path', () => {
+    expect(planQueue(exactly, { engineFull: exactlyOnceBefore, viewExists: true }, 'g6')).toEqual({
+      action: 'create',
+      guarantee: 'exactly-once',
+      keeperPath: '/viewrank/viewrank/views_queue/abc',
+      reason: 'changed: kafka_flush_interval_ms, kafka_poll_timeout_ms',
     });
   });
 

@@ -30,15 +30,26 @@ export function engineSettings(engineFull: string): Map<string, string> {
   return settings;
 }
 
-/** The engine settings viewrank configures, as engine_full shows them: a difference means the table is recreated. */
+/**
+ * The engine settings viewrank configures, as engine_full shows them: a difference means the table is recreated.
+ * Exactly once takes KAFKA_FLUSH_INTERVAL_MS as the poll's wait and ends every block after one poll
+ * (clickhouse/queue/views_queue_exactly_once.sql says why).
+ */
 export function configuredSettings(config: AppConfig): Map<string, string> {
+  const flush: [string, string][] =
+    config.kafka.guarantee === 'exactly-once'
+      ? [
+          ['kafka_flush_interval_ms', '1'],
+          ['kafka_poll_timeout_ms', String(config.kafka.flushIntervalMs)],
+        ]
+      : [['kafka_flush_interval_ms', String(config.kafka.flushIntervalMs)]];
   return new Map([
     ['kafka_broker_list', config.kafka.clickhouseBrokers],
     ['kafka_topic_list', config.kafka.topic],
     ['kafka_group_name', config.kafka.group],
     ['kafka_num_consumers', String(config.kafka.consumers)],
     ['kafka_max_block_size', String(config.kafka.maxBlockSize)],
-    ['kafka_flush_interval_ms', String(config.kafka.flushIntervalMs)],
+    ...flush,
   ]);
 }
 
