@@ -8,7 +8,7 @@
 import { SingleBar } from 'cli-progress';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
-import { viewsTopic, withAdmin } from '../src/ingest/kafka-topic';
+import { viewsTopic, withAdmin } from '../src/kafka/kafka-topic';
 import { seededRandom, ZipfSampler } from './lib/zipf';
 
 export interface LoadOptions {

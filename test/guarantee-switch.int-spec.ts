@@ -60,7 +60,7 @@ describe('switching the ingestion guarantee with views in flight', () => {
 
     await producer.stop();
     // The service's lag counts what ClickHouse wrote: after a switch the group's own commits may trail for a while
-    // (src/ingest/kafka-topic.ts handOverGroup says why).
+    // (src/kafka/kafka-topic.ts handOverGroup says why).
     await waitFor('the service to have consumed everything', async () => {
       const metrics = await (await fetch(`${running!.url}/metrics`)).text();
       return /^viewrank_kafka_consumer_lag_messages 0$/m.test(metrics);

@@ -6,7 +6,7 @@ import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { MINUTE_MS, minuteStart } from '../src/topk/sliding';
 import { ManualClock, startApp, waitFor } from './support/app';
-import { topicTimestampType } from '../src/ingest/kafka-topic';
+import { topicTimestampType } from '../src/kafka/kafka-topic';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 
 describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {

@@ -9,7 +9,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { topK } from '../src/topk/ranking';
-import { AppendedOffsetsReader } from '../src/ingest/kafka-topic';
+import { AppendedOffsetsReader } from '../src/kafka/kafka-topic';
 import { AppendedOffsets, IngestWatermark } from '../src/topk/ingest-watermark';
 import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/topk/sliding';
 import { SlidingWindowRepository } from '../src/topk/sliding-window.repository';

@@ -4,7 +4,7 @@
 import { generateLoad } from '../loadgen';
 import { CpuMeter, memoryMiB } from '../lib/processes';
 import { BenchService, loadgenProcess, sleep, startService, until } from '../lib/service';
-import { withAdmin } from '../../src/ingest/kafka-topic';
+import { withAdmin } from '../../src/kafka/kafka-topic';
 import { uniqueName } from '../../test/support/kafka';
 import { BenchContext } from './context';
 

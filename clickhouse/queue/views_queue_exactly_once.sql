@@ -5,7 +5,7 @@
 -- drops by its deduplication window (clickhouse/queue/deduplication_window.sql). The consumer group still gets the
 -- offsets committed, after Keeper, for lag monitoring. Experimental in ClickHouse: hence the query setting
 -- allow_experimental_kafka_offsets_storage_in_keeper, given by the service with this statement.
--- kafka_keeper_path is per database and per switch to this mode (src/clickhouse/ingest-queue.ts says why). Several
+-- kafka_keeper_path is per database and per switch to this mode (src/ingest/ingest-queue.ts says why). Several
 -- consumers need a thread each in this engine (kafka_thread_per_consumer = 1); each writes its own partitions' blocks.
 --
 -- One poll per block. The engine replays an intent by polling for that many messages, but ends a block by time or by

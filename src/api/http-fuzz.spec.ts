@@ -9,7 +9,7 @@ import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { eventTimeMs, videoIdProblem } from '../ingest/view-events';
-import { ViewProducer } from '../ingest/view-producer.service';
+import { ViewProducer } from '../kafka/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
 import { MetricsService } from '../metrics/metrics.service';
 import { PrecomputeService, TopKSnapshot } from '../topk/precompute.service';

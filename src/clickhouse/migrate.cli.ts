@@ -1,13 +1,11 @@
-// `npm run migrate`: applies the migrations to the configured ClickHouse and exits.
+// `npm run migrate`: applies the migrations to the configured ClickHouse and exits. The views topic and the Kafka
+// engine table that reads it are the service's to create, at each start (src/ingest/ingest-setup.service.ts).
 import { loadConfig } from '../config/app-config';
-import { ensureTopic } from '../ingest/kafka-topic';
 import { ClickHouseService } from './clickhouse.service';
 import { runMigrations } from './migrations';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  // The topic first: the Kafka engine table must not subscribe to a topic whose partitions are still appearing.
-  await ensureTopic(config.kafka).catch((error) => console.warn(`Kafka unreachable, topic not checked: ${(error as Error).message}`));
   const clickhouse = new ClickHouseService(config);
   try {
     const { applied, skipped } = await runMigrations(clickhouse, config);

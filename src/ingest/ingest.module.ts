@@ -3,17 +3,19 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { IngestService } from './ingest.service';
-import { ViewProducer } from './view-producer.service';
+import { KafkaModule } from '../kafka/kafka.module';
+import { IngestSetup } from './ingest-setup.service';
 import { ViewsController } from './views.controller';
 import { DeadLettersController } from './dead-letters.controller';
 import { DeadLettersRepository } from './dead-letters.repository';
 
 /**
- * Kafka → ClickHouse ingestion: topic set-up and ingestion status; and POST /views, HTTP ingest onto the same topic
- * (bearer tokens, rate limit per client).
+ * Kafka → ClickHouse ingestion: the topic and the Kafka engine table (IngestSetup), ingestion status and dead
+ * letters; and POST /views, HTTP ingest onto the same topic (bearer tokens, rate limit per client).
  */
 @Module({
   imports: [
+    KafkaModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       // Named 'default' so the 429 carries a plain Retry-After header (other names get a suffixed header).
@@ -21,7 +23,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
     }),
   ],
   controllers: [ViewsController, DeadLettersController],
-  providers: [IngestService, ViewProducer, DeadLettersRepository],
+  providers: [IngestSetup, IngestService, DeadLettersRepository],
   exports: [IngestService],
 })
 export class IngestModule {}

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
-import { ingestedOffsets } from '../clickhouse/ingest-queue';
+import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
-import { consumerLag, ensureTopic } from './kafka-topic';
+import { consumerLag } from '../kafka/kafka-topic';
 
 export interface KafkaConsumerState {
   consumer_id: string;
@@ -30,13 +30,12 @@ export interface IngestStatus {
 }
 
 /**
- * Ingestion itself runs inside ClickHouse (Kafka engine → materialized views). This service makes sure the
- * topic exists — ClickHouse's consumer does not create it — and reports what ingestion has achieved.
+ * Ingestion itself runs inside ClickHouse (Kafka engine → materialized views), set up by IngestSetup. This service
+ * reports what it has achieved: views counted, dead letters, consumer lag and the consumer's errors.
  */
 @Injectable()
 export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
-  private retry?: NodeJS.Timeout;
   private watch?: NodeJS.Timeout;
   private poll?: NodeJS.Timeout;
   private polling?: Promise<void>;
@@ -53,7 +52,6 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.ensureTopic();
     this.watch = setInterval(() => void this.reportConsumerErrors(), 30_000);
     this.watch.unref();
     this.schedulePoll(0);
@@ -62,7 +60,6 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   /** Runs before ClickHouse closes: no poll may still be using it then. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retry);
     clearInterval(this.watch);
     clearTimeout(this.poll);
     await this.polling;
@@ -133,16 +130,5 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */
   consumers(): Promise<KafkaConsumerState[]> {
     return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', { keeper_errors: this.config.kafka.guarantee === 'exactly-once' ? 1 : 0 });
-  }
-
-  /** Creates the topic if it is missing (normally done before the migrations); retries while the broker is unreachable. */
-  private async ensureTopic(): Promise<void> {
-    const { brokers, topic } = this.config.kafka;
-    try {
-      if (await ensureTopic(this.config.kafka)) this.logger.log(`created topic ${topic}`);
-    } catch (error) {
-      this.logger.warn(`cannot reach Kafka at ${brokers.join(',')} to check topic ${topic} (${(error as Error).message}); retrying in 10 s`);
-      if (!this.stopped) this.retry = setTimeout(() => void this.ensureTopic(), 10_000);
-    }
   }
 }

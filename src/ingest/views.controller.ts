@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { eventProblems, toKafkaMessages } from './view-events';
 import { AcceptedDto, ViewBatchDto } from './view-batch.dto';
-import { ViewProducer } from './view-producer.service';
+import { ViewProducer } from '../kafka/view-producer.service';
 
 /** Problems listed in one 400 at most (the rest are of the same kind, and the batch is refused whole). */
 const MAX_PROBLEMS = 20;

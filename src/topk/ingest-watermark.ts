@@ -3,7 +3,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { AppendedOffsetsReader, newestOffsets, PartitionOffsets, readAppendedOffsets } from '../ingest/kafka-topic';
+import { AppendedOffsetsReader, newestOffsets, PartitionOffsets, readAppendedOffsets } from '../kafka/kafka-topic';
 import { newestCovered } from './sliding';
 import { SlidingWindowRepository } from './sliding-window.repository';
 

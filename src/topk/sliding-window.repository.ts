@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
-import { ingestedOffsets } from '../clickhouse/ingest-queue';
+import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
 import { SlidingStep } from './sliding';
 import { toClickHouseDateTime } from './windows';

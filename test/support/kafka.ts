@@ -1,6 +1,6 @@
 // Producing test streams into the real broker.
 import { Kafka, logLevel } from 'kafkajs';
-import { consumerLag as brokerConsumerLag, viewsTopic, withAdmin } from '../../src/ingest/kafka-topic';
+import { consumerLag as brokerConsumerLag, viewsTopic, withAdmin } from '../../src/kafka/kafka-topic';
 
 export const TEST_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 

@@ -1,9 +1,10 @@
 // The Kafka engine table (views_queue) and its view, created by the service at each start for the configured
 // INGEST_GUARANTEE (issue #14), and recreated when the guarantee or a Kafka engine setting changed.
 import { AppConfig } from '../config/app-config';
-import { migrationParams, retryingLater, SqlRunner } from './migrations';
-import { namedQuery, queueFile } from './sql-files';
-import { splitStatements } from './sql-statements';
+import { migrationParams, retryingLater, SqlRunner } from '../clickhouse/migrations';
+import { queueFile } from '../clickhouse/sql-files';
+import { ingestedOffsets } from '../clickhouse/ingested-offsets';
+import { splitStatements } from '../clickhouse/sql-statements';
 
 export type IngestGuarantee = AppConfig['kafka']['guarantee'];
 
@@ -75,15 +76,9 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
   return { action: 'keep', guarantee, keeperPath };
 }
 
-/** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written (ingested_offsets). */
-export async function ingestedOffsets(db: SqlRunner, database: string): Promise<Map<number, number>> {
-  const rows = await db.select<{ partition: string | number; next_offset: string | number }>(namedQuery('ingested_offsets'), { db: database });
-  return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
-}
-
 /**
  * Called between dropping the old queue table and creating the new one, with the offsets ClickHouse has written per
- * partition: hands the consumer group over (src/ingest/kafka-topic.ts handOverGroup).
+ * partition: hands the consumer group over (src/kafka/kafka-topic.ts handOverGroup).
  */
 export type GroupHandover = (ingested: Map<number, number>) => Promise<void>;
 
