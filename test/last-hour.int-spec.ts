@@ -14,7 +14,8 @@ import { AppendedOffsets, IngestWatermark } from '../src/topk/ingest-watermark';
 import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/topk/sliding';
 import { SlidingWindowRepository } from '../src/topk/sliding-window.repository';
 import { SlidingWindowService } from '../src/topk/sliding-window.service';
-import { MAX_K, toClickHouseDateTime64, tumblingWindow } from '../src/topk/windows';
+import { toClickHouseDateTime64 } from '../src/clickhouse/params';
+import { MAX_K, tumblingWindow } from '../src/topk/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 

@@ -11,7 +11,8 @@ import { videoIdProblem } from '../src/ingest/view-events';
 import { topK } from '../src/topk/ranking';
 import { TopKRepository } from '../src/topk/topk.repository';
 import { GrowingWindow, WindowRefresher } from '../src/topk/window-refresher';
-import { ALL_TIME, MAX_K, toClickHouseDateTime } from '../src/topk/windows';
+import { toClickHouseDateTime } from '../src/clickhouse/params';
+import { ALL_TIME, MAX_K } from '../src/topk/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 

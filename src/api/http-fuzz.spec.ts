@@ -12,7 +12,8 @@ import { eventTimeMs, videoIdProblem } from '../ingest/view-events';
 import { ViewProducer } from '../kafka/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
 import { MetricsService } from '../metrics/metrics.service';
-import { PrecomputeService, TopKSnapshot } from '../topk/precompute.service';
+import { PrecomputeService } from '../topk/precompute.service';
+import { TopKSnapshot } from '../topk/snapshot';
 import { MAX_K, WINDOWS } from '../topk/windows';
 import { TopKController } from './top-k.controller';
 

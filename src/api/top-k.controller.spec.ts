@@ -4,7 +4,8 @@ import { startTestingApp } from '../app.setup';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PrecomputeService, TopKSnapshot } from '../topk/precompute.service';
+import { PrecomputeService } from '../topk/precompute.service';
+import { TopKSnapshot } from '../topk/snapshot';
 import { TopKController } from './top-k.controller';
 
 /** The HTTP layer alone: validation, status codes and headers, over a cache filled by the test. */

@@ -16,7 +16,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService } from '../topk/precompute.service';
 import { availability } from '../topk/staleness';
 import { topKBody } from './top-k.body';
-import { ErrorDto, RankedVideoDto, TopKQuery } from './top-k.query';
+import { ErrorDto } from '../http/error.dto';
+import { RankedVideoDto, TopKQuery } from './top-k.query';
 
 /** Reads precomputed lists only: no ClickHouse query happens on this path. */
 const WINDOW_HEADERS = {

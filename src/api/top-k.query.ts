@@ -42,15 +42,3 @@ export class RankedVideoDto {
   @ApiProperty({ type: 'integer', example: 1234567, description: 'Views of the video in the window' })
   views!: number;
 }
-
-/** The error body of a 4xx or 5xx answer. */
-export class ErrorDto {
-  @ApiProperty({ example: 400 })
-  statusCode!: number;
-
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: ['k must be between 1 and 1000'] })
-  message!: string | string[];
-
-  @ApiProperty({ example: 'Bad Request' })
-  error!: string;
-}

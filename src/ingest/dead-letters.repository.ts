@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { toClickHouseDateTime64 } from '../topk/windows';
+import { toClickHouseDateTime64 } from '../clickhouse/params';
 
 /** Characters of a payload a listing shows; the whole one is at GET /dead-letters/{partition}/{offset}/raw. */
 export const DEAD_LETTER_PREVIEW_CHARS = 2048;

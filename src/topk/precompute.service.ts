@@ -3,24 +3,13 @@ import { Clock } from '../clock/clock';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { RankedVideo } from './ranking';
 import { lastHourWindow, MINUTE_MS } from './sliding';
 import { SlidingWindowService } from './sliding-window.service';
+import { TopKSnapshot } from './snapshot';
 import { SnapshotRepository } from './snapshot.repository';
 import { TopKRepository } from './topk.repository';
 import { WindowRefresher } from './window-refresher';
-import { Interval, MAX_K, WindowName, WINDOWS } from './windows';
-
-/** One precomputed list: the top MAX_K of a window as of `computedAt`. */
-export interface TopKSnapshot {
-  window: WindowName;
-  /** Absent for all-time. For last-hour, the 60 minutes up to and including the current one. */
-  interval?: Interval;
-  computedAt: Date;
-  entries: RankedVideo[];
-  /** last-hour: the end of the newest minute frozen into the list (later minutes are read live). */
-  watermark?: Date;
-}
+import { MAX_K, WindowName, WINDOWS } from './windows';
 
 /**
  * Recomputes the top MAX_K of every window on a schedule and keeps the lists in memory, so that reads never

@@ -3,7 +3,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
 import { SlidingStep } from './sliding';
-import { toClickHouseDateTime } from './windows';
+import { toClickHouseDateTime } from '../clickhouse/params';
 
 const at = (minute: number) => toClickHouseDateTime(new Date(minute));
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
-import type { TopKSnapshot } from './precompute.service';
+import type { TopKSnapshot } from './snapshot';
 import { WindowName, WINDOWS } from './windows';
 
 interface SnapshotRow {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { Deltas } from './incremental';
 import { RankedVideo } from './ranking';
-import { ALL_TIME, Interval, toClickHouseDateTime, TumblingWindow } from './windows';
+import { toClickHouseDateTime } from '../clickhouse/params';
+import { ALL_TIME, Interval, TumblingWindow } from './windows';
 
 interface TopRow {
   video_id: string;

@@ -1,4 +1,4 @@
-import { toClickHouseDateTime, tumblingWindow } from './windows';
+import { tumblingWindow } from './windows';
 
 const at = (iso: string) => new Date(iso);
 const bounds = (w: 'hour' | 'day' | 'month', iso: string) => {
@@ -31,11 +31,5 @@ describe(tumblingWindow.name, () => {
     } finally {
       process.env.TZ = previous;
     }
-  });
-});
-
-describe(toClickHouseDateTime.name, () => {
-  it('formats an instant as a UTC DateTime literal', () => {
-    expect(toClickHouseDateTime(at('2026-03-04T05:06:07.890Z'))).toBe('2026-03-04 05:06:07');
   });
 });

@@ -1,0 +1,14 @@
+// HTTP types every controller shares.
+import { ApiProperty } from '@nestjs/swagger';
+
+/** The error body of a 4xx or 5xx answer. */
+export class ErrorDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: ['k must be between 1 and 1000'] })
+  message!: string | string[];
+
+  @ApiProperty({ example: 'Bad Request' })
+  error!: string;
+}
