@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { eventTimeMs, videoIdProblem } from '../ingest/view-events';
 import { ViewProducer } from '../kafka/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
-import { MetricsService } from '../metrics/metrics.service';
+import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { PrecomputeService } from '../topk/precompute.service';
 import { TopKSnapshot } from '../topk/snapshot';
 import { MAX_K, WINDOWS } from '../topk/windows';
@@ -59,7 +59,7 @@ describe('HTTP fuzzing', () => {
       imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 1_000_000 }] })],
       controllers: [TopKController, ViewsController],
       providers: [
-        MetricsService,
+        HttpIngestStats,
         { provide: PrecomputeService, useValue: { snapshot: (window: string) => ({ ...snapshot, window }) } },
         { provide: Clock, useValue: { now: () => NOW } },
         { provide: APP_CONFIG, useValue: loadConfig({ INGEST_TOKENS: TOKEN }) },

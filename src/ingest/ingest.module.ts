@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { IngestService } from './ingest.service';
 import { KafkaModule } from '../kafka/kafka.module';
+import { HttpIngestStats } from './http-ingest.stats';
 import { IngestSetup } from './ingest-setup.service';
 import { ViewsController } from './views.controller';
 import { DeadLettersController } from './dead-letters.controller';
@@ -23,7 +24,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
     }),
   ],
   controllers: [ViewsController, DeadLettersController],
-  providers: [IngestSetup, IngestService, DeadLettersRepository],
-  exports: [IngestService],
+  providers: [IngestSetup, IngestService, DeadLettersRepository, HttpIngestStats],
+  exports: [IngestService, HttpIngestStats],
 })
 export class IngestModule {}

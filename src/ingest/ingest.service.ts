@@ -3,7 +3,6 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../metrics/metrics.service';
 import { consumerLag } from '../kafka/kafka-topic';
 
 export interface KafkaConsumerState {
@@ -23,9 +22,13 @@ export interface LagReading {
   at: Date;
 }
 
-export interface IngestStatus {
+/** Views counted and dead letters kept since the database was created. */
+export interface IngestTotals {
   viewsCounted: number;
   deadLetters: number;
+}
+
+export interface IngestStatus extends IngestTotals {
   consumers: KafkaConsumerState[];
 }
 
@@ -41,6 +44,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   private polling?: Promise<void>;
   /** Newest consumer lag reading, for readiness and /metrics (undefined before the first). */
   lag?: LagReading;
+  /** Newest totals read from ClickHouse, for /metrics (undefined before the first reading). */
+  totalsRead?: IngestTotals;
   private stopped = false;
   /** Consumer exceptions already logged (consumer id and text), so each is logged once. */
   readonly reported = new Set<string>();
@@ -48,7 +53,6 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly clickhouse: ClickHouseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,7 +69,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     await this.polling;
   }
 
-  /** Reads ingestion totals and consumer lag into the metrics, off the request path; each failure only logs. */
+  /** Reads ingestion totals and consumer lag (kept for readiness and /metrics), off the request path; each failure only logs. */
   async pollOnce(): Promise<void> {
     const { brokers, topic, group } = this.config.kafka;
     try {
@@ -73,14 +77,11 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
       // its offsets in Keeper and commits them to the group best effort (README, Delivery guarantees).
       const ingested = await ingestedOffsets(this.clickhouse, this.clickhouse.database);
       this.lag = { lag: await consumerLag(brokers, topic, group, ingested), at: new Date() };
-      this.metrics.ingest.consumerLag = this.lag.lag;
     } catch (error) {
       this.lag = { error: `cannot read consumer lag from Kafka at ${brokers.join(',')}: ${(error as Error).message}`, at: new Date() };
     }
     try {
-      const { viewsCounted, deadLetters } = await this.totals();
-      this.metrics.ingest.viewsCounted = viewsCounted;
-      this.metrics.ingest.deadLetters = deadLetters;
+      this.totalsRead = await this.totals();
     } catch (error) {
       this.logger.warn(`cannot read ingestion totals: ${(error as Error).message}`);
     }
@@ -122,7 +123,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Views counted and dead letters kept since the database was created (the small ingest_counts table). */
-  private async totals(): Promise<Omit<IngestStatus, 'consumers'>> {
+  private async totals(): Promise<IngestTotals> {
     const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
     return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters) };
   }

@@ -7,8 +7,8 @@ import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../metrics/metrics.service';
 import { eventProblems, toKafkaMessages } from './view-events';
+import { HttpIngestStats } from './http-ingest.stats';
 import { AcceptedDto, ViewBatchDto } from './view-batch.dto';
 import { ViewProducer } from '../kafka/view-producer.service';
 
@@ -23,7 +23,7 @@ export class ViewsController {
   constructor(
     private readonly producer: ViewProducer,
     private readonly clock: Clock,
-    private readonly metrics: MetricsService,
+    private readonly stats: HttpIngestStats,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,11 +68,11 @@ export class ViewsController {
     try {
       await this.producer.send(toKafkaMessages(batch.views));
     } catch (error) {
-      this.metrics.httpIngestFailures.inc();
+      this.stats.failures++;
       reply.header('Retry-After', '5');
       throw new ServiceUnavailableException(`Kafka did not acknowledge the batch (${(error as Error).message}); retry`);
     }
-    this.metrics.httpIngestedViews.inc(batch.views.length);
+    this.stats.views += batch.views.length;
     return { accepted: batch.views.length };
   }
 }

@@ -1,12 +1,16 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { IngestModule } from '../ingest/ingest.module';
+import { TopKModule } from '../topk/topk.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-/** Prometheus metrics at GET /metrics, and the latency of every HTTP request. */
-@Global()
-@Module({ providers: [MetricsService], controllers: [MetricsController], exports: [MetricsService] })
+/**
+ * Prometheus metrics at GET /metrics, and the latency of every HTTP request. Depends on the modules it reports on;
+ * none of them depends on it.
+ */
+@Module({ imports: [TopKModule, IngestModule], providers: [MetricsService], controllers: [MetricsController] })
 export class MetricsModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

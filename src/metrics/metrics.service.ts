@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { HttpIngestStats } from '../ingest/http-ingest.stats';
+import { IngestService } from '../ingest/ingest.service';
+import { PrecomputeService } from '../topk/precompute.service';
 import { WINDOWS } from '../topk/windows';
 
-/** A counter whose value is read elsewhere (ClickHouse's running totals), set at each scrape from the latest reading. */
+/** A counter whose value is kept elsewhere (a service's count, ClickHouse's running totals), set at each scrape from it. */
 function mirroredCounter(registry: Registry, name: string, help: string, read: () => number | undefined): Counter {
   return new Counter({
     name,
@@ -18,32 +21,35 @@ function mirroredCounter(registry: Registry, name: string, help: string, read: (
 }
 
 /**
- * Prometheus metrics of this process. Values are set where the work happens, or read at scrape time from what this
- * process already holds: a scrape never queries ClickHouse or Kafka.
+ * Prometheus metrics of this process, read at scrape time (collectors) from what the services already hold: their
+ * stats, lists and latest readings. The services know nothing of Prometheus, and a scrape never queries ClickHouse
+ * or Kafka. Only the HTTP latency is observed here directly, by MetricsModule's hook.
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  /** Latest readings of ingestion, kept by IngestService's poll. */
-  readonly ingest: { viewsCounted?: number; deadLetters?: number; consumerLag?: number } = {};
-  /** Age in seconds of each window's newest list, given by PrecomputeService. */
-  listAges: () => Map<string, number> = () => new Map();
-  /** The last-hour watermark and its lag behind the clock, given by PrecomputeService. */
-  watermark: () => { at: Date; lagSeconds: number } | undefined = () => undefined;
+  constructor(
+    private readonly precompute: PrecomputeService,
+    private readonly ingest: IngestService,
+    private readonly httpIngest: HttpIngestStats,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'viewrank_' });
+    for (const window of WINDOWS) this.windowRefreshDuration.zero({ window });
+  }
 
   readonly viewsIngested = mirroredCounter(
     this.registry,
     'viewrank_views_ingested_total',
     'Views counted by ClickHouse since the database was created (read every few seconds from ingest_counts)',
-    () => this.ingest.viewsCounted,
+    () => this.ingest.totalsRead?.viewsCounted,
   );
 
   readonly deadLetters = mirroredCounter(
     this.registry,
     'viewrank_dead_letters_total',
     'Kafka messages or rows set aside in views_dead_letter instead of being counted',
-    () => this.ingest.deadLetters,
+    () => this.ingest.totalsRead?.deadLetters,
   );
 
   readonly consumerLag = new Gauge({
@@ -51,7 +57,8 @@ export class MetricsService {
     help: 'Messages on the views topic not yet consumed and committed by ClickHouse',
     registers: [this.registry],
     collect: () => {
-      if (this.ingest.consumerLag !== undefined) this.consumerLag.set(this.ingest.consumerLag);
+      const lag = this.ingest.lag?.lag;
+      if (lag !== undefined) this.consumerLag.set(lag);
     },
   });
 
@@ -60,6 +67,7 @@ export class MetricsService {
     help: 'Time to recompute the top-K of every window once',
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
+    collect: () => this.drainRefreshDurations(),
   });
 
   readonly windowRefreshDuration = new Histogram({
@@ -68,6 +76,7 @@ export class MetricsService {
     labelNames: ['window'] as const,
     buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
+    collect: () => this.drainRefreshDurations(),
   });
 
   readonly listAge = new Gauge({
@@ -77,7 +86,7 @@ export class MetricsService {
     registers: [this.registry],
     collect: () => {
       this.listAge.reset();
-      for (const [window, age] of this.listAges()) this.listAge.set({ window }, age);
+      for (const [window, age] of this.precompute.listAges()) this.listAge.set({ window }, age);
     },
   });
 
@@ -86,6 +95,12 @@ export class MetricsService {
     help: 'Top-K computations per window, incremental or full',
     labelNames: ['window', 'mode'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.refreshes.reset();
+      for (const [window, modes] of this.precompute.stats.refreshes) {
+        for (const [mode, count] of modes) this.refreshes.inc({ window, mode }, count);
+      }
+    },
   });
 
   readonly lookedUp = new Gauge({
@@ -93,18 +108,26 @@ export class MetricsService {
     help: 'Videos whose exact totals the last incremental refresh of each window read (the list plus those the bounds could not rule out)',
     labelNames: ['window'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [window, count] of this.precompute.stats.lookedUp) this.lookedUp.set({ window }, count);
+    },
   });
 
-  readonly refreshFailures = new Counter({
-    name: 'viewrank_topk_refresh_failures_total',
-    help: 'Refreshes that failed (the previous lists stay in use)',
-    registers: [this.registry],
-  });
+  readonly refreshFailures = mirroredCounter(
+    this.registry,
+    'viewrank_topk_refresh_failures_total',
+    'Refreshes that failed (the previous lists stay in use)',
+    () => this.precompute.stats.failures,
+  );
 
   readonly lastHourLateViews = new Gauge({
     name: 'viewrank_last_hour_late_views',
     help: 'Views left out of last-hour because they arrived after their minute had closed (still counted in every other window)',
     registers: [this.registry],
+    collect: () => {
+      const late = this.precompute.stats.lastHourLateViews;
+      if (late !== undefined) this.lastHourLateViews.set(late);
+    },
   });
 
   readonly lastHourWatermark = new Gauge({
@@ -112,7 +135,7 @@ export class MetricsService {
     help: 'End of the newest minute frozen into last-hour (Unix seconds): a minute freezes once ClickHouse holds every message Kafka appended by its end plus LATE_TOLERANCE_MS',
     registers: [this.registry],
     collect: () => {
-      const reading = this.watermark();
+      const reading = this.precompute.watermark();
       if (reading) this.lastHourWatermark.set(reading.at.getTime() / 1000);
     },
   });
@@ -122,7 +145,7 @@ export class MetricsService {
     help: 'How far the last-hour watermark trails the clock: 30-90 s at the default tolerance while ingestion keeps up, more while it lags',
     registers: [this.registry],
     collect: () => {
-      const reading = this.watermark();
+      const reading = this.precompute.watermark();
       if (reading) this.lastHourWatermarkLag.set(reading.lagSeconds);
     },
   });
@@ -131,19 +154,25 @@ export class MetricsService {
     name: 'viewrank_last_hour_steps_last_refresh',
     help: 'Snapshot, add and subtract steps the last refresh ran on the last-hour state',
     registers: [this.registry],
+    collect: () => {
+      const steps = this.precompute.stats.lastHourStepsRun;
+      if (steps !== undefined) this.lastHourStepsRun.set(steps);
+    },
   });
 
-  readonly httpIngestedViews = new Counter({
-    name: 'viewrank_http_ingested_views_total',
-    help: 'Views accepted by POST /views (acknowledged by Kafka)',
-    registers: [this.registry],
-  });
+  readonly httpIngestedViews = mirroredCounter(
+    this.registry,
+    'viewrank_http_ingested_views_total',
+    'Views accepted by POST /views (acknowledged by Kafka)',
+    () => this.httpIngest.views,
+  );
 
-  readonly httpIngestFailures = new Counter({
-    name: 'viewrank_http_ingest_failures_total',
-    help: 'POST /views batches that Kafka did not acknowledge (answered 503)',
-    registers: [this.registry],
-  });
+  readonly httpIngestFailures = mirroredCounter(
+    this.registry,
+    'viewrank_http_ingest_failures_total',
+    'POST /views batches that Kafka did not acknowledge (answered 503)',
+    () => this.httpIngest.failures,
+  );
 
   readonly httpDuration = new Histogram({
     name: 'viewrank_http_request_duration_seconds',
@@ -153,8 +182,11 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'viewrank_' });
-    for (const window of WINDOWS) this.windowRefreshDuration.zero({ window });
+  /** Moves the refresh durations recorded since the last scrape into the two histograms (each is called at a scrape). */
+  private drainRefreshDurations(): void {
+    for (const { window, seconds } of this.precompute.stats.drainDurations()) {
+      if (window === undefined) this.refreshDuration.observe(seconds);
+      else this.windowRefreshDuration.observe({ window }, seconds);
+    }
   }
 }

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../clock/clock';
-import { MetricsService } from '../metrics/metrics.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { RefreshStats } from './refresh-stats';
 import { lastHourWindow, MINUTE_MS } from './sliding';
 import { SlidingWindowService } from './sliding-window.service';
 import { TopKSnapshot } from './snapshot';
@@ -23,6 +23,8 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
   private running?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** What the refreshes have done, for /metrics. */
+  readonly stats = new RefreshStats();
   /** Why the last refresh failed, for the 503 that a too-stale list gets; cleared by a successful refresh. */
   lastError?: string;
 
@@ -31,15 +33,15 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     private readonly sliding: SlidingWindowService,
     private readonly stored: SnapshotRepository,
     private readonly clock: Clock,
-    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.refresher = new WindowRefresher(repository, config.incremental);
-    metrics.listAges = () => {
-      const nowMs = this.clock.now().getTime();
-      return new Map([...this.snapshots].map(([window, s]) => [window, Math.max(0, (nowMs - s.computedAt.getTime()) / 1000)]));
-    };
-    metrics.watermark = () => this.watermark();
+  }
+
+  /** Age in seconds of each window's newest list. */
+  listAges(): Map<WindowName, number> {
+    const nowMs = this.clock.now().getTime();
+    return new Map([...this.snapshots].map(([window, s]) => [window, Math.max(0, (nowMs - s.computedAt.getTime()) / 1000)]));
   }
 
   /** Serves the newest stored lists at once (the controller decides whether each is still current), then refreshes. */
@@ -81,7 +83,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
         this.running = undefined;
       },
       (error: Error) => {
-        this.metrics.refreshFailures.inc();
+        this.stats.failures++;
         this.lastError = error.message.split('\n')[0];
         this.running = undefined;
         throw error;
@@ -92,29 +94,31 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
 
   private async computeAll(): Promise<void> {
     const now = this.clock.now();
-    const endTimer = this.metrics.refreshDuration.startTimer();
+    const started = performance.now();
     // Taken before any list is read: views ingested from here on are picked up by the next refresh.
     const serverNowMs = await this.repository.serverNowMs();
     for (const window of WINDOWS) {
-      const endWindowTimer = this.metrics.windowRefreshDuration.startTimer({ window });
+      const windowStarted = performance.now();
       await this.computeWindow(window, now, serverNowMs);
-      endWindowTimer();
+      this.stats.recordDuration({ window, seconds: (performance.now() - windowStarted) / 1000 });
     }
-    this.logger.debug(`refreshed ${WINDOWS.length} windows in ${(endTimer() * 1000).toFixed(0)} ms`);
+    const seconds = (performance.now() - started) / 1000;
+    this.stats.recordDuration({ seconds });
+    this.logger.debug(`refreshed ${WINDOWS.length} windows in ${(seconds * 1000).toFixed(0)} ms`);
   }
 
   private async computeWindow(window: WindowName, now: Date, serverNowMs: number): Promise<void> {
     if (window === 'last-hour') {
       const { entries, stepsRun, lateViews, closedThrough } = await this.sliding.refresh(now, MAX_K);
-      this.metrics.lastHourStepsRun.set(stepsRun);
-      if (lateViews !== undefined) this.metrics.lastHourLateViews.set(lateViews);
+      this.stats.lastHourStepsRun = stepsRun;
+      if (lateViews !== undefined) this.stats.lastHourLateViews = lateViews;
       const watermark = Number.isFinite(closedThrough) ? new Date(closedThrough + MINUTE_MS) : undefined;
       if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries, watermark });
       return;
     }
     const { interval, entries, mode, lookedUp } = await this.refresher.refresh(window, now, serverNowMs);
-    this.metrics.refreshes.inc({ window, mode });
-    if (lookedUp !== undefined) this.metrics.lookedUp.set({ window }, lookedUp);
+    this.stats.countRefresh(window, mode);
+    if (lookedUp !== undefined) this.stats.lookedUp.set(window, lookedUp);
     await this.publish({ window, interval, computedAt: now, entries });
   }
 
