@@ -9,7 +9,8 @@ import { SingleBar } from 'cli-progress';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { viewsTopic, withAdmin } from '../src/kafka/kafka-topic';
-import { seededRandom, ZipfSampler } from './lib/zipf';
+import { seededRandom } from '../test/support/random';
+import { ZipfSampler } from './lib/zipf';
 
 export interface LoadOptions {
   brokers: string[];

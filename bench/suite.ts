@@ -18,22 +18,8 @@ import { PhysicalResult } from './parts/physical';
 import type { PrecomputeRow } from './precompute';
 import { ReadRun, viewrankReads } from './parts/reads';
 import { machine } from './report';
+import { SuiteResult } from './result';
 import { writeSummary } from './summary';
-
-export interface SuiteResult {
-  benchmark: string;
-  date: string;
-  machine: string;
-  clickhouse: string;
-  size: 'smoke' | 'default';
-  sizes: BenchContext['sizes'];
-  ingest: { drain: DrainRun[]; steady: SteadyStep[] };
-  physical: PhysicalResult[];
-  freshness?: FreshnessResult;
-  reads: ReadRun[];
-  peers: PeerIngest[];
-  precompute?: { date: string; rounds: number; results: PrecomputeRow[] };
-}
 
 const PARTS = ['ingest', 'physical', 'freshness', 'reads', 'peers', 'precompute'];
 

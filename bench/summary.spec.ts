@@ -1,5 +1,5 @@
 import { bestSteady, summaryMarkdown } from './summary';
-import type { SuiteResult } from './suite';
+import type { SuiteResult } from './result';
 import { SIZES } from './parts/context';
 
 const step = (targetPerSecond: number, countedPerSecond: number, keptUp: boolean, settings: Record<string, string> = {}) => ({

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../test/support/browser';
-import type { SuiteResult } from './suite';
+import type { SuiteResult } from './result';
 
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SuiteResult } from '../bench/suite';
+import type { SuiteResult } from '../bench/result';
 
 const out = join(__dirname, '../.cache/bench-smoke');
 

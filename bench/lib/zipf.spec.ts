@@ -1,4 +1,5 @@
-import { seededRandom, ZipfSampler } from './zipf';
+import { seededRandom } from '../../test/support/random';
+import { ZipfSampler } from './zipf';
 
 function histogram(sampler: ZipfSampler, draws: number): number[] {
   const counts = new Array<number>(sampler.n + 1).fill(0);

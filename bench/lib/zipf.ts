@@ -3,18 +3,6 @@
 // monotone discrete distributions", ACM TOMACS 6(3), 1996), as in Apache Commons RNG's
 // RejectionInversionZipfSampler: O(1) per draw and no table, so n can be billions.
 
-/** A small seeded generator (mulberry32): the same seed gives the same stream, so runs can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** log1p(x)/x, continuous at 0. */
 function helper1(x: number): number {
   return Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1 - x * (0.5 - x * (1 / 3 - 0.25 * x));

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../../src/clickhouse/migrations';
 import { loadConfig } from '../../src/config/app-config';
-import { seededRandom, ZipfSampler } from '../lib/zipf';
+import { seededRandom } from '../../test/support/random';
+import { ZipfSampler } from '../lib/zipf';
 import { mergesSettled } from '../lib/merges';
 import { benchStatement } from '../lib/sql';
 

@@ -1,5 +1,5 @@
 // A reproducible stream of view events and the brute-force recount every test compares against.
-import { seededRandom as random } from '../../bench/lib/zipf';
+import { seededRandom as random } from './random';
 import { topK, RankedVideo } from '../../src/topk/ranking';
 
 export interface ViewEvent {
