@@ -16,6 +16,7 @@ import { GrowingWindow, WindowRefresher } from '../src/topk/window-refresher';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { isTumbling, MAX_K, tumblingWindow } from '../src/topk/windows';
 import { mergesSettled } from './lib/merges';
+import { onDatabase } from '../test/support/clickhouse';
 import { percentile } from './lib/service';
 import { benchStatement, benchStatements } from './lib/sql';
 import { machine, run, writeResult } from './report';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     for (const videos of sizes) {
       const database = `bench_${videos}`;
       const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: `bench-unused-${process.pid}`, KAFKA_GROUP: `bench-${process.pid}` });
-      const clickhouse = base.withDatabase(database);
+      const clickhouse = onDatabase(base, database);
       await runMigrations(clickhouse, config);
       const repository = new TopKRepository(clickhouse);
       const [, loadMs] = await timed(async () => {

@@ -1,7 +1,6 @@
 // The one place the HTTP application is configured; main.ts and the tests both call it.
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { TestingModule } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
@@ -73,13 +72,5 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     // No badge from the public validator: pages served here never call out.
     swaggerOptions: { validatorUrl: null },
   });
-  return app;
-}
-
-/** The HTTP application of a compiled testing module, configured as main.ts configures it and ready for requests. */
-export async function startTestingApp(moduleRef: TestingModule): Promise<NestFastifyApplication> {
-  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter()));
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
   return app;
 }

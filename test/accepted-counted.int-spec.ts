@@ -6,10 +6,10 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { SystemClock } from '../src/clock/clock';
-import { IngestService } from '../src/ingest/ingest.service';
 import { eventTimeMs } from '../src/ingest/view-events';
 import { startApp, waitFor } from './support/app';
 import { uniqueName } from './support/kafka';
+import { ingestStatus } from './support/ingest-status';
 
 const TOKEN = 'accepted-counted-token-0123456789';
 const DAY = 86_400_000;
@@ -105,10 +105,9 @@ describe('POST /views: accepted means counted, for every id and time (real HTTP,
     expect(acceptedViews).toBeGreaterThan(100);
     expect(refused).toBeGreaterThan(50);
 
-    const ingest = app.get(IngestService);
-    await waitFor(`${acceptedViews} accepted views counted`, async () => (await ingest.status()).viewsCounted >= acceptedViews, 120_000);
+    await waitFor(`${acceptedViews} accepted views counted`, async () => (await ingestStatus(app)).viewsCounted >= acceptedViews, 120_000);
     await new Promise((r) => setTimeout(r, 2000)); // nothing more arrives
-    const status = await ingest.status();
+    const status = await ingestStatus(app);
     expect({ counted: status.viewsCounted, deadLetters: status.deadLetters }).toEqual({ counted: acceptedViews, deadLetters: 0 });
     // Each under its own id, in the hour its time names (as ClickHouse read it).
     const rows = await app

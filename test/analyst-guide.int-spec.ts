@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { tumblingWindow } from '../src/topk/windows';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, recount, toMessages } from './support/stream';
+import { ingestStatus } from './support/ingest-status';
 
 const HOUR = 3_600_000;
 const guide = readFileSync(join(__dirname, '../clickhouse/README.md'), 'utf8');
@@ -32,8 +32,8 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
     ({ app } = await startApp({ CLICKHOUSE_DATABASE: 'viewrank', KAFKA_TOPIC: name, KAFKA_GROUP: name }, clock));
     clickhouse = app.get(ClickHouseService);
     await produce(name, [...toMessages(events, 100), ...bad]);
-    await waitFor('every view counted', async () => (await app.get(IngestService).status()).viewsCounted === events.length);
-    await waitFor('the dead letters kept', async () => (await app.get(IngestService).status()).deadLetters === bad.length);
+    await waitFor('every view counted', async () => (await ingestStatus(app)).viewsCounted === events.length);
+    await waitFor('the dead letters kept', async () => (await ingestStatus(app)).deadLetters === bad.length);
     await app.get(PrecomputeService).refresh();
   });
 

@@ -3,11 +3,11 @@
 // the last good lists are served marked stale, then refused past the limit, and serving recovers with ClickHouse.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, toMessages } from './support/stream';
+import { ingestStatus } from './support/ingest-status';
 
 const MINUTE = 60_000;
 
@@ -24,7 +24,7 @@ describe('snapshots and stale serving (real Kafka, real ClickHouse)', () => {
   beforeAll(async () => {
     ({ app: a } = await startApp(env, clock));
     await produce(name, toMessages(events, 100));
-    await waitFor('all views counted', async () => (await a.get(IngestService).status()).viewsCounted === events.length);
+    await waitFor('all views counted', async () => (await ingestStatus(a)).viewsCounted === events.length);
     // A later instant than the refresh at start-up, which may have seen part of the stream (exactly once, ingestion
     // starts at once): two stored lists of one window at one instant would be read back as one.
     clock.instant = new Date(clock.instant.getTime() + 1000);

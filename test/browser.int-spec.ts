@@ -3,12 +3,12 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Browser } from 'playwright-core';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { launchChromium, screenshot } from './support/browser';
 import { produce, uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, toMessages } from './support/stream';
+import { ingestStatus } from './support/ingest-status';
 
 const MINUTE = 60_000;
 
@@ -25,7 +25,7 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     await produce(name, toMessages(events, 100));
-    await waitFor('all views counted', async () => (await app.get(IngestService).status()).viewsCounted === events.length);
+    await waitFor('all views counted', async () => (await ingestStatus(app)).viewsCounted === events.length);
     await app.get(PrecomputeService).refresh();
     browser = await launchChromium();
   });
@@ -74,7 +74,7 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
     // A burst for a new video: once ingested and refreshed, the page shows it on top without a reload.
     const burst = Array.from({ length: top.views + 50 }, () => JSON.stringify({ video_id: 'breaking-news', ts: Date.now() }));
     await produce(name, burst);
-    await waitFor('the burst counted', async () => (await app.get(IngestService).status()).viewsCounted === events.length + burst.length);
+    await waitFor('the burst counted', async () => (await ingestStatus(app)).viewsCounted === events.length + burst.length);
     await app.get(PrecomputeService).refresh();
     await firstVideo('all-time').filter({ hasText: /^breaking-news$/ }).waitFor({ timeout: 15_000 });
     expect(await firstVideo('day').innerText()).toBe('breaking-news');

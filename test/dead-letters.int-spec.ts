@@ -7,6 +7,7 @@ import { IngestService } from '../src/ingest/ingest.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { recount, ViewEvent } from './support/stream';
+import { ingestStatus } from './support/ingest-status';
 
 const DAY = 86_400_000;
 const TOKEN = 'operator-token-0123456789';
@@ -106,12 +107,12 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     }
     await produce(name, messages, 1);
     const expectedDead = bad.length + 1;
-    await waitFor('every good view counted', async () => (await app.get(IngestService).status()).viewsCounted === events.length, 60_000).catch(async (e) => {
+    await waitFor('every good view counted', async () => (await ingestStatus(app)).viewsCounted === events.length, 60_000).catch(async (e) => {
       const diag = await clickhouse.select('SELECT (SELECT sum(views) FROM {db:Identifier}.views_total) AS v, (SELECT groupArray((offset, error)) FROM {db:Identifier}.views_dead_letter) AS d');
       const consumers = await app.get(IngestService).consumers();
       throw new Error(`${(e as Error).message} (expected ${events.length})\nDIAG ${JSON.stringify(diag)}\n${JSON.stringify(consumers.map((c) => [c.offsets, c.exception_texts]))}`);
     });
-    await waitFor('every dead letter kept', async () => (await app.get(IngestService).status()).deadLetters === expectedDead);
+    await waitFor('every dead letter kept', async () => (await ingestStatus(app)).deadLetters === expectedDead);
 
     const counted = await clickhouse.select<{ video_id: string; views: string }>('SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total GROUP BY video_id');
     expect(new Map(counted.map((r) => [r.video_id, Number(r.views)]))).toEqual(recount(events));
@@ -176,7 +177,7 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     await produce(name, big, 1, 1); // one per request: a request holds at most 1 MiB
     await produce(name, medium, 1);
     const total = bad.length + 1 + big.length + medium.length;
-    await waitFor('the large dead letters kept', async () => (await app.get(IngestService).status()).deadLetters === total, 120_000);
+    await waitFor('the large dead letters kept', async () => (await ingestStatus(app)).deadLetters === total, 120_000);
     const get = (query: string) => app.inject({ method: 'GET', url: `/dead-letters${query}`, headers: { authorization: `Bearer ${TOKEN}` } });
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;

@@ -1,7 +1,8 @@
 // Every window's top-K equals a brute-force recount of the same stream, through real Kafka and real ClickHouse.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
+import { AppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { isRanked } from '../src/topk/ranking';
 import { closingInstant, lastHourWindow, minuteStart } from '../src/topk/sliding';
@@ -9,6 +10,7 @@ import { isTumbling, tumblingWindow, WINDOWS } from '../src/topk/windows';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, readTopic, TEST_BROKERS, uniqueName, viewsIn } from './support/kafka';
 import { expectedTopK, generateStream, toMessages, ViewEvent } from './support/stream';
+import { ingestStatus } from './support/ingest-status';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -78,13 +80,13 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
   });
 
   it('counts every produced view once, with no dead letters', async () => {
-    await produce(app.get(IngestService)['config'].kafka.topic, toMessages(events, 200));
-    const ingest = app.get(IngestService);
-    await waitFor(`${events.length} views counted`, async () => (await ingest.status()).viewsCounted >= events.length);
-    const status = await ingest.status();
+    const { topic } = app.get<AppConfig>(APP_CONFIG).kafka;
+    await produce(topic, toMessages(events, 200));
+    await waitFor(`${events.length} views counted`, async () => (await ingestStatus(app)).viewsCounted >= events.length);
+    const status = await ingestStatus(app);
     expect(status.viewsCounted).toBe(events.length);
     expect(status.deadLetters).toBe(0);
-    const read = viewsIn(await readTopic(TEST_BROKERS.join(','), ingest['config'].kafka.topic));
+    const read = viewsIn(await readTopic(TEST_BROKERS.join(','), topic));
     expect(read.length).toBe(events.length);
     onTime = read.filter((v) => v.appendedAt <= closingInstant(minuteStart(v.t), 30_000));
     expect(onTime.length).toBeGreaterThan(0); // the current minute's views, at least

@@ -3,12 +3,12 @@
 // and nothing acknowledged is lost across the broker's restart.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { DedicatedBroker } from './support/broker';
 import { uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, ViewEvent } from './support/stream';
+import { ingestStatus } from './support/ingest-status';
 
 const MINUTE = 60_000;
 const TOKENS = ['ingest-token-one-0123456789', 'ingest-token-two-0123456789', 'ingest-token-three-0123456789'];
@@ -63,7 +63,7 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
       expect({ status: response.status, body: await response.json() }).toEqual({ status: 202, body: { accepted: 1000 } });
       accepted.push(...events.slice(i, i + 1000));
     }
-    await waitFor('every accepted view counted', async () => (await app.get(IngestService).status()).viewsCounted === accepted.length);
+    await waitFor('every accepted view counted', async () => (await ingestStatus(app)).viewsCounted === accepted.length);
     await app.get(PrecomputeService).refresh();
     const top = await fetch(`${url}/views/top-k?window=day&k=1000`, { headers: { 'x-api-key': READ_KEY } });
     expect(top.status).toBe(200);
@@ -90,9 +90,8 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     const response = await post({ views: events.map((e, i) => ({ video_id: e.videoId, ts: [e.t, String(e.t), lower(e.t)][i % 3] })) }, TOKENS[2]);
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 202, body: { accepted: odd.length } });
     accepted.push(...events);
-    const ingest = app.get(IngestService);
-    await waitFor('the odd ids counted', async () => (await ingest.status()).viewsCounted === accepted.length);
-    expect((await ingest.status()).deadLetters).toBe(0);
+    await waitFor('the odd ids counted', async () => (await ingestStatus(app)).viewsCounted === accepted.length);
+    expect((await ingestStatus(app)).deadLetters).toBe(0);
     await app.get(PrecomputeService).refresh();
     const top = await fetch(`${url}/views/top-k?window=all-time&k=1000`, { headers: { 'x-api-key': READ_KEY } });
     expect(await top.json()).toEqual(expectedTopK(accepted, 1000));
@@ -143,8 +142,8 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     broker.start();
     await waitFor('the broker to take batches again', async () => (await post(batchOf(late))).status === 202, 60_000, 1000);
     accepted.push(...late);
-    await waitFor('every accepted view counted after the restart', async () => (await app.get(IngestService).status()).viewsCounted >= accepted.length, 120_000, 1000);
+    await waitFor('every accepted view counted after the restart', async () => (await ingestStatus(app)).viewsCounted >= accepted.length, 120_000, 1000);
     await new Promise((r) => setTimeout(r, 3000));
-    expect((await app.get(IngestService).status()).viewsCounted).toBe(accepted.length);
+    expect((await ingestStatus(app)).viewsCounted).toBe(accepted.length);
   });
 });

@@ -5,6 +5,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestService } from '../src/ingest/ingest.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { consumerLag, produce, uniqueName } from './support/kafka';
+import { ingestStatus } from './support/ingest-status';
 
 describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)', () => {
   const name = uniqueName('ingerr');
@@ -27,7 +28,7 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
   it('reports the consumer error, keeps the offsets, and counts everything once the table is back', async () => {
     await produce(name, batch('a', 100));
     let produced = 100;
-    await waitFor('the first 100 views', async () => (await ingest.status()).viewsCounted === 100);
+    await waitFor('the first 100 views', async () => (await ingestStatus(app)).viewsCounted === 100);
 
     // Every write into the first counting table now fails (a CHECK that no row passes), so each block the Kafka
     // engine reads fails before any table is written. A block whose insert pipeline was built before the ALTER
@@ -35,11 +36,11 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
     // small batches until one fails. (This test used DETACH TABLE before, which has the same race, plus a silent
     // pause: it failed now and then.)
     await clickhouse.command('ALTER TABLE {db:Identifier}.views_by_minute ADD CONSTRAINT stall_for_test CHECK views = 0');
-    const errorShown = async () => (await ingest.status()).consumers.some((c) => c.exception_texts.length > 0);
+    const errorShown = async () => (await ingestStatus(app)).consumers.some((c) => c.exception_texts.length > 0);
     for (let attempt = 0; attempt < 5 && !(await errorShown()); attempt++) {
       await produce(name, batch(`b${attempt}-`, 10));
       produced += 10;
-      await waitFor('the consumer error, or the batch written', async () => (await errorShown()) || (await ingest.status()).viewsCounted === produced, 30_000, 500);
+      await waitFor('the consumer error, or the batch written', async () => (await errorShown()) || (await ingestStatus(app)).viewsCounted === produced, 30_000, 500);
     }
     expect(await errorShown()).toBe(true);
     await ingest.reportConsumerErrors(); // logged now, unless the service's own 30 s check already did
@@ -47,10 +48,10 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
     expect(await consumerLag(name, name)).toBeGreaterThan(0); // not committed: nothing was lost
 
     await clickhouse.command('ALTER TABLE {db:Identifier}.views_by_minute DROP CONSTRAINT stall_for_test');
-    await waitFor('every view', async () => (await ingest.status()).viewsCounted >= produced, 120_000, 1000);
+    await waitFor('every view', async () => (await ingestStatus(app)).viewsCounted >= produced, 120_000, 1000);
     await waitFor('the consumer group to commit everything', async () => (await consumerLag(name, name)) === 0, 60_000);
     await new Promise((r) => setTimeout(r, 2000));
-    const status = await ingest.status();
+    const status = await ingestStatus(app);
     expect(status.viewsCounted).toBe(produced);
     expect(status.deadLetters).toBe(0);
     // Every counting table, not only the totals: a retried block must not be counted twice anywhere.

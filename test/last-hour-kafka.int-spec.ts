@@ -2,12 +2,12 @@
 // views that reach Kafka after their minute's end plus the tolerance are set aside, and the metric counts them.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { MINUTE_MS, minuteStart } from '../src/topk/sliding';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { topicTimestampType } from '../src/kafka/kafka-topic';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
+import { ingestStatus } from './support/ingest-status';
 
 describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
   const realNow = Date.now();
@@ -38,7 +38,7 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
       ...Array.from({ length: 25 }, () => ({ video_id: 'steady', ts: realNow - 1000 })),
     ];
     await produce(name, [rows.map((r) => JSON.stringify(r)).join('\n')]);
-    await waitFor('565 views counted', async () => (await app.get(IngestService).status()).viewsCounted === 565);
+    await waitFor('565 views counted', async () => (await ingestStatus(app)).viewsCounted === 565);
   });
 
   afterAll(async () => {
@@ -58,7 +58,7 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
 
     // Seven views reach Kafka after their minute's end plus the tolerance: counted in all-time, set aside from last-hour.
     await produce(name, Array.from({ length: 7 }, () => JSON.stringify({ video_id: 'late', ts: lateMinute + 1000 })));
-    await waitFor('572 views counted', async () => (await app.get(IngestService).status()).viewsCounted === 572);
+    await waitFor('572 views counted', async () => (await ingestStatus(app)).viewsCounted === 572);
     const afterLate = await lastHour(realNow + 1000);
     expect(viewsOf(afterLate.body, 'late')).toBeUndefined();
     expect(viewsOf(afterLate.body, 'burst')).toBe(500);

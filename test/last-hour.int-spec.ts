@@ -18,6 +18,7 @@ import { toClickHouseDateTime64 } from '../src/clickhouse/params';
 import { MAX_K, tumblingWindow } from '../src/topk/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
+import { onDatabase } from './support/clickhouse';
 
 const LATE_MS = 30_000;
 
@@ -112,7 +113,7 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
       fc.asyncProperty(fc.integer({ min: 20, max: 100 }), fc.array(stepArb, { minLength: 200, maxLength: 240 }), async (minutesBeforeMidnight, steps) => {
         const database = uniqueName('lasthour');
         const config: AppConfig = { ...baseConfig, clickhouse: { ...baseConfig.clickhouse, database }, kafka: { ...baseConfig.kafka, topic: database, group: database } };
-        const clickhouse = base.withDatabase(database);
+        const clickhouse = onDatabase(base, database);
         await runMigrations(clickhouse, config);
         const repository = new SlidingWindowRepository(clickhouse);
         const log: Arrival[] = [];

@@ -11,6 +11,7 @@ import { migrationFiles } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
+import { onDatabase } from './support/clickhouse';
 
 describe(runMigrations.name, () => {
   const name = uniqueName('migrate');
@@ -72,7 +73,7 @@ describe(runMigrations.name, () => {
   it('carries counts already made into the day, month and rebuilt tables once (0010, 0011), and keeps counting after', async () => {
     const database = uniqueName('upgrade');
     const upgrade: typeof config = { ...config, clickhouse: { ...config.clickhouse, database }, kafka: { ...config.kafka, topic: database, group: database } };
-    const db = clickhouse.withDatabase(database);
+    const db = onDatabase(clickhouse, database);
     const views = (times: string[]) =>
       db.client.insert({
         table: `${database}.views_parsed`,
@@ -134,7 +135,7 @@ describe(runMigrations.name, () => {
   it('counts the open minutes of an older database as on time (0012), then decides by append time and records offsets', async () => {
     const database = uniqueName('upgrade12');
     const upgrade: typeof config = { ...config, clickhouse: { ...config.clickhouse, database }, kafka: { ...config.kafka, topic: database, group: database } };
-    const db = clickhouse.withDatabase(database);
+    const db = onDatabase(clickhouse, database);
     const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
     const at = (t: number) => new Date(t).toISOString().slice(0, 23).replace('T', ' ');
     try {

@@ -10,6 +10,7 @@ import { AppConfig, loadConfig } from '../src/config/app-config';
 import { videoIdProblem } from '../src/ingest/view-events';
 import { topK } from '../src/topk/ranking';
 import { TopKRepository } from '../src/topk/topk.repository';
+import { onDatabase, topInInterval } from './support/clickhouse';
 import { GrowingWindow, WindowRefresher } from '../src/topk/window-refresher';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { ALL_TIME, MAX_K } from '../src/topk/windows';
@@ -42,7 +43,7 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
       fc.asyncProperty(fc.uniqueArray(idArb, { minLength: 5, maxLength: 40 }), fc.array(fc.array(fc.nat(39), { maxLength: 30 }), { minLength: 3, maxLength: 6 }), async (ids, steps) => {
         const database = uniqueName('ids');
         const config: AppConfig = { ...baseConfig, clickhouse: { ...baseConfig.clickhouse, database }, kafka: { ...baseConfig.kafka, topic: database, group: database } };
-        const clickhouse = base.withDatabase(database);
+        const clickhouse = onDatabase(base, database);
         await runMigrations(clickhouse, config);
         const repository = new TopKRepository(clickhouse);
         const refresher = new WindowRefresher(repository, config.incremental);
@@ -61,7 +62,7 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
             for (const window of WINDOWS) {
               const { interval, entries, mode } = await refresher.refresh(window, at, serverNowMs);
               if (mode === 'incremental') incremental++;
-              const full = await repository.topInInterval(interval ?? ALL_TIME, MAX_K);
+              const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
               expect({ window, step: s, mode, list: entries }).toEqual({ window, step: s, mode, list: full });
               expect({ window, step: s, list: entries }).toEqual({ window, step: s, list: topK(counts, MAX_K) });
             }

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { startTestingApp } from '../app.setup';
+import { startTestingApp } from '../../test/support/testing-app';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

@@ -27,14 +27,6 @@ export class ClickHouseService implements OnApplicationShutdown {
     );
   }
 
-  /**
-   * The same connection bound to another database (for tools and tests that work on several databases in one
-   * process: chDB cannot be opened again in a process once closed). Closing it closes the shared connection.
-   */
-  withDatabase(database: string): ClickHouseService {
-    return Object.create(this, { database: { value: database } }) as ClickHouseService;
-  }
-
   get mode(): 'embedded' | 'server' {
     return this.handle.mode;
   }
@@ -63,15 +55,10 @@ export class ClickHouseService implements OnApplicationShutdown {
     await this.client.command({ query, query_params: { db: this.database, ...params }, clickhouse_settings: settings });
   }
 
-  /** Rows of an ad-hoc statement with bound parameters (used by the migration runner and tests). */
+  /** Rows of an ad-hoc statement with bound parameters (used by the migration runner). */
   async select<T>(query: string, params: QueryParams = {}): Promise<T[]> {
     const result = await this.client.query({ query, query_params: { db: this.database, ...params }, format: 'JSONEachRow' });
     return result.json<T>();
-  }
-
-  async ping(): Promise<boolean> {
-    const result = await this.client.ping();
-    return result.success;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -28,10 +28,6 @@ export interface IngestTotals {
   deadLetters: number;
 }
 
-export interface IngestStatus extends IngestTotals {
-  consumers: KafkaConsumerState[];
-}
-
 /**
  * Ingestion itself runs inside ClickHouse (Kafka engine → materialized views), set up by IngestSetup. This service
  * reports what it has achieved: views counted, dead letters, consumer lag and the consumer's errors.
@@ -116,10 +112,6 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn(`cannot read Kafka consumer state: ${(error as Error).message}`);
     }
     return fresh;
-  }
-
-  async status(): Promise<IngestStatus> {
-    return { ...(await this.totals()), consumers: await this.consumers() };
   }
 
   /** Views counted and dead letters kept since the database was created (the small ingest_counts table). */

@@ -1,8 +1,17 @@
 import fc from 'fast-check';
-import { closingInstantsDue, lastHourWindow, MINUTE_MS, minutesInState, newestClosedMinute, newestCovered, planSlidingSteps, SlidingStep } from './sliding';
+import { closingInstantsDue, lastHourWindow, MINUTE_MS, newestClosedMinute, newestCovered, planSlidingSteps, SlidingStep } from './sliding';
+
+type Ledger = Map<number, Set<SlidingStep>>;
+
+/** The minutes whose counts the state holds after a ledger's steps: added and not subtracted. */
+function minutesInState(ledger: Ledger): number[] {
+  return [...ledger]
+    .filter(([, steps]) => steps.has('add') && !steps.has('subtract'))
+    .map(([minute]) => minute)
+    .sort((a, b) => a - b);
+}
 
 const T = (iso: string) => new Date(iso).getTime();
-type Ledger = Map<number, Set<SlidingStep>>;
 const apply = (ledger: Ledger, steps: { minute: number; step: SlidingStep }[]) => {
   for (const { minute, step } of steps) {
     if (!ledger.has(minute)) ledger.set(minute, new Set());

@@ -112,11 +112,3 @@ export function planSlidingSteps(nowMs: number, lateToleranceMs: number, ledger:
   }
   return { steps, closedThrough, clockBehindState: false };
 }
-
-/** The minutes whose counts the state holds after a ledger's steps: added and not subtracted. */
-export function minutesInState(ledger: Ledger): number[] {
-  return [...ledger]
-    .filter(([, steps]) => steps.has('add') && !steps.has('subtract'))
-    .map(([minute]) => minute)
-    .sort((a, b) => a - b);
-}

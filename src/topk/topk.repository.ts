@@ -60,16 +60,6 @@ export class TopKRepository {
     return { grown: new Map(row.grown_videos.map((videoId, i) => [videoId, Number(row.grown_views[i])])), maxOther: Number(row.max_other) };
   }
 
-  /** The top k by event hour in [start, end), from the hour rows: an independent recount of any tumbling window. */
-  async topInInterval(interval: Interval, k: number): Promise<RankedVideo[]> {
-    const rows = await this.clickhouse.rows<TopRow>('topk_range', {
-      start: toClickHouseDateTime(interval.start),
-      end: toClickHouseDateTime(interval.end),
-      k,
-    });
-    return toRanked(rows);
-  }
-
   /** ClickHouse's clock, in which ingestion times are recorded. */
   async serverNowMs(): Promise<number> {
     const [row] = await this.clickhouse.rows<{ now_ms: string | number }>('server_now');

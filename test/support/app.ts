@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
-import { startTestingApp } from '../../src/app.setup';
+import { startTestingApp } from './testing-app';
 import { Clock } from '../../src/clock/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { APP_CONFIG } from '../../src/config/config.module';

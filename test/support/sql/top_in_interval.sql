@@ -1,5 +1,6 @@
 -- Top K videos by views whose event hour lies in [start, end), from the hour rows: any range of whole hours. The service
--- ranks tumbling windows from their own grain (topk_period.sql); this independent path is what tests recount against.
+-- ranks tumbling windows from their own grain (clickhouse/queries/topk_period.sql); this independent path is what
+-- tests recount against (test/support/clickhouse.ts).
 -- Ties are broken by video_id ascending (byte order), so every instance returns the same list.
 SELECT video_id, sum(views) AS views
 FROM {db:Identifier}.views_by_hour

@@ -1,0 +1,28 @@
+// ClickHouse for tests: one connection per process on several databases, and recounts independent of the service's
+// queries.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
+import { toClickHouseDateTime } from '../../src/clickhouse/params';
+import { RankedVideo } from '../../src/topk/ranking';
+import { Interval } from '../../src/topk/windows';
+
+/**
+ * The same connection bound to another database (tests work on several databases in one process: chDB cannot be
+ * opened again in a process once closed). Closing it closes the shared connection.
+ */
+export function onDatabase(clickhouse: ClickHouseService, database: string): ClickHouseService {
+  return Object.create(clickhouse, { database: { value: database } }) as ClickHouseService;
+}
+
+const TOP_IN_INTERVAL = readFileSync(join(__dirname, 'sql/top_in_interval.sql'), 'utf8');
+
+/** The top k by event hour in [start, end), from the hour rows: an independent recount of any tumbling window. */
+export async function topInInterval(clickhouse: ClickHouseService, interval: Interval, k: number): Promise<RankedVideo[]> {
+  const rows = await clickhouse.select<{ video_id: string; views: string | number }>(TOP_IN_INTERVAL, {
+    start: toClickHouseDateTime(interval.start),
+    end: toClickHouseDateTime(interval.end),
+    k,
+  });
+  return rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+}

@@ -1,0 +1,14 @@
+// What ingestion has achieved in a running app, read fresh from ClickHouse (the service itself only polls it).
+import { INestApplicationContext } from '@nestjs/common';
+import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
+import { IngestService, IngestTotals, KafkaConsumerState } from '../../src/ingest/ingest.service';
+
+export interface IngestStatus extends IngestTotals {
+  consumers: KafkaConsumerState[];
+}
+
+/** Views counted and dead letters kept since the database was created, and the Kafka engine's consumers now. */
+export async function ingestStatus(app: INestApplicationContext): Promise<IngestStatus> {
+  const [counts] = await app.get(ClickHouseService).rows<{ views_counted: string; dead_letters: string }>('ingest_status');
+  return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers: await app.get(IngestService).consumers() };
+}
