@@ -5,7 +5,10 @@ const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true } }];
 // content-disposition 3 (under @fastify/static 10, which serves Swagger UI) ships only as an ES module: Node 20.19
 // requires it natively, jest does not, so jest transpiles that one package to CommonJS.
 const esmOnly = {
-  transform: { '^.+\\.ts$': tsJest, '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }] },
+  transform: {
+    '^.+\\.ts$': tsJest,
+    '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }],
+  },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
 };
 module.exports = {

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   }
   const rate = (guarantee: string) => runs.filter((r) => r.settings.INGEST_GUARANTEE === guarantee).map((r) => r.viewsPerSecond);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const summary = { exactlyOnce: rate('exactly-once'), atLeastOnce: rate('at-least-once'), ratioOfMedians: +(median(rate('exactly-once')) / median(rate('at-least-once'))).toFixed(3) };
+  const summary = {
+    exactlyOnce: rate('exactly-once'),
+    atLeastOnce: rate('at-least-once'),
+    ratioOfMedians: +(median(rate('exactly-once')) / median(rate('at-least-once'))).toFixed(3),
+  };
   const date = new Date().toISOString();
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   const file = join(__dirname, 'results', `guarantee-cost-${date.slice(0, 10)}.json`);

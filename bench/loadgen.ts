@@ -154,7 +154,9 @@ async function cli(): Promise<void> {
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
   const total = options.views ?? Math.round((options.rate || 1_000_000) * options.durationS!);
-  const bar = values.json ? undefined : new SingleBar({ format: 'views {bar} {percentage}% | {value}/{total} | {rate} views/s', hideCursor: true });
+  const bar = values.json
+    ? undefined
+    : new SingleBar({ format: 'views {bar} {percentage}% | {value}/{total} | {rate} views/s', hideCursor: true });
   bar?.start(total, 0, { rate: 0 });
   const started = performance.now();
   const result = await generateLoad({
@@ -165,7 +167,11 @@ async function cli(): Promise<void> {
   bar?.stop();
   const cpu = process.cpuUsage();
   const cores = +((cpu.user + cpu.system) / 1000 / result.elapsedMs).toFixed(2);
-  console.log(values.json ? JSON.stringify({ ...result, cores }) : `produced ${result.views} views in ${result.messages} messages, ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.viewsPerSecond} views/s`);
+  console.log(
+    values.json
+      ? JSON.stringify({ ...result, cores })
+      : `produced ${result.views} views in ${result.messages} messages, ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.viewsPerSecond} views/s`,
+  );
 }
 
 if (require.main === module) {

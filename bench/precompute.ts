@@ -67,7 +67,12 @@ async function main(): Promise<void> {
   try {
     for (const videos of sizes) {
       const database = `bench_${videos}`;
-      const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: `bench-unused-${process.pid}`, KAFKA_GROUP: `bench-${process.pid}` });
+      const config = loadConfig({
+        CHDB_PATH: dataDir,
+        CLICKHOUSE_DATABASE: database,
+        KAFKA_TOPIC: `bench-unused-${process.pid}`,
+        KAFKA_GROUP: `bench-${process.pid}`,
+      });
       const clickhouse = onDatabase(base, database);
       await runMigrations(clickhouse, config);
       const repository = new TopKRepository(clickhouse);
@@ -87,7 +92,12 @@ async function main(): Promise<void> {
         const distinct: number[] = [];
         for (let round = 0; round < ROUNDS; round++) {
           const before = await repository.serverNowMs();
-          await clickhouse.command(benchStatement('precompute_updates'), { now: toClickHouseDateTime(now), n: videos, updates, seed: round + 1 });
+          await clickhouse.command(benchStatement('precompute_updates'), {
+            now: toClickHouseDateTime(now),
+            n: videos,
+            updates,
+            seed: round + 1,
+          });
           const [{ touched }] = await clickhouse.select<{ touched: string }>(
             'SELECT uniqExact(video_id) AS touched FROM {db:Identifier}.views_recent WHERE ingested_at >= fromUnixTimestamp64Milli({since:Int64})',
             { since: before },
@@ -98,8 +108,11 @@ async function main(): Promise<void> {
             const [refresh, ms] = await timed(() => refresher.refresh(window, now, serverNowMs));
             if (refresh.mode !== 'incremental') throw new Error(`${window} computed in full in round ${round}`);
             // The full computation at the same state, as a refresh without the incremental path would run it.
-            const [full, fullMs] = await timed(() => repository.top({ window, interval: isTumbling(window) ? tumblingWindow(window, now) : undefined }, MAX_K));
-            if (JSON.stringify(full) !== JSON.stringify(refresh.entries)) throw new Error(`incremental differs from full for ${window} at ${videos} videos`);
+            const [full, fullMs] = await timed(() =>
+              repository.top({ window, interval: isTumbling(window) ? tumblingWindow(window, now) : undefined }, MAX_K),
+            );
+            if (JSON.stringify(full) !== JSON.stringify(refresh.entries))
+              throw new Error(`incremental differs from full for ${window} at ${videos} videos`);
             rounds.get(window)!.push({ ms, fullMs, lookedUp: refresh.lookedUp! });
           }
         }

@@ -22,13 +22,19 @@ import { writeSummary } from './summary';
 const PARTS = ['ingest', 'physical', 'freshness', 'reads', 'peers', 'precompute'];
 
 function child(script: string, args: string[]): string {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (run.status !== 0) throw new Error(`${script} exited with ${run.status}: ${run.stdout}`);
   return run.stdout;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string', default: PARTS.join(',') }, from: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string', default: PARTS.join(',') }, from: { type: 'string' } },
+  });
   if (values.from) {
     // Only rewrite the summary and chart beside a results file (after a change to how they are drawn).
     await writeSummary(JSON.parse(readFileSync(values.from, 'utf8')), join(dirname(values.from), '..'));
@@ -67,7 +73,13 @@ async function main(): Promise<void> {
     const better = result.ingest.drain.filter((d) => Object.keys(d.settings).length > 0 && d.viewsPerSecond > base.viewsPerSecond * 1.1);
     for (const settings of [{}, ...better.map((d) => d.settings)]) result.ingest.steady.push(...(await steadyRun(ctx, 100, settings)));
   }
-  if (parts.includes('physical')) result.physical = JSON.parse(child('parts/physical.ts', [String(ctx.sizes.physicalRows), String(ctx.sizes.catalogue)]).trim().split('\n').at(-1)!);
+  if (parts.includes('physical'))
+    result.physical = JSON.parse(
+      child('parts/physical.ts', [String(ctx.sizes.physicalRows), String(ctx.sizes.catalogue)])
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
   if (parts.includes('freshness')) result.freshness = await freshness(ctx);
   if (parts.includes('reads')) result.reads.push(...(await viewrankReads(ctx)));
   if (parts.includes('peers')) {

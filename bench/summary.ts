@@ -12,7 +12,11 @@ function table(header: string[], rows: (string | number)[][]): string {
 }
 
 function settingsText(settings: Record<string, string>): string {
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults';
+  return (
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || 'defaults'
+  );
 }
 
 /** Per setting, the fastest steady step the service kept up with. */
@@ -28,72 +32,223 @@ export function bestSteady(r: SuiteResult): SuiteResult['ingest']['steady'] {
 export function summaryMarkdown(r: SuiteResult): string {
   const out: string[] = [];
   out.push(`# Benchmark results`, '');
-  out.push(`${r.date.slice(0, 16).replace('T', ' ')} UTC · ${r.machine} · ${r.clickhouse} · size: ${r.size}. Made by \`npm run bench\` (bench/suite.ts); the raw figures are in \`bench/results/${r.date.slice(0, 10)}.json\`.`, '');
+  out.push(
+    `${r.date.slice(0, 16).replace('T', ' ')} UTC · ${r.machine} · ${r.clickhouse} · size: ${r.size}. Made by \`npm run bench\` (bench/suite.ts); the raw figures are in \`bench/results/${r.date.slice(0, 10)}.json\`.`,
+    '',
+  );
   out.push('![ingest rate and read latency](chart.png)', '');
   const reference = r.ingest.drain.find((d) => d.viewsPerMessage === 100 && Object.keys(d.settings).length === 0);
   if (r.ingest.drain.length > 0) {
     out.push('## Ingest through Kafka', '');
-    out.push(`Drain: a topic pre-filled with Zipf views (s = ${r.sizes.skew}, ${n(r.sizes.catalogue)} videos, 4 partitions), then a fresh service counts it all; the rate runs from the moment its Kafka engine can read (at least once: its consumer group holds the partitions, asked of the broker every 20 ms; exactly once, the default: the service listens, its engine taking partitions by ZooKeeper locks outside the group) to the first poll of its metrics that sees every view counted (polled every 100 ms, read from ClickHouse every 250 ms: it errs low by up to about 0.35 s). Cores are averaged over the drain (2 on this machine).`, '');
-    out.push(table(['views/message', 'Kafka engine settings', 'views', 'views/s', 'cores: service', 'cores: broker', 'service memory (Pss) MiB', 'data on disk MiB'],
-      r.ingest.drain.map((d) => [d.viewsPerMessage, settingsText(d.settings), n(d.views), `**${n(d.viewsPerSecond)}**`, d.cores.service, d.cores.broker ?? '', d.serviceMiB, d.diskMiB])));
+    out.push(
+      `Drain: a topic pre-filled with Zipf views (s = ${r.sizes.skew}, ${n(r.sizes.catalogue)} videos, 4 partitions), then a fresh service counts it all; the rate runs from the moment its Kafka engine can read (at least once: its consumer group holds the partitions, asked of the broker every 20 ms; exactly once, the default: the service listens, its engine taking partitions by ZooKeeper locks outside the group) to the first poll of its metrics that sees every view counted (polled every 100 ms, read from ClickHouse every 250 ms: it errs low by up to about 0.35 s). Cores are averaged over the drain (2 on this machine).`,
+      '',
+    );
+    out.push(
+      table(
+        [
+          'views/message',
+          'Kafka engine settings',
+          'views',
+          'views/s',
+          'cores: service',
+          'cores: broker',
+          'service memory (Pss) MiB',
+          'data on disk MiB',
+        ],
+        r.ingest.drain.map((d) => [
+          d.viewsPerMessage,
+          settingsText(d.settings),
+          n(d.views),
+          `**${n(d.viewsPerSecond)}**`,
+          d.cores.service,
+          d.cores.broker ?? '',
+          d.serviceMiB,
+          d.diskMiB,
+        ]),
+      ),
+    );
     out.push('');
     const atLeastOnce = r.ingest.drain.find((d) => settingsText(d.settings) === 'INGEST_GUARANTEE=at-least-once');
-    const exactlyOnce = r.ingest.drain.find((d) => d.viewsPerMessage === atLeastOnce?.viewsPerMessage && Object.keys(d.settings).length === 0);
+    const exactlyOnce = r.ingest.drain.find(
+      (d) => d.viewsPerMessage === atLeastOnce?.viewsPerMessage && Object.keys(d.settings).length === 0,
+    );
     if (exactlyOnce && atLeastOnce && atLeastOnce.viewsPerSecond > 0) {
       const ratio = exactlyOnce.viewsPerSecond / atLeastOnce.viewsPerSecond;
-      out.push(`The cost of exactly-once ingestion (the default; offsets in ZooKeeper, replays dropped by every table), ${exactlyOnce.viewsPerMessage} views per message: **${n(exactlyOnce.viewsPerSecond)}** views/s against **${n(atLeastOnce.viewsPerSecond)}** at least once in the same run (${ratio >= 1 ? `${((ratio - 1) * 100).toFixed(0)}% faster` : `${((1 - ratio) * 100).toFixed(0)}% slower`}).`, '');
+      out.push(
+        `The cost of exactly-once ingestion (the default; offsets in ZooKeeper, replays dropped by every table), ${exactlyOnce.viewsPerMessage} views per message: **${n(exactlyOnce.viewsPerSecond)}** views/s against **${n(atLeastOnce.viewsPerSecond)}** at least once in the same run (${ratio >= 1 ? `${((ratio - 1) * 100).toFixed(0)}% faster` : `${((1 - ratio) * 100).toFixed(0)}% slower`}).`,
+        '',
+      );
     }
   }
   if (r.ingest.steady.length > 0) {
-    out.push(`Steady: the load generator beside the running service on the same two cores, ${r.sizes.steadySeconds} s per step at rising rates, until a step ends more than 3 s of production behind.`, '');
-    out.push(table(['views/message', 'Kafka engine settings', 'target views/s', 'produced views/s', 'counted views/s', 'behind at the end', 'kept up', 'cores: service', 'cores: broker', 'cores: load generator'],
-      r.ingest.steady.map((s) => [s.viewsPerMessage, settingsText(s.settings), n(s.targetPerSecond), n(s.producedPerSecond), `**${n(s.countedPerSecond)}**`, n(s.behindAtEnd), s.keptUp ? 'yes' : '**no**', s.cores.service, s.cores.broker ?? '', s.cores.loadgen])));
+    out.push(
+      `Steady: the load generator beside the running service on the same two cores, ${r.sizes.steadySeconds} s per step at rising rates, until a step ends more than 3 s of production behind.`,
+      '',
+    );
+    out.push(
+      table(
+        [
+          'views/message',
+          'Kafka engine settings',
+          'target views/s',
+          'produced views/s',
+          'counted views/s',
+          'behind at the end',
+          'kept up',
+          'cores: service',
+          'cores: broker',
+          'cores: load generator',
+        ],
+        r.ingest.steady.map((s) => [
+          s.viewsPerMessage,
+          settingsText(s.settings),
+          n(s.targetPerSecond),
+          n(s.producedPerSecond),
+          `**${n(s.countedPerSecond)}**`,
+          n(s.behindAtEnd),
+          s.keptUp ? 'yes' : '**no**',
+          s.cores.service,
+          s.cores.broker ?? '',
+          s.cores.loadgen,
+        ]),
+      ),
+    );
     out.push('');
   }
   if (r.physical.length > 0) {
     out.push('## Physical limit: straight into ClickHouse, no Kafka', '');
-    out.push('Rows inserted into `views_parsed`, so every materialized view of the Kafka path runs on them (embedded chDB, its own process).', '');
-    out.push(table(['how', 'rows', 'rows/s'], r.physical.map((p) => [p.way, n(p.rows), `**${n(p.rowsPerSecond)}**`])));
+    out.push(
+      'Rows inserted into `views_parsed`, so every materialized view of the Kafka path runs on them (embedded chDB, its own process).',
+      '',
+    );
+    out.push(
+      table(
+        ['how', 'rows', 'rows/s'],
+        r.physical.map((p) => [p.way, n(p.rows), `**${n(p.rowsPerSecond)}**`]),
+      ),
+    );
     out.push('');
   }
   if (r.freshness) {
     const f = r.freshness;
     out.push('## Freshness under load', '');
-    out.push(`Produce → visible in \`GET /views/top-k?k=1000\`, ${f.probes} probes, with ${n(f.backgroundViewsPerSecond)} views/s of background ingest. Refresh every 5 s, Kafka engine flush every 1 s.`, '');
-    out.push(table(['window', 'p50', 'p99', 'max'], Object.entries(f.perWindow).map(([w, p]) => [w, `${(p.p50Ms / 1000).toFixed(1)} s`, `${(p.p99Ms / 1000).toFixed(1)} s`, `${(p.maxMs / 1000).toFixed(1)} s`])));
+    out.push(
+      `Produce → visible in \`GET /views/top-k?k=1000\`, ${f.probes} probes, with ${n(f.backgroundViewsPerSecond)} views/s of background ingest. Refresh every 5 s, Kafka engine flush every 1 s.`,
+      '',
+    );
+    out.push(
+      table(
+        ['window', 'p50', 'p99', 'max'],
+        Object.entries(f.perWindow).map(([w, p]) => [
+          w,
+          `${(p.p50Ms / 1000).toFixed(1)} s`,
+          `${(p.p99Ms / 1000).toFixed(1)} s`,
+          `${(p.maxMs / 1000).toFixed(1)} s`,
+        ]),
+      ),
+    );
     out.push('');
   }
   if (r.reads.length > 0) {
     out.push('## Reads', '');
-    out.push(`${r.sizes.readSeconds} s per row, 10 connections, all-time list. viewrank: autocannon over HTTP (the cache answers, never ClickHouse). Peers: their own client library, no HTTP in front, so their figures leave out a whole layer viewrank pays for.`, '');
-    out.push(table(['system', 'k', 'during ingest', 'requests/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-      r.reads.map((x) => [x.system, x.k, x.ingest ? 'yes' : 'no', n(x.requestsPerSecond), x.p50Ms, x.p99Ms, x.maxMs, x.errors])));
+    out.push(
+      `${r.sizes.readSeconds} s per row, 10 connections, all-time list. viewrank: autocannon over HTTP (the cache answers, never ClickHouse). Peers: their own client library, no HTTP in front, so their figures leave out a whole layer viewrank pays for.`,
+      '',
+    );
+    out.push(
+      table(
+        ['system', 'k', 'during ingest', 'requests/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+        r.reads.map((x) => [x.system, x.k, x.ingest ? 'yes' : 'no', n(x.requestsPerSecond), x.p50Ms, x.p99Ms, x.maxMs, x.errors]),
+      ),
+    );
     out.push('');
   }
   if (r.peers.length > 0 && reference) {
     out.push('## Against the alternatives (same stream, same run)', '');
-    out.push(`Each drains the topic viewrank drained above (${n(reference.views)} views, 100 per message) through a kafkajs consumer. Redis: 4 ZINCRBY per view (hour, day, month, all-time sets), pipelined. PostgreSQL: per Kafka batch, one upsert into the video counters and one into the (hour, video) counters, grouped by key inside the statement; synchronous_commit=off.`, '');
+    out.push(
+      `Each drains the topic viewrank drained above (${n(reference.views)} views, 100 per message) through a kafkajs consumer. Redis: 4 ZINCRBY per view (hour, day, month, all-time sets), pipelined. PostgreSQL: per Kafka batch, one upsert into the video counters and one into the (hour, video) counters, grouped by key inside the statement; synchronous_commit=off.`,
+      '',
+    );
     const viewrankK1000 = r.reads.find((x) => x.system === 'viewrank' && x.k === 1000 && !x.ingest);
-    out.push(table(['system', 'views/s', 'cores: server', 'cores: consumer', 'memory (Pss) MiB', 'data MiB', 'read p50 / p99 at k=1000', 'same all-time top 1000 as viewrank'], [
-      ['viewrank', `**${n(reference.viewsPerSecond)}**`, reference.cores.service, '(in the service)', reference.serviceMiB, `${reference.diskMiB} (disk)`, viewrankK1000 ? `${viewrankK1000.p50Ms} / ${viewrankK1000.p99Ms} ms` : '', '—'],
-      ...r.peers.map((p) => {
-        const read = r.reads.find((x) => x.system === p.system && x.k === 1000);
-        return [p.system, n(p.viewsPerSecond), p.cores.server, p.cores.consumer, p.memoryMiB, p.dataMiB, read ? `${read.p50Ms} / ${read.p99Ms} ms` : '', p.sameTopAsViewrank ? 'yes' : '**no**'];
-      }),
-    ]));
+    out.push(
+      table(
+        [
+          'system',
+          'views/s',
+          'cores: server',
+          'cores: consumer',
+          'memory (Pss) MiB',
+          'data MiB',
+          'read p50 / p99 at k=1000',
+          'same all-time top 1000 as viewrank',
+        ],
+        [
+          [
+            'viewrank',
+            `**${n(reference.viewsPerSecond)}**`,
+            reference.cores.service,
+            '(in the service)',
+            reference.serviceMiB,
+            `${reference.diskMiB} (disk)`,
+            viewrankK1000 ? `${viewrankK1000.p50Ms} / ${viewrankK1000.p99Ms} ms` : '',
+            '—',
+          ],
+          ...r.peers.map((p) => {
+            const read = r.reads.find((x) => x.system === p.system && x.k === 1000);
+            return [
+              p.system,
+              n(p.viewsPerSecond),
+              p.cores.server,
+              p.cores.consumer,
+              p.memoryMiB,
+              p.dataMiB,
+              read ? `${read.p50Ms} / ${read.p99Ms} ms` : '',
+              p.sameTopAsViewrank ? 'yes' : '**no**',
+            ];
+          }),
+        ],
+      ),
+    );
     out.push('', 'viewrank against each peer (above 1 is viewrank ahead: more views/s, less latency, less memory):', '');
-    out.push(table(['peer', 'ingest rate', 'read p50 at k=1000', 'read p99 at k=1000', 'memory (Pss)'], r.peers.map((p) => {
-      const read = r.reads.find((x) => x.system === p.system && x.k === 1000);
-      return [p.system, `${ratio(reference.viewsPerSecond, p.viewsPerSecond)}`, read && viewrankK1000 ? ratio(read.p50Ms, viewrankK1000.p50Ms) : 'n/a',
-        read && viewrankK1000 ? ratio(read.p99Ms, viewrankK1000.p99Ms) : 'n/a', ratio(p.memoryMiB, reference.serviceMiB)];
-    })));
+    out.push(
+      table(
+        ['peer', 'ingest rate', 'read p50 at k=1000', 'read p99 at k=1000', 'memory (Pss)'],
+        r.peers.map((p) => {
+          const read = r.reads.find((x) => x.system === p.system && x.k === 1000);
+          return [
+            p.system,
+            `${ratio(reference.viewsPerSecond, p.viewsPerSecond)}`,
+            read && viewrankK1000 ? ratio(read.p50Ms, viewrankK1000.p50Ms) : 'n/a',
+            read && viewrankK1000 ? ratio(read.p99Ms, viewrankK1000.p99Ms) : 'n/a',
+            ratio(p.memoryMiB, reference.serviceMiB),
+          ];
+        }),
+      ),
+    );
     out.push('');
   }
   if (r.precompute && r.precompute.results.length > 0) {
     out.push('## Top-K refresh: full vs incremental', '');
-    out.push(`\`bench/precompute.ts\` (run at ${r.precompute.date.slice(0, 16).replace('T', ' ')} UTC): a synthetic Zipf history written straight into ClickHouse, then the service's own refresher: every window in full, then ${r.precompute.rounds} rounds of about 5 s of reference-load views through the materialized views, each followed by an incremental refresh and a full top-1000 computation at the same state (the check, and the time to beat). Both: the median round. Looked up: videos whose exact totals were read.`, '');
-    out.push(table(['videos', 'draws (distinct videos)', 'window', 'full ms', 'incremental ms', 'looked up', 'speed-up', 'exact'],
-      r.precompute.results.map((p) => [n(p.videos), `${n(p.updates)} (${n(p.distinctUpdated)})`, p.window, n(p.fullMs), n(p.incrementalMs), n(p.lookedUp), `**${p.speedup}×**`, p.exact ? 'yes' : '**no**'])));
+    out.push(
+      `\`bench/precompute.ts\` (run at ${r.precompute.date.slice(0, 16).replace('T', ' ')} UTC): a synthetic Zipf history written straight into ClickHouse, then the service's own refresher: every window in full, then ${r.precompute.rounds} rounds of about 5 s of reference-load views through the materialized views, each followed by an incremental refresh and a full top-1000 computation at the same state (the check, and the time to beat). Both: the median round. Looked up: videos whose exact totals were read.`,
+      '',
+    );
+    out.push(
+      table(
+        ['videos', 'draws (distinct videos)', 'window', 'full ms', 'incremental ms', 'looked up', 'speed-up', 'exact'],
+        r.precompute.results.map((p) => [
+          n(p.videos),
+          `${n(p.updates)} (${n(p.distinctUpdated)})`,
+          p.window,
+          n(p.fullMs),
+          n(p.incrementalMs),
+          n(p.lookedUp),
+          `**${p.speedup}×**`,
+          p.exact ? 'yes' : '**no**',
+        ]),
+      ),
+    );
     out.push('');
   }
   return out.join('\n');
@@ -105,8 +260,13 @@ const CHART_PAGE = `<!doctype html><html><body style="margin:0;background:#fff;f
 
 export async function writeChart(r: SuiteResult, file: string): Promise<void> {
   const ingest: [string, number][] = [
-    ...r.ingest.drain.filter((d) => Object.keys(d.settings).length === 0).map((d): [string, number] => [`viewrank drain, ${d.viewsPerMessage}/msg`, d.viewsPerSecond]),
-    ...bestSteady(r).map((s): [string, number] => [`viewrank steady, ${settingsText(s.settings).replace('KAFKA_', '')}`, s.countedPerSecond]),
+    ...r.ingest.drain
+      .filter((d) => Object.keys(d.settings).length === 0)
+      .map((d): [string, number] => [`viewrank drain, ${d.viewsPerMessage}/msg`, d.viewsPerSecond]),
+    ...bestSteady(r).map((s): [string, number] => [
+      `viewrank steady, ${settingsText(s.settings).replace('KAFKA_', '')}`,
+      s.countedPerSecond,
+    ]),
     ...r.physical.map((p): [string, number] => [`direct: ${p.label}`, p.rowsPerSecond]),
     ...r.peers.map((p): [string, number] => [p.system, p.viewsPerSecond]),
   ];
@@ -127,18 +287,41 @@ export async function writeChart(r: SuiteResult, file: string): Promise<void> {
     await page.evaluate(
       ({ ingest, ks, readSets, title }) => {
         // This runs in the page: its globals are Chart.js and the DOM.
-        const page = globalThis as unknown as { Chart: new (el: unknown, config: unknown) => unknown; document: { getElementById(id: string): unknown } };
+        const page = globalThis as unknown as {
+          Chart: new (el: unknown, config: unknown) => unknown;
+          document: { getElementById(id: string): unknown };
+        };
         const { Chart, document } = page;
         const common = { animation: false, responsive: true, maintainAspectRatio: false };
         new Chart(document.getElementById('ingest'), {
           type: 'bar',
-          data: { labels: ingest.map((x) => x[0]), datasets: [{ label: 'views/s', data: ingest.map((x) => x[1]), backgroundColor: ingest.map((x) => (x[0].startsWith('viewrank') ? '#1f77b4' : x[0].startsWith('direct: ') ? '#9ecae1' : '#d62728')) }] },
-          options: { ...common, indexAxis: 'y', plugins: { title: { display: true, text: `Ingest, views/s (log scale) · ${title}` }, legend: { display: false } }, scales: { x: { type: 'logarithmic' } } },
+          data: {
+            labels: ingest.map((x) => x[0]),
+            datasets: [
+              {
+                label: 'views/s',
+                data: ingest.map((x) => x[1]),
+                backgroundColor: ingest.map((x) =>
+                  x[0].startsWith('viewrank') ? '#1f77b4' : x[0].startsWith('direct: ') ? '#9ecae1' : '#d62728',
+                ),
+              },
+            ],
+          },
+          options: {
+            ...common,
+            indexAxis: 'y',
+            plugins: { title: { display: true, text: `Ingest, views/s (log scale) · ${title}` }, legend: { display: false } },
+            scales: { x: { type: 'logarithmic' } },
+          },
         });
         new Chart(document.getElementById('reads'), {
           type: 'bar',
           data: { labels: ks.map((k) => `k = ${k}`), datasets: readSets },
-          options: { ...common, plugins: { title: { display: true, text: 'Read latency, ms (p50 solid, p99 light; log scale)' } }, scales: { y: { type: 'logarithmic' } } },
+          options: {
+            ...common,
+            plugins: { title: { display: true, text: 'Read latency, ms (p50 solid, p99 light; log scale)' } },
+            scales: { y: { type: 'logarithmic' } },
+          },
         });
       },
       { ingest, ks, readSets, title: `${r.machine}, ${r.date.slice(0, 10)}` },

@@ -16,7 +16,8 @@ const kSelect = document.getElementById('k');
 for (const [window, title] of WINDOWS) {
   const section = document.createElement('section');
   section.dataset.window = window;
-  section.innerHTML = '<h2><span class="title"></span><span class="fresh muted"></span></h2><div class="range muted"></div><table><tbody></tbody></table>';
+  section.innerHTML =
+    '<h2><span class="title"></span><span class="fresh muted"></span></h2><div class="range muted"></div><table><tbody></tbody></table>';
   section.querySelector('.title').textContent = title;
   boards.appendChild(section);
 }
@@ -39,7 +40,11 @@ async function load(section) {
     section.querySelector('.range').textContent = start && end ? `${utc(start)} – ${utc(end)}` : 'since the first view';
     const rows = body.map((entry, i) => {
       const tr = document.createElement('tr');
-      for (const [cls, text] of [['rank', i + 1], ['video', entry.videoId], ['views', entry.views.toLocaleString('en')]]) {
+      for (const [cls, text] of [
+        ['rank', i + 1],
+        ['video', entry.videoId],
+        ['views', entry.views.toLocaleString('en')],
+      ]) {
         const td = document.createElement('td');
         td.className = cls;
         td.textContent = String(text);

@@ -11,6 +11,17 @@ import { TopKModule } from './topk/topk.module';
 import { WebModule } from './web/web.module';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, ClockModule, MetricsModule, ClickHouseModule, IngestModule, TopKModule, ApiModule, HealthModule, WebModule],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    ClockModule,
+    MetricsModule,
+    ClickHouseModule,
+    IngestModule,
+    TopKModule,
+    ApiModule,
+    HealthModule,
+    WebModule,
+  ],
 })
 export class AppModule {}

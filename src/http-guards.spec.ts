@@ -19,7 +19,9 @@ describe(structureProblem.name, () => {
 
   it('names a key every object inherits, with its path', () => {
     expect(structureProblem({ window: 'day', constructor: '1' }, 2)).toBe('property constructor should not exist');
-    expect(structureProblem(JSON.parse('{"views":[{"video_id":"a","__proto__":{}}]}'), 32)).toBe('property views.0.__proto__ should not exist');
+    expect(structureProblem(JSON.parse('{"views":[{"video_id":"a","__proto__":{}}]}'), 32)).toBe(
+      'property views.0.__proto__ should not exist',
+    );
     expect(structureProblem({ views: [{ toString: 1 }] }, 32)).toBe('property views.0.toString should not exist');
   });
 });

@@ -23,13 +23,15 @@ async function bootstrap(): Promise<void> {
     process.once(signal, () => {
       logger.log(`${signal} received, shutting down after a ${config.shutdownDrainMs} ms drain`, 'Bootstrap');
       app.get(ShutdownState).draining = true;
-      new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs)).then(() => app.close()).then(
-        () => process.exit(0),
-        (error) => {
-          logger.error(`shutdown failed: ${(error as Error).message}`, 'Bootstrap');
-          process.exit(1);
-        },
-      );
+      new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs))
+        .then(() => app.close())
+        .then(
+          () => process.exit(0),
+          (error) => {
+            logger.error(`shutdown failed: ${(error as Error).message}`, 'Bootstrap');
+            process.exit(1);
+          },
+        );
     });
   }
 }

@@ -15,20 +15,25 @@ const TOKEN = 'accepted-counted-token-0123456789';
 const DAY = 86_400_000;
 
 /** Times near now (never within a minute of the accepted range's edges, where the two clocks could disagree). */
-const instantArb = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: -20 * DAY, max: DAY - 60_000 }) },
-  { weight: 1, arbitrary: fc.integer({ min: DAY + 60_000, max: 3 * DAY }) },
-  { weight: 1, arbitrary: fc.integer({ min: -200 * DAY, max: -90 * DAY - 60_000 }) },
-).map((delta) => Date.now() + delta);
+const instantArb = fc
+  .oneof(
+    { weight: 6, arbitrary: fc.integer({ min: -20 * DAY, max: DAY - 60_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: DAY + 60_000, max: 3 * DAY }) },
+    { weight: 1, arbitrary: fc.integer({ min: -200 * DAY, max: -90 * DAY - 60_000 }) },
+  )
+  .map((delta) => Date.now() + delta);
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const rfc3339 = (t: number, variant: { lower: boolean; space: boolean; fraction: number; offsetMin: number }) => {
   const shifted = new Date(t + variant.offsetMin * 60_000);
   const date = `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}`;
   const time = `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`;
-  const fraction = variant.fraction ? `.${pad(shifted.getUTCMilliseconds(), 3)}${'0'.repeat(Math.max(0, variant.fraction - 3))}`.slice(0, variant.fraction + 1) : '';
+  const fraction = variant.fraction
+    ? `.${pad(shifted.getUTCMilliseconds(), 3)}${'0'.repeat(Math.max(0, variant.fraction - 3))}`.slice(0, variant.fraction + 1)
+    : '';
   const sign = variant.offsetMin < 0 ? '-' : '+';
-  const zone = variant.offsetMin === 0 ? 'Z' : `${sign}${pad(Math.floor(Math.abs(variant.offsetMin) / 60))}:${pad(Math.abs(variant.offsetMin) % 60)}`;
+  const zone =
+    variant.offsetMin === 0 ? 'Z' : `${sign}${pad(Math.floor(Math.abs(variant.offsetMin) / 60))}:${pad(Math.abs(variant.offsetMin) % 60)}`;
   const text = `${date}${variant.space ? ' ' : 'T'}${time}${fraction}${zone}`;
   return variant.lower ? text.replace('T', 't').replace('Z', 'z') : text;
 };
@@ -37,21 +42,58 @@ const rfc3339 = (t: number, variant: { lower: boolean; space: boolean; fraction:
 const tsArb: fc.Arbitrary<unknown> = fc.oneof(
   instantArb,
   instantArb.map(String),
-  fc.tuple(instantArb, fc.record({ lower: fc.boolean(), space: fc.boolean(), fraction: fc.integer({ min: 0, max: 9 }), offsetMin: fc.integer({ min: -12 * 60, max: 14 * 60 }) })).map(([t, v]) => rfc3339(t, v)),
+  fc
+    .tuple(
+      instantArb,
+      fc.record({
+        lower: fc.boolean(),
+        space: fc.boolean(),
+        fraction: fc.integer({ min: 0, max: 9 }),
+        offsetMin: fc.integer({ min: -12 * 60, max: 14 * 60 }),
+      }),
+    )
+    .map(([t, v]) => rfc3339(t, v)),
   instantArb.map((t) => t + 0.5),
   instantArb.map((t) => new Date(t).toISOString().slice(0, 10) + 'T24:00:00Z'),
   instantArb.map((t) => new Date(t).toISOString().slice(0, 10)),
   instantArb.map((t) => new Date(t).toISOString().slice(0, 19)),
   instantArb.map((t) => new Date(t).toUTCString()),
   instantArb.map((t) => `${pad(new Date(t).getUTCMonth() + 1)}/${pad(new Date(t).getUTCDate())}/${new Date(t).getUTCFullYear()}`),
-  fc.constantFrom('2026-02-30T00:00:00Z', '2026-11-28T25:00:00Z', '2026-11-28T10:60:00Z', '2026-11-28T10:00:60Z', 'yesterday', '', ' ', '-1', '1e12'),
+  fc.constantFrom(
+    '2026-02-30T00:00:00Z',
+    '2026-11-28T25:00:00Z',
+    '2026-11-28T10:60:00Z',
+    '2026-11-28T10:00:60Z',
+    'yesterday',
+    '',
+    ' ',
+    '-1',
+    '1e12',
+  ),
   fc.constantFrom(true, false, null, {}, [], [1]),
 );
 
 /** An id in every shape: text of every kind (JSON-looking, control characters, half an emoji, too long) and not text. */
 const idArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 0, maxLength: 12 }) },
-  { weight: 2, arbitrary: fc.constantFrom('{}', '[1]', ' {"a":1}', 'null', 'true', '"q"', '\0', 'vid-\ud800', '\udfff', '\u{1F3AC}', 'é'.repeat(128), 'é'.repeat(129), 'x'.repeat(257)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '{}',
+      '[1]',
+      ' {"a":1}',
+      'null',
+      'true',
+      '"q"',
+      '\0',
+      'vid-\ud800',
+      '\udfff',
+      '\u{1F3AC}',
+      'é'.repeat(128),
+      'é'.repeat(129),
+      'x'.repeat(257),
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom(42, true, null, {}, ['a']) },
 );
 
@@ -60,21 +102,50 @@ const inRange = fc.integer({ min: -20 * DAY, max: DAY - 60_000 }).map((delta) =>
 const validTsArb = fc.oneof(
   inRange,
   inRange.map(String),
-  fc.tuple(inRange, fc.record({ lower: fc.boolean(), space: fc.boolean(), fraction: fc.integer({ min: 0, max: 9 }), offsetMin: fc.integer({ min: -12 * 60, max: 14 * 60 }) })).map(([t, v]) => rfc3339(t, v)),
+  fc
+    .tuple(
+      inRange,
+      fc.record({
+        lower: fc.boolean(),
+        space: fc.boolean(),
+        fraction: fc.integer({ min: 0, max: 9 }),
+        offsetMin: fc.integer({ min: -12 * 60, max: 14 * 60 }),
+      }),
+    )
+    .map(([t, v]) => rfc3339(t, v)),
 );
-const validIdArb = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), fc.constantFrom('{}', '[1]', ' {"a":1}', 'null', '\0', '\u{1F3AC}', 'é'.repeat(128)));
-const eventArb = fc.oneof({ weight: 8, arbitrary: fc.record({ video_id: validIdArb, ts: validTsArb }) }, { weight: 1, arbitrary: fc.record({ video_id: idArb, ts: tsArb }) });
+const validIdArb = fc.oneof(
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+  fc.constantFrom('{}', '[1]', ' {"a":1}', 'null', '\0', '\u{1F3AC}', 'é'.repeat(128)),
+);
+const eventArb = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ video_id: validIdArb, ts: validTsArb }) },
+  { weight: 1, arbitrary: fc.record({ video_id: idArb, ts: tsArb }) },
+);
 
 describe('POST /views: accepted means counted, for every id and time (real HTTP, Kafka, ClickHouse)', () => {
   const name = uniqueName('accept');
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, INGEST_TOKENS: TOKEN, INGEST_RATE_LIMIT: '1000000', INGEST_POLL_INTERVAL_MS: '500' }, new SystemClock()));
+    ({ app } = await startApp(
+      {
+        CLICKHOUSE_DATABASE: name,
+        KAFKA_TOPIC: name,
+        KAFKA_GROUP: name,
+        INGEST_TOKENS: TOKEN,
+        INGEST_RATE_LIMIT: '1000000',
+        INGEST_POLL_INTERVAL_MS: '500',
+      },
+      new SystemClock(),
+    ));
   });
 
   afterAll(async () => {
-    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app
+      .get(ClickHouseService)
+      .command('DROP DATABASE IF EXISTS {db:Identifier} SYNC')
+      .catch(() => undefined);
     await app.close();
   });
 
@@ -86,15 +157,25 @@ describe('POST /views: accepted means counted, for every id and time (real HTTP,
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 5 }), async (views) => {
-        const response = await app.inject({ method: 'POST', url: '/views', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: JSON.stringify({ views }) });
+        const response = await app.inject({
+          method: 'POST',
+          url: '/views',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ views }),
+        });
         if (response.statusCode === 202) {
           expect(response.json()).toEqual({ accepted: views.length });
-          for (const view of views) accepted.set(key(view.video_id as string, view.ts), (accepted.get(key(view.video_id as string, view.ts)) ?? 0) + 1);
+          for (const view of views)
+            accepted.set(key(view.video_id as string, view.ts), (accepted.get(key(view.video_id as string, view.ts)) ?? 0) + 1);
           acceptedViews += views.length;
         } else {
           expect({ status: response.statusCode, body: response.json() }).toEqual({
             status: 400,
-            body: { statusCode: 400, error: 'Bad Request', message: expect.arrayContaining([expect.stringMatching(/^views\.\d+\.(video_id|ts) /)]) },
+            body: {
+              statusCode: 400,
+              error: 'Bad Request',
+              message: expect.arrayContaining([expect.stringMatching(/^views\.\d+\.(video_id|ts) /)]),
+            },
           });
           refused++;
         }

@@ -24,7 +24,8 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
   const clock = new ManualClock(new Date(now));
   let app: NestFastifyApplication;
   let clickhouse: ClickHouseService;
-  const run = <T = Record<string, string | number>>(query: string, params: Record<string, unknown> = {}) => clickhouse.select<T>(queries.get(query)!, params);
+  const run = <T = Record<string, string | number>>(query: string, params: Record<string, unknown> = {}) =>
+    clickhouse.select<T>(queries.get(query)!, params);
   const asRanked = (rows: Record<string, string | number>[]) => rows.map((r) => ({ videoId: String(r.video_id), views: Number(r.views) }));
 
   // The guide names the database `viewrank`, as deployed; chDB's data directory here belongs to this test process.
@@ -45,8 +46,19 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
   it('has the queries this test knows, and each runs as written', async () => {
     expect([...queries.keys()].sort()).toEqual(
       [
-        'dead-letters-by-error', 'dead-letters-latest', 'ingest-per-minute', 'last-hour-late', 'served-lists', 'top-all-time',
-        'top-of-day', 'top-of-hour', 'top-of-month', 'totals', 'video-by-hour', 'video-by-minute', 'views-per-day',
+        'dead-letters-by-error',
+        'dead-letters-latest',
+        'ingest-per-minute',
+        'last-hour-late',
+        'served-lists',
+        'top-all-time',
+        'top-of-day',
+        'top-of-hour',
+        'top-of-month',
+        'totals',
+        'video-by-hour',
+        'video-by-minute',
+        'views-per-day',
       ].sort(),
     );
     const top = expectedTopK(events, 1)[0].videoId;
@@ -88,7 +100,11 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
     const video = expectedTopK(events, 1)[0].videoId;
     const from = new Date(Math.floor(now / HOUR) * HOUR - 24 * HOUR);
     const to = new Date(Math.floor(now / HOUR) * HOUR + HOUR);
-    const series = await run<{ hour: string; views: string }>('video-by-hour', { video_id: video, from: toClickHouseDateTime(from), to: toClickHouseDateTime(to) });
+    const series = await run<{ hour: string; views: string }>('video-by-hour', {
+      video_id: video,
+      from: toClickHouseDateTime(from),
+      to: toClickHouseDateTime(to),
+    });
     expect(series).toHaveLength(25);
     for (const point of series) {
       const start = new Date(Date.parse(point.hour.endsWith('Z') ? point.hour : `${point.hour.replace(' ', 'T')}Z`));

@@ -14,9 +14,20 @@ const MINUTE = 60_000;
 describe('snapshots and stale serving (real Kafka, real ClickHouse)', () => {
   const name = uniqueName('avail');
   // Refreshes only when the test asks (after the one at start-up): 10 min period, so "stale" starts at 20 min.
-  const env = { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, REFRESH_INTERVAL_MS: '600000', MAX_STALENESS_MS: '7200000' };
+  const env = {
+    CLICKHOUSE_DATABASE: name,
+    KAFKA_TOPIC: name,
+    KAFKA_GROUP: name,
+    REFRESH_INTERVAL_MS: '600000',
+    MAX_STALENESS_MS: '7200000',
+  };
   const clock = new ManualClock(new Date());
-  const events = generateStream({ seed: 3, views: 5000, videos: 300, segments: [{ from: Date.now() - 30 * MINUTE, to: Date.now(), weight: 1 }] });
+  const events = generateStream({
+    seed: 3,
+    views: 5000,
+    videos: 300,
+    segments: [{ from: Date.now() - 30 * MINUTE, to: Date.now(), weight: 1 }],
+  });
   let a: NestFastifyApplication;
   let b: NestFastifyApplication | undefined;
   const get = (app: NestFastifyApplication, window: string) => app.inject({ method: 'GET', url: `/views/top-k?window=${window}&k=1000` });
@@ -32,7 +43,10 @@ describe('snapshots and stale serving (real Kafka, real ClickHouse)', () => {
   });
 
   afterAll(async () => {
-    await a.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await a
+      .get(ClickHouseService)
+      .command('DROP DATABASE IF EXISTS {db:Identifier} SYNC')
+      .catch(() => undefined);
     await b?.close();
     await a.close();
   });
@@ -41,7 +55,11 @@ describe('snapshots and stale serving (real Kafka, real ClickHouse)', () => {
     ({ app: b } = await startApp({ ...env, REFRESH_INTERVAL_MS: '0' }, clock)); // no refresh of its own
     for (const window of ['last-hour', 'hour', 'day', 'month', 'all-time']) {
       const [fromA, fromB] = [await get(a, window), await get(b, window)];
-      expect({ window, status: fromB.statusCode, body: fromB.statusCode === 200 ? '' : fromB.body }).toEqual({ window, status: 200, body: '' });
+      expect({ window, status: fromB.statusCode, body: fromB.statusCode === 200 ? '' : fromB.body }).toEqual({
+        window,
+        status: 200,
+        body: '',
+      });
       expect(fromB.headers['x-computed-at']).toBe(fromA.headers['x-computed-at']);
       expect(fromB.body).toBe(fromA.body);
     }

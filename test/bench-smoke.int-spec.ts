@@ -22,14 +22,25 @@ describe('npm run bench -- --smoke', () => {
     // The default drain (exactly once), then the same at least once: the cost of the guarantee.
     expect(result.ingest.drain).toHaveLength(2);
     expect(result.ingest.drain[0]).toMatchObject({ viewsPerMessage: 100, views: result.sizes.drainViews, settings: {} });
-    expect(result.ingest.drain[1]).toMatchObject({ viewsPerMessage: 100, views: result.sizes.drainViews, settings: { INGEST_GUARANTEE: 'at-least-once' } });
+    expect(result.ingest.drain[1]).toMatchObject({
+      viewsPerMessage: 100,
+      views: result.sizes.drainViews,
+      settings: { INGEST_GUARANTEE: 'at-least-once' },
+    });
     for (const drain of result.ingest.drain) expect(drain.viewsPerSecond).toBeGreaterThan(0);
     expect(result.ingest.steady[0]).toMatchObject({ targetPerSecond: result.sizes.steadyRates[0] });
     expect(result.ingest.steady[0].countedPerSecond).toBeGreaterThan(0);
   });
 
   it('inserted straight into ClickHouse every way, counted exactly (the part checks its own total)', () => {
-    expect(result.physical.map((p) => p.label)).toEqual(['parse only, JSONEachRow', 'parse only, TSV', 'JSON, default parsing', 'JSON, one parser', 'numbers(), defaults', 'numbers(), parallel views']);
+    expect(result.physical.map((p) => p.label)).toEqual([
+      'parse only, JSONEachRow',
+      'parse only, TSV',
+      'JSON, default parsing',
+      'JSON, one parser',
+      'numbers(), defaults',
+      'numbers(), parallel views',
+    ]);
     // The smoke size is below the JSON runs' cap of 2M rows, so every way inserted the same number of rows.
     expect(result.physical.every((p) => p.rows === result.sizes.physicalRows && p.rowsPerSecond > 0)).toBe(true);
   });
@@ -43,7 +54,14 @@ describe('npm run bench -- --smoke', () => {
   it('read every k from viewrank (idle and ingesting) and from both peers without an error', () => {
     const rows = result.reads.map((r) => `${r.system}/${r.k}/${r.ingest}`);
     for (const k of [10, 100, 1000]) {
-      expect(rows).toEqual(expect.arrayContaining([`viewrank/${k}/false`, `viewrank/${k}/true`, `Redis sorted sets/${k}/false`, `PostgreSQL counter rows/${k}/false`]));
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          `viewrank/${k}/false`,
+          `viewrank/${k}/true`,
+          `Redis sorted sets/${k}/false`,
+          `PostgreSQL counter rows/${k}/false`,
+        ]),
+      );
     }
     expect(result.reads.every((r) => r.errors === 0 && r.requestsPerSecond > 0)).toBe(true);
   });

@@ -15,7 +15,12 @@ const MINUTE = 60_000;
 describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real ClickHouse)', () => {
   const name = uniqueName('browser');
   const clock = new ManualClock(new Date());
-  const events = generateStream({ seed: 5, views: 4000, videos: 150, segments: [{ from: Date.now() - 10 * MINUTE, to: Date.now(), weight: 1 }] });
+  const events = generateStream({
+    seed: 5,
+    views: 4000,
+    videos: 150,
+    segments: [{ from: Date.now() - 10 * MINUTE, to: Date.now(), weight: 1 }],
+  });
   let app: NestFastifyApplication;
   let browser: Browser;
   let url: string;
@@ -32,7 +37,10 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
 
   afterAll(async () => {
     await browser?.close();
-    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app
+      .get(ClickHouseService)
+      .command('DROP DATABASE IF EXISTS {db:Identifier} SYNC')
+      .catch(() => undefined);
     await app.close();
   });
 
@@ -76,9 +84,13 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
     await produce(name, burst);
     await waitFor('the burst counted', async () => (await ingestStatus(app)).viewsCounted === events.length + burst.length);
     await app.get(PrecomputeService).refresh();
-    await firstVideo('all-time').filter({ hasText: /^breaking-news$/ }).waitFor({ timeout: 15_000 });
+    await firstVideo('all-time')
+      .filter({ hasText: /^breaking-news$/ })
+      .waitFor({ timeout: 15_000 });
     expect(await firstVideo('day').innerText()).toBe('breaking-news');
-    expect(await page.locator('section[data-window="day"] tbody tr:first-child td.views').innerText()).toBe((top.views + 50).toLocaleString('en'));
+    expect(await page.locator('section[data-window="day"] tbody tr:first-child td.views').innerText()).toBe(
+      (top.views + 50).toLocaleString('en'),
+    );
     await screenshot(page, 'leaderboard');
     expect(violations).toEqual([]); // so does the leaderboard, its script a file of its own
     await page.close();

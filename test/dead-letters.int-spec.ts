@@ -53,7 +53,10 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     ['{"video_id":"no-such-day","ts":"2026-02-30T00:00:00Z"}', 'ts is neither an RFC 3339 date-time nor epoch milliseconds'],
     ['{"video_id":"fraction","ts":"1795822862500.5"}', 'ts is neither an RFC 3339 date-time nor epoch milliseconds'],
     // Bytes that are not UTF-8 inside the id's string.
-    [Buffer.concat([Buffer.from('{"video_id":"bad-'), Buffer.from([0xff, 0xfe]), Buffer.from(`","ts":${now}}`)]), 'video_id is not valid UTF-8'],
+    [
+      Buffer.concat([Buffer.from('{"video_id":"bad-'), Buffer.from([0xff, 0xfe]), Buffer.from(`","ts":${now}}`)]),
+      'video_id is not valid UTF-8',
+    ],
     [`{"video_id":"future","ts":${now + 2 * DAY}}`, 'ts is more than a day in the future'],
     [`{"video_id":"ancient","ts":${now - 100 * DAY}}`, 'ts is more than 90 days old'],
     // Not a string (nor a number) where one is due: the message cannot be read as the contract says.
@@ -67,7 +70,10 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     [JSON.stringify({ video_id: '{}', ts: now }), { videoId: '{}', t: now }],
     [JSON.stringify({ video_id: '[1]', ts: now }), { videoId: '[1]', t: now }],
     [JSON.stringify({ video_id: '{"a":1}', ts: now }), { videoId: '{"a":1}', t: now }],
-    [JSON.stringify({ video_id: 'lower', ts: new Date(now).toISOString().replace('T', 't').replace('Z', 'z') }), { videoId: 'lower', t: now }],
+    [
+      JSON.stringify({ video_id: 'lower', ts: new Date(now).toISOString().replace('T', 't').replace('Z', 'z') }),
+      { videoId: 'lower', t: now },
+    ],
     [JSON.stringify({ video_id: 'spaced', ts: new Date(now).toISOString().replace('T', ' ') }), { videoId: 'spaced', t: now }],
     [JSON.stringify({ video_id: 'digits', ts: String(now) }), { videoId: 'digits', t: now }],
     [JSON.stringify({ video_id: 42, ts: now }), { videoId: '42', t: now }],
@@ -78,7 +84,17 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
   let clickhouse: ClickHouseService;
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_TOPIC_PARTITIONS: '1', KAFKA_GROUP: name, INGEST_POLL_INTERVAL_MS: '200', INGEST_TOKENS: TOKEN }, new ManualClock(new Date(now))));
+    ({ app } = await startApp(
+      {
+        CLICKHOUSE_DATABASE: name,
+        KAFKA_TOPIC: name,
+        KAFKA_TOPIC_PARTITIONS: '1',
+        KAFKA_GROUP: name,
+        INGEST_POLL_INTERVAL_MS: '200',
+        INGEST_TOKENS: TOKEN,
+      },
+      new ManualClock(new Date(now)),
+    ));
     clickhouse = app.get(ClickHouseService);
   });
 
@@ -107,14 +123,22 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     }
     await produce(name, messages, 1);
     const expectedDead = bad.length + 1;
-    await waitFor('every good view counted', async () => (await ingestStatus(app)).viewsCounted === events.length, 60_000).catch(async (e) => {
-      const diag = await clickhouse.select('SELECT (SELECT sum(views) FROM {db:Identifier}.views_total) AS v, (SELECT groupArray((offset, error)) FROM {db:Identifier}.views_dead_letter) AS d');
-      const consumers = await app.get(IngestService).consumers();
-      throw new Error(`${(e as Error).message} (expected ${events.length})\nDIAG ${JSON.stringify(diag)}\n${JSON.stringify(consumers.map((c) => [c.offsets, c.exception_texts]))}`);
-    });
+    await waitFor('every good view counted', async () => (await ingestStatus(app)).viewsCounted === events.length, 60_000).catch(
+      async (e) => {
+        const diag = await clickhouse.select(
+          'SELECT (SELECT sum(views) FROM {db:Identifier}.views_total) AS v, (SELECT groupArray((offset, error)) FROM {db:Identifier}.views_dead_letter) AS d',
+        );
+        const consumers = await app.get(IngestService).consumers();
+        throw new Error(
+          `${(e as Error).message} (expected ${events.length})\nDIAG ${JSON.stringify(diag)}\n${JSON.stringify(consumers.map((c) => [c.offsets, c.exception_texts]))}`,
+        );
+      },
+    );
     await waitFor('every dead letter kept', async () => (await ingestStatus(app)).deadLetters === expectedDead);
 
-    const counted = await clickhouse.select<{ video_id: string; views: string }>('SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total GROUP BY video_id');
+    const counted = await clickhouse.select<{ video_id: string; views: string }>(
+      'SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total GROUP BY video_id',
+    );
     expect(new Map(counted.map((r) => [r.video_id, Number(r.views)]))).toEqual(recount(events));
 
     const letters = await clickhouse.select<DeadLetter>('SELECT * FROM {db:Identifier}.views_dead_letter ORDER BY offset');
@@ -122,7 +146,12 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     for (const [i, [message, error]] of bad.entries()) {
       const letter = letters[i];
       const offset = 2 * i + 1; // good, bad, good, bad, …
-      expect({ i, offset: Number(letter.offset), partition: Number(letter.partition), topic: letter.topic }).toEqual({ i, offset, partition: 0, topic: name });
+      expect({ i, offset: Number(letter.offset), partition: Number(letter.partition), topic: letter.topic }).toEqual({
+        i,
+        offset,
+        partition: 0,
+        topic: name,
+      });
       expect({ i, error: letter.error }).toEqual({ i, error: typeof error === 'string' ? error : expect.stringMatching(error) });
       // The raw payload: the message itself when it could not be parsed, else the row as read, as JSON.
       if (letter.error.startsWith('unparseable')) expect({ i, raw: letter.raw_message }).toEqual({ i, raw: message });
@@ -138,7 +167,9 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
       raw: { video_id: '', ts: String(now) },
     });
 
-    await waitFor('the metric', async () => new RegExp(`^viewrank_dead_letters_total ${expectedDead}$`, 'm').test((await app.inject({ method: 'GET', url: '/metrics' })).body));
+    await waitFor('the metric', async () =>
+      new RegExp(`^viewrank_dead_letters_total ${expectedDead}$`, 'm').test((await app.inject({ method: 'GET', url: '/metrics' })).body),
+    );
   });
 
   it('lists them for operators at GET /dead-letters, filtered, behind the bearer token', async () => {
@@ -154,9 +185,15 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     expect((await get('?since=2999-01-01T00:00:00Z')).json()).toEqual([]);
     expect((await get('', null)).statusCode).toBe(401);
     const badLimit = await get('?limit=0');
-    expect({ status: badLimit.statusCode, message: badLimit.json().message }).toEqual({ status: 400, message: ['limit must be between 1 and 10000'] });
+    expect({ status: badLimit.statusCode, message: badLimit.json().message }).toEqual({
+      status: 400,
+      message: ['limit must be between 1 and 10000'],
+    });
     const badCursor = await get('?cursor=bm90LWEtY3Vyc29y');
-    expect({ status: badCursor.statusCode, message: badCursor.json().message }).toEqual({ status: 400, message: ['cursor must be the X-Next-Cursor value of a previous page'] });
+    expect({ status: badCursor.statusCode, message: badCursor.json().message }).toEqual({
+      status: 400,
+      message: ['cursor must be the X-Next-Cursor value of a previous page'],
+    });
     // Pages by cursor: three at a time, newest first, every letter once.
     const pages: DeadLetter[] = [];
     let cursor = '';
@@ -178,7 +215,8 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     await produce(name, medium, 1);
     const total = bad.length + 1 + big.length + medium.length;
     await waitFor('the large dead letters kept', async () => (await ingestStatus(app)).deadLetters === total, 120_000);
-    const get = (query: string) => app.inject({ method: 'GET', url: `/dead-letters${query}`, headers: { authorization: `Bearer ${TOKEN}` } });
+    const get = (query: string) =>
+      app.inject({ method: 'GET', url: `/dead-letters${query}`, headers: { authorization: `Bearer ${TOKEN}` } });
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const seen: DeadLetter[] = [];

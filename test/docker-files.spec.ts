@@ -34,13 +34,24 @@ describe('docker/Dockerfile', () => {
 });
 
 describe('docker/docker-compose.yml', () => {
-  const services = compose.services as Record<string, any>;
+  /** The parts of a compose service these tests read (parsed YAML, so checked by the assertions, not by types). */
+  interface ComposeService {
+    image?: string;
+    environment: Record<string, string>;
+    healthcheck?: { test?: unknown };
+    volumes: string[];
+    depends_on?: unknown;
+    build?: unknown;
+    [key: string]: unknown;
+  }
+  const services = compose.services as Record<string, ComposeService>;
 
   it('runs Kafka in KRaft mode, a ClickHouse 25.x server and the service, each with a health check', () => {
     expect(Object.keys(services).sort()).toEqual(['clickhouse', 'kafka', 'viewrank']);
     expect(services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(services.clickhouse.image).toMatch(/^clickhouse\/clickhouse-server:25\.\d+/);
-    for (const [name, service] of Object.entries(services)) expect({ name, test: Array.isArray(service.healthcheck?.test) }).toEqual({ name, test: true });
+    for (const [name, service] of Object.entries(services))
+      expect({ name, test: Array.isArray(service.healthcheck?.test) }).toEqual({ name, test: true });
   });
 
   it('keeps data in named volumes', () => {

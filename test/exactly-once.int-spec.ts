@@ -41,10 +41,15 @@ describe('exactly-once ingestion (real Kafka, real ZooKeeper, real ClickHouse)',
   async function expectCounts(videoId: string, views: number): Promise<void> {
     let counts: Record<string, number> = {};
     const expected = () => Object.fromEntries(Object.keys(counts).map((table) => [table, views]));
-    await waitFor(`${views} views of ${videoId} in every table`, async () => {
-      counts = await countsOf(videoId);
-      return Object.values(counts).every((n) => n === views);
-    }, 10_000, 200).catch(() => undefined);
+    await waitFor(
+      `${views} views of ${videoId} in every table`,
+      async () => {
+        counts = await countsOf(videoId);
+        return Object.values(counts).every((n) => n === views);
+      },
+      10_000,
+      200,
+    ).catch(() => undefined);
     expect(counts).toEqual(expected());
   }
 
@@ -52,16 +57,24 @@ describe('exactly-once ingestion (real Kafka, real ZooKeeper, real ClickHouse)',
   async function sendBatch(values: string[]): Promise<void> {
     const [{ baseOffset }] = await producer.send({ topic: name, acks: -1, messages: values.map((value) => ({ value, partition: 0 })) });
     const next = Number(baseOffset) + values.length;
-    await waitFor(`offset ${next} of partition 0 to be ingested`, async () => {
-      const [row] = await clickhouse.select<{ next: string }>(
-        'SELECT toString(max(next_offset)) AS next FROM {db:Identifier}.ingested_offsets WHERE partition = 0',
-      );
-      return Number(row?.next ?? 0) >= next;
-    }, 60_000, 200);
+    await waitFor(
+      `offset ${next} of partition 0 to be ingested`,
+      async () => {
+        const [row] = await clickhouse.select<{ next: string }>(
+          'SELECT toString(max(next_offset)) AS next FROM {db:Identifier}.ingested_offsets WHERE partition = 0',
+        );
+        return Number(row?.next ?? 0) >= next;
+      },
+      60_000,
+      200,
+    );
   }
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, KAFKA_FLUSH_INTERVAL_MS: '200' }, new SystemClock()));
+    ({ app } = await startApp(
+      { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, KAFKA_FLUSH_INTERVAL_MS: '200' },
+      new SystemClock(),
+    ));
     clickhouse = app.get(ClickHouseService);
     await producer.connect();
   }, 120_000);

@@ -24,13 +24,7 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
   const previousMonthStart = tumblingWindow('month', new Date(monthStart - 1)).start.getTime();
 
   /** Chosen instants: now, earlier today or yesterday, the day before, the last minute of last month, mid last month. */
-  const instants = [
-    realNow,
-    realNow - 3 * HOUR,
-    dayStart - 1.5 * HOUR,
-    monthStart - 60_000,
-    monthStart - 15 * DAY + 7 * HOUR,
-  ];
+  const instants = [realNow, realNow - 3 * HOUR, dayStart - 1.5 * HOUR, monthStart - 60_000, monthStart - 15 * DAY + 7 * HOUR];
   const around = (t: number, weight: number) => ({ from: Math.max(previousMonthStart, t - HOUR), to: Math.min(realNow, t + 1), weight });
 
   const events: ViewEvent[] = generateStream({
@@ -62,10 +56,7 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
   beforeAll(async () => {
     const name = uniqueName('exact');
     clock = new ManualClock(new Date(realNow));
-    ({ app } = await startApp(
-      { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, RETENTION_HOUR_DAYS: '70' },
-      clock,
-    ));
+    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, RETENTION_HOUR_DAYS: '70' }, clock));
     clickhouse = app.get(ClickHouseService);
   });
 
@@ -93,29 +84,27 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
     expect(onTime.length).toBeLessThan(events.length); // and most of the hour's were produced too late for it
   });
 
-  it.each(instants.map((t, i) => [i, new Date(t).toISOString()]))(
-    'instant #%i (%s): every window and k equals the recount',
-    async (i) => {
-      clock.instant = new Date(instants[i as number]);
-      await app.get(PrecomputeService).refresh();
-      // last-hour follows the clock forward only (its state cannot be rolled back): checked at the first instant, as
-      // the recount of the 60 minutes' views that reached Kafka on time.
-      for (const window of i === 0 ? WINDOWS : WINDOWS.filter((w) => w !== 'last-hour')) {
-        const interval = window === 'last-hour' ? lastHourWindow(clock.instant) : isTumbling(window) ? tumblingWindow(window, clock.instant) : undefined;
-        for (const k of [1, 10, 1000]) {
-          const response = await app.inject({ method: 'GET', url: `/views/top-k?window=${window}&k=${k}` });
-          expect(response.statusCode).toBe(200);
-          const body = response.json();
-          const expected = expectedTopK(window === 'last-hour' ? onTime : events, k, interval);
-          expect({ window, k, body }).toEqual({ window, k, body: expected });
-          expect(isRanked(body)).toBe(true);
-          expect(response.headers['x-computed-at']).toBe(clock.instant.toISOString());
-          expect(response.headers['x-window-start']).toBe(interval?.start.toISOString());
-          expect(response.headers['x-window-end']).toBe(interval?.end.toISOString());
-        }
+  it.each(instants.map((t, i) => [i, new Date(t).toISOString()]))('instant #%i (%s): every window and k equals the recount', async (i) => {
+    clock.instant = new Date(instants[i as number]);
+    await app.get(PrecomputeService).refresh();
+    // last-hour follows the clock forward only (its state cannot be rolled back): checked at the first instant, as
+    // the recount of the 60 minutes' views that reached Kafka on time.
+    for (const window of i === 0 ? WINDOWS : WINDOWS.filter((w) => w !== 'last-hour')) {
+      const interval =
+        window === 'last-hour' ? lastHourWindow(clock.instant) : isTumbling(window) ? tumblingWindow(window, clock.instant) : undefined;
+      for (const k of [1, 10, 1000]) {
+        const response = await app.inject({ method: 'GET', url: `/views/top-k?window=${window}&k=${k}` });
+        expect(response.statusCode).toBe(200);
+        const body = response.json();
+        const expected = expectedTopK(window === 'last-hour' ? onTime : events, k, interval);
+        expect({ window, k, body }).toEqual({ window, k, body: expected });
+        expect(isRanked(body)).toBe(true);
+        expect(response.headers['x-computed-at']).toBe(clock.instant.toISOString());
+        expect(response.headers['x-window-start']).toBe(interval?.start.toISOString());
+        expect(response.headers['x-window-end']).toBe(interval?.end.toISOString());
       }
-    },
-  );
+    }
+  });
 
   it('the stream really exercises what the recount checks: full lists, ties at the top, non-ASCII ids', () => {
     const now = new Date(realNow);
@@ -125,7 +114,7 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
     const lastMonth = tumblingWindow('month', new Date(monthStart - 60_000));
     expect(expectedTopK(events, 2, lastMonth).map((e) => e.videoId)).toEqual(['old-tie-x', 'old-tie-y']);
     const allTime = expectedTopK(events, 1000);
-    expect(allTime.some((e) => /[^\x00-\x7f]/.test(e.videoId))).toBe(true);
+    expect(allTime.some((e) => [...e.videoId].some((c) => c.codePointAt(0)! > 0x7f))).toBe(true);
     expect(new Set(allTime.map((e) => e.views)).size).toBeLessThan(allTime.length);
   });
 });

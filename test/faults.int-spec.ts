@@ -69,7 +69,15 @@ describe('faults during ingest (real processes, real Kafka, real ZooKeeper, real
    * Waits until ClickHouse consumed everything and every list stopped moving, then compares each window's list with
    * the recount of the topic over that window's interval (last-hour: the views whose message reached Kafka on time).
    */
-  async function settleAndCompare(guarantee: string, fault: string, runs: number, name: string, running: ServiceProcess, producer: ContinuousProducer, started: number): Promise<Figures> {
+  async function settleAndCompare(
+    guarantee: string,
+    fault: string,
+    runs: number,
+    name: string,
+    running: ServiceProcess,
+    producer: ContinuousProducer,
+    started: number,
+  ): Promise<Figures> {
     await waitFor('the consumer group to catch up', async () => (await consumerLagOn(broker.brokers, name, name)) === 0, 180_000, 1000);
     const lists = await settledLists(running, TOLERANCE_MS);
     // The ingestion metric (from ClickHouse's per-minute totals) agrees with the all-time list.
@@ -103,11 +111,15 @@ describe('faults during ingest (real processes, real Kafka, real ZooKeeper, real
     expect(result.acknowledgedNotOnTopic).toBe(0);
     for (const window of WINDOWS) {
       expect({ window, lost: result.windows[window].lost }).toEqual({ window, lost: 0 });
-      if (result.guarantee === 'exactly-once') expect({ window, countedTwice: result.windows[window].countedTwice }).toEqual({ window, countedTwice: 0 });
+      if (result.guarantee === 'exactly-once')
+        expect({ window, countedTwice: result.windows[window].countedTwice }).toEqual({ window, countedTwice: 0 });
     }
   }
 
-  async function begin(prefix: string, guarantee: string): Promise<{ name: string; dataDir: string; running: ServiceProcess; producer: ContinuousProducer }> {
+  async function begin(
+    prefix: string,
+    guarantee: string,
+  ): Promise<{ name: string; dataDir: string; running: ServiceProcess; producer: ContinuousProducer }> {
     const name = uniqueName(prefix);
     const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-fault-'));
     dirs.push(dataDir);
@@ -131,61 +143,84 @@ describe('faults during ingest (real processes, real Kafka, real ZooKeeper, real
       (f) =>
         `${f.guarantee}, ${f.fault}: ${f.runs} runs, ${f.produced} views acknowledged (+${f.uncertain} uncertain), ${f.onTopic} on the topic, ` +
         `${f.writtenTwiceByProducer} written twice by the producer, ${f.durationS} s; ` +
-        WINDOWS.map((w) => `${w} ${f.windows[w].counted} counted, lost ${f.windows[w].lost}, twice ${f.windows[w].countedTwice}`).join('; '),
+        WINDOWS.map((w) => `${w} ${f.windows[w].counted} counted, lost ${f.windows[w].lost}, twice ${f.windows[w].countedTwice}`).join(
+          '; ',
+        ),
     );
     console.log(`fault figures\n${lines.join('\n')}`);
-    if (process.env.FAULT_RESULTS) writeFileSync(process.env.FAULT_RESULTS, `${JSON.stringify({ date: new Date().toISOString(), figures }, null, 2)}\n`);
+    if (process.env.FAULT_RESULTS)
+      writeFileSync(process.env.FAULT_RESULTS, `${JSON.stringify({ date: new Date().toISOString(), figures }, null, 2)}\n`);
   });
 
   describe.each(GUARANTEES)('%s', (guarantee) => {
-    it(`loses nothing acknowledged when the service is SIGKILLed ${KILLS} times during ingest`, async () => {
-      const started = Date.now();
-      const rnd = random(started % 100_000);
-      const run = await begin('faultkill', guarantee);
-      let running = run.running;
-      for (let i = 0; i < KILLS; i++) {
-        await new Promise((r) => setTimeout(r, 1000 + rnd() * 4000));
-        expect(await running.stop('SIGKILL')).toBe('SIGKILL');
-        await new Promise((r) => setTimeout(r, rnd() * 2000));
-        running = await service(run.name, run.dataDir, guarantee);
-        await running.start({ ready: 'listening' });
-      }
-      await new Promise((r) => setTimeout(r, 2000));
-      await run.producer.stop();
-      const result = await settleAndCompare(guarantee, 'service SIGKILL', KILLS, run.name, running, run.producer, started);
-      expect(run.producer.acknowledgedTotal).toBeGreaterThan(1000);
-      expectExact(result);
-    }, 10 * 60_000 + KILLS * 30_000);
-
-    it(`loses nothing acknowledged when the broker is stopped and restarted ${BROKER_STOPS} times during ingest`, async () => {
-      const started = Date.now();
-      const run = await begin('faultbroker', guarantee);
-      for (let i = 0; i < BROKER_STOPS; i++) {
-        await new Promise((r) => setTimeout(r, 4000));
-        broker.stop();
-        await new Promise((r) => setTimeout(r, 5000));
-        broker.start();
-      }
-      await new Promise((r) => setTimeout(r, 6000));
-      await run.producer.stop();
-      const result = await settleAndCompare(guarantee, 'broker stop/start', BROKER_STOPS, run.name, run.running, run.producer, started);
-      expect(run.producer.failedSends).toBeGreaterThan(0); // the broker really was away
-      expectExact(result);
-    }, 10 * 60_000 + BROKER_STOPS * 60_000);
-
-    if (guarantee === 'exactly-once') {
-      it(`loses nothing and counts nothing twice when ZooKeeper is stopped for ${ZOOKEEPER_STOP_MS / 1000} s during ingest`, async () => {
+    it(
+      `loses nothing acknowledged when the service is SIGKILLed ${KILLS} times during ingest`,
+      async () => {
         const started = Date.now();
-        const run = await begin('faultzk', guarantee);
-        await new Promise((r) => setTimeout(r, 4000));
-        zookeeper.stop();
-        await new Promise((r) => setTimeout(r, ZOOKEEPER_STOP_MS));
-        zookeeper.start();
+        const rnd = random(started % 100_000);
+        const run = await begin('faultkill', guarantee);
+        let running = run.running;
+        for (let i = 0; i < KILLS; i++) {
+          await new Promise((r) => setTimeout(r, 1000 + rnd() * 4000));
+          expect(await running.stop('SIGKILL')).toBe('SIGKILL');
+          await new Promise((r) => setTimeout(r, rnd() * 2000));
+          running = await service(run.name, run.dataDir, guarantee);
+          await running.start({ ready: 'listening' });
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+        await run.producer.stop();
+        const result = await settleAndCompare(guarantee, 'service SIGKILL', KILLS, run.name, running, run.producer, started);
+        expect(run.producer.acknowledgedTotal).toBeGreaterThan(1000);
+        expectExact(result);
+      },
+      10 * 60_000 + KILLS * 30_000,
+    );
+
+    it(
+      `loses nothing acknowledged when the broker is stopped and restarted ${BROKER_STOPS} times during ingest`,
+      async () => {
+        const started = Date.now();
+        const run = await begin('faultbroker', guarantee);
+        for (let i = 0; i < BROKER_STOPS; i++) {
+          await new Promise((r) => setTimeout(r, 4000));
+          broker.stop();
+          await new Promise((r) => setTimeout(r, 5000));
+          broker.start();
+        }
         await new Promise((r) => setTimeout(r, 6000));
         await run.producer.stop();
-        const result = await settleAndCompare(guarantee, `ZooKeeper stopped ${ZOOKEEPER_STOP_MS / 1000} s`, 1, run.name, run.running, run.producer, started);
+        const result = await settleAndCompare(guarantee, 'broker stop/start', BROKER_STOPS, run.name, run.running, run.producer, started);
+        expect(run.producer.failedSends).toBeGreaterThan(0); // the broker really was away
         expectExact(result);
-      }, 10 * 60_000 + ZOOKEEPER_STOP_MS);
+      },
+      10 * 60_000 + BROKER_STOPS * 60_000,
+    );
+
+    if (guarantee === 'exactly-once') {
+      it(
+        `loses nothing and counts nothing twice when ZooKeeper is stopped for ${ZOOKEEPER_STOP_MS / 1000} s during ingest`,
+        async () => {
+          const started = Date.now();
+          const run = await begin('faultzk', guarantee);
+          await new Promise((r) => setTimeout(r, 4000));
+          zookeeper.stop();
+          await new Promise((r) => setTimeout(r, ZOOKEEPER_STOP_MS));
+          zookeeper.start();
+          await new Promise((r) => setTimeout(r, 6000));
+          await run.producer.stop();
+          const result = await settleAndCompare(
+            guarantee,
+            `ZooKeeper stopped ${ZOOKEEPER_STOP_MS / 1000} s`,
+            1,
+            run.name,
+            run.running,
+            run.producer,
+            started,
+          );
+          expectExact(result);
+        },
+        10 * 60_000 + ZOOKEEPER_STOP_MS,
+      );
     }
   });
 });

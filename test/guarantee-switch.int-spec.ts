@@ -25,52 +25,69 @@ describe('switching the ingestion guarantee with views in flight', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('loses nothing and counts nothing twice across four switches', async () => {
-    const producer = new ContinuousProducer(TEST_BROKERS.join(','), name, 20);
-    const logs: string[] = [];
-    for (const [i, guarantee] of PHASES.entries()) {
-      running = new ServiceProcess({
-        PORT: String(await freePort()),
-        CHDB_PATH: dataDir,
-        CLICKHOUSE_DATABASE: name,
-        KAFKA_BROKERS: TEST_BROKERS.join(','),
-        KAFKA_TOPIC: name,
-        KAFKA_GROUP: name,
-        INGEST_GUARANTEE: guarantee,
-        LATE_TOLERANCE_MS: String(TOLERANCE_MS),
-        REFRESH_INTERVAL_MS: '1000',
-        INGEST_POLL_INTERVAL_MS: '1000',
-        LOG_LEVEL: 'log',
-      });
-      await running.start({ ready: 'listening' });
-      if (i === 0) producer.start(); // the service created the topic
-      await new Promise((r) => setTimeout(r, 6000));
-      if (i < PHASES.length - 1) expect(await running.stop('SIGTERM')).toBe(0);
-      logs.push(/ingestion (exactly-once|at-least-once)[^"]*/.exec(running.output)?.[0] ?? '(no ingestion line)');
-    }
-    expect(logs).toEqual([
-      expect.stringMatching(/^ingestion at-least-once, offsets in the consumer group: queue created \(no queue table yet\)/),
-      expect.stringMatching(new RegExp(`^ingestion exactly-once, offsets in Keeper at /viewrank/${name}/views_queue/\\w+: queue created \\(switching from at-least-once\\)`)),
-      expect.stringMatching(/^ingestion at-least-once, offsets in the consumer group: queue created \(switching from exactly-once\)/),
-      expect.stringMatching(/^ingestion exactly-once, offsets in Keeper at .*: queue created \(switching from at-least-once\)/),
-    ]);
-    // Two exactly-once periods, two Keeper paths.
-    const paths = logs.filter((l) => l.includes('Keeper at')).map((l) => /Keeper at (\S+):/.exec(l)![1]);
-    expect(new Set(paths).size).toBe(2);
+  it(
+    'loses nothing and counts nothing twice across four switches',
+    async () => {
+      const producer = new ContinuousProducer(TEST_BROKERS.join(','), name, 20);
+      const logs: string[] = [];
+      for (const [i, guarantee] of PHASES.entries()) {
+        running = new ServiceProcess({
+          PORT: String(await freePort()),
+          CHDB_PATH: dataDir,
+          CLICKHOUSE_DATABASE: name,
+          KAFKA_BROKERS: TEST_BROKERS.join(','),
+          KAFKA_TOPIC: name,
+          KAFKA_GROUP: name,
+          INGEST_GUARANTEE: guarantee,
+          LATE_TOLERANCE_MS: String(TOLERANCE_MS),
+          REFRESH_INTERVAL_MS: '1000',
+          INGEST_POLL_INTERVAL_MS: '1000',
+          LOG_LEVEL: 'log',
+        });
+        await running.start({ ready: 'listening' });
+        if (i === 0) producer.start(); // the service created the topic
+        await new Promise((r) => setTimeout(r, 6000));
+        if (i < PHASES.length - 1) expect(await running.stop('SIGTERM')).toBe(0);
+        logs.push(/ingestion (exactly-once|at-least-once)[^"]*/.exec(running.output)?.[0] ?? '(no ingestion line)');
+      }
+      expect(logs).toEqual([
+        expect.stringMatching(/^ingestion at-least-once, offsets in the consumer group: queue created \(no queue table yet\)/),
+        expect.stringMatching(
+          new RegExp(
+            `^ingestion exactly-once, offsets in Keeper at /viewrank/${name}/views_queue/\\w+: queue created \\(switching from at-least-once\\)`,
+          ),
+        ),
+        expect.stringMatching(/^ingestion at-least-once, offsets in the consumer group: queue created \(switching from exactly-once\)/),
+        expect.stringMatching(/^ingestion exactly-once, offsets in Keeper at .*: queue created \(switching from at-least-once\)/),
+      ]);
+      // Two exactly-once periods, two Keeper paths.
+      const paths = logs.filter((l) => l.includes('Keeper at')).map((l) => /Keeper at (\S+):/.exec(l)![1]);
+      expect(new Set(paths).size).toBe(2);
 
-    await producer.stop();
-    // The service's lag counts what ClickHouse wrote: after a switch the group's own commits may trail for a while
-    // (src/kafka/kafka-topic.ts handOverGroup says why).
-    await waitFor('the service to have consumed everything', async () => {
-      const metrics = await (await fetch(`${running!.url}/metrics`)).text();
-      return /^viewrank_kafka_consumer_lag_messages 0$/m.test(metrics);
-    }, 120_000, 1000);
-    const lists = await settledLists(running!, TOLERANCE_MS);
-    const figures = compareWindows(lists, await readTopic(TEST_BROKERS.join(','), name), TOLERANCE_MS);
-    console.log(`guarantee switches: ${producer.acknowledgedTotal} views acknowledged; ${JSON.stringify(figures)}`);
-    expect(producer.acknowledgedTotal).toBeGreaterThan(1000);
-    for (const window of WINDOWS) {
-      expect({ window, lost: figures[window].lost, countedTwice: figures[window].countedTwice }).toEqual({ window, lost: 0, countedTwice: 0 });
-    }
-  }, 10 * 60_000);
+      await producer.stop();
+      // The service's lag counts what ClickHouse wrote: after a switch the group's own commits may trail for a while
+      // (src/kafka/kafka-topic.ts handOverGroup says why).
+      await waitFor(
+        'the service to have consumed everything',
+        async () => {
+          const metrics = await (await fetch(`${running!.url}/metrics`)).text();
+          return /^viewrank_kafka_consumer_lag_messages 0$/m.test(metrics);
+        },
+        120_000,
+        1000,
+      );
+      const lists = await settledLists(running!, TOLERANCE_MS);
+      const figures = compareWindows(lists, await readTopic(TEST_BROKERS.join(','), name), TOLERANCE_MS);
+      console.log(`guarantee switches: ${producer.acknowledgedTotal} views acknowledged; ${JSON.stringify(figures)}`);
+      expect(producer.acknowledgedTotal).toBeGreaterThan(1000);
+      for (const window of WINDOWS) {
+        expect({ window, lost: figures[window].lost, countedTwice: figures[window].countedTwice }).toEqual({
+          window,
+          lost: 0,
+          countedTwice: 0,
+        });
+      }
+    },
+    10 * 60_000,
+  );
 });

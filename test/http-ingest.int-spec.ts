@@ -51,13 +51,21 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app
+      .get(ClickHouseService)
+      .command('DROP DATABASE IF EXISTS {db:Identifier} SYNC')
+      .catch(() => undefined);
     await app.close();
     broker.stop();
   });
 
   it('accepts batches with a valid token (202 after Kafka acknowledged) and counts them exactly', async () => {
-    const events = generateStream({ seed: 31, views: 3000, videos: 120, segments: [{ from: Date.now() - 20 * MINUTE, to: Date.now(), weight: 1 }] });
+    const events = generateStream({
+      seed: 31,
+      views: 3000,
+      videos: 120,
+      segments: [{ from: Date.now() - 20 * MINUTE, to: Date.now(), weight: 1 }],
+    });
     for (let i = 0; i < events.length; i += 1000) {
       const response = await post(batchOf(events.slice(i, i + 1000)), TOKENS[i % 2]);
       expect({ status: response.status, body: await response.json() }).toEqual({ status: 202, body: { accepted: 1000 } });
@@ -67,7 +75,10 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     await app.get(PrecomputeService).refresh();
     const top = await fetch(`${url}/views/top-k?window=day&k=1000`, { headers: { 'x-api-key': READ_KEY } });
     expect(top.status).toBe(200);
-    const day = { start: new Date(new Date().toISOString().slice(0, 10)), end: new Date(Date.parse(new Date().toISOString().slice(0, 10)) + 1440 * MINUTE) };
+    const day = {
+      start: new Date(new Date().toISOString().slice(0, 10)),
+      end: new Date(Date.parse(new Date().toISOString().slice(0, 10)) + 1440 * MINUTE),
+    };
     expect(await top.json()).toEqual(expectedTopK(accepted, 1000, day));
   });
 
@@ -81,13 +92,20 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
       [{ video_id: 'x', ts: true }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],
     ] as const) {
       const response = await post({ views: [{ video_id: 'fine', ts: now }, event] }, TOKENS[2]);
-      expect({ event, status: response.status, body: await response.json() }).toEqual({ event, status: 400, body: { statusCode: 400, error: 'Bad Request', message: [problem] } });
+      expect({ event, status: response.status, body: await response.json() }).toEqual({
+        event,
+        status: 400,
+        body: { statusCode: 400, error: 'Bad Request', message: [problem] },
+      });
     }
     // Odd but valid ids and times: accepted, then counted exactly, none dead-lettered.
     const odd = ['{}', ' [1]', '{"a":1}', '{', '[1', 'null', '"q"', '12', ' lead', 'tab\t', 'é\u{1F3AC}', '\\u0000', 'a'.repeat(256)];
     const events = odd.map((videoId, i) => ({ videoId, t: now - i }));
     const lower = (t: number) => new Date(t).toISOString().replace('T', 't').replace('Z', 'z');
-    const response = await post({ views: events.map((e, i) => ({ video_id: e.videoId, ts: [e.t, String(e.t), lower(e.t)][i % 3] })) }, TOKENS[2]);
+    const response = await post(
+      { views: events.map((e, i) => ({ video_id: e.videoId, ts: [e.t, String(e.t), lower(e.t)][i % 3] })) },
+      TOKENS[2],
+    );
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 202, body: { accepted: odd.length } });
     accepted.push(...events);
     await waitFor('the odd ids counted', async () => (await ingestStatus(app)).viewsCounted === accepted.length);
@@ -100,10 +118,17 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
   it('answers 401 without a valid bearer token, and 401 to reads without the read key', async () => {
     for (const token of [null, 'wrong-token-0123456789abc', `${TOKENS[0]}x`]) {
       const response = await post(batchOf(accepted.slice(0, 1)), token);
-      expect({ token, status: response.status, auth: response.headers.get('www-authenticate') }).toEqual({ token, status: 401, auth: 'Bearer realm="viewrank"' });
+      expect({ token, status: response.status, auth: response.headers.get('www-authenticate') }).toEqual({
+        token,
+        status: 401,
+        auth: 'Bearer realm="viewrank"',
+      });
     }
     const read = await fetch(`${url}/views/top-k?window=day&k=1`);
-    expect({ status: read.status, message: ((await read.json()) as { message: string }).message }).toEqual({ status: 401, message: 'a valid X-Api-Key header is required' });
+    expect({ status: read.status, message: ((await read.json()) as { message: string }).message }).toEqual({
+      status: 401,
+      message: 'a valid X-Api-Key header is required',
+    });
   });
 
   it('limits each client separately: 429 with Retry-After past the limit', async () => {
@@ -119,7 +144,8 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
 
   it('limits failed authentications per address: wrong tokens do not each buy a fresh allowance', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await post({ views: [] }, `wrong-token-${i}-${Math.random().toString(36).slice(2)}`)).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await post({ views: [] }, `wrong-token-${i}-${Math.random().toString(36).slice(2)}`)).status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.slice(0, statuses.indexOf(429)).every((s) => s === 401)).toBe(true);
     // A valid token keeps its own allowance.
@@ -142,7 +168,12 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     broker.start();
     await waitFor('the broker to take batches again', async () => (await post(batchOf(late))).status === 202, 60_000, 1000);
     accepted.push(...late);
-    await waitFor('every accepted view counted after the restart', async () => (await ingestStatus(app)).viewsCounted >= accepted.length, 120_000, 1000);
+    await waitFor(
+      'every accepted view counted after the restart',
+      async () => (await ingestStatus(app)).viewsCounted >= accepted.length,
+      120_000,
+      1000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     expect((await ingestStatus(app)).viewsCounted).toBe(accepted.length);
   });

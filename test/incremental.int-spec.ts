@@ -19,14 +19,22 @@ const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
 const CATALOGUE = 2500; // more than MAX_K, so lists have a boundary where small changes move videos in and out
 
 const stepArb = fc.record({
-  advanceMs: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1000, max: 4 * MINUTE }) }, { weight: 1, arbitrary: fc.integer({ min: 30 * MINUTE, max: 150 * MINUTE }) }),
+  advanceMs: fc.oneof(
+    { weight: 12, arbitrary: fc.integer({ min: 1000, max: 4 * MINUTE }) },
+    { weight: 1, arbitrary: fc.integer({ min: 30 * MINUTE, max: 150 * MINUTE }) },
+  ),
   views: fc.integer({ min: 0, max: 40 }),
   lateMs: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 26 * 60 * MINUTE }) }),
 });
 
 describe('incremental top-K refresh (real ClickHouse)', () => {
   let base: ClickHouseService;
-  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, INCREMENTAL_MARGIN_MS: '0', FULL_REFRESH_EVERY_MS: '86400000', INCREMENTAL_TRACKED: '1000' });
+  const baseConfig = loadConfig({
+    CHDB_PATH: TEST_CHDB_PATH,
+    INCREMENTAL_MARGIN_MS: '0',
+    FULL_REFRESH_EVERY_MS: '86400000',
+    INCREMENTAL_TRACKED: '1000',
+  });
   let refreshes = 0;
   let incrementalRefreshes = 0;
   let prunedRefreshes = 0;
@@ -40,7 +48,11 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
         const database = uniqueName('incr');
-        const config: AppConfig = { ...baseConfig, clickhouse: { ...baseConfig.clickhouse, database }, kafka: { ...baseConfig.kafka, topic: database, group: database } };
+        const config: AppConfig = {
+          ...baseConfig,
+          clickhouse: { ...baseConfig.clickhouse, database },
+          kafka: { ...baseConfig.kafka, topic: database, group: database },
+        };
         const clickhouse = onDatabase(base, database);
         await runMigrations(clickhouse, config);
         const repository = new TopKRepository(clickhouse);
@@ -51,7 +63,15 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
         /** Returns how many distinct videos received the views. */
         const insert = async (times: number[]) => {
           if (times.length === 0) return 0;
-          const values = times.map((t) => ({ video_id: `v${pick()}`, event_time: toClickHouseDateTime(new Date(t)), error: '', raw_message: '', topic: 't', partition: 0, offset: 0 }));
+          const values = times.map((t) => ({
+            video_id: `v${pick()}`,
+            event_time: toClickHouseDateTime(new Date(t)),
+            error: '',
+            raw_message: '',
+            topic: 't',
+            partition: 0,
+            offset: 0,
+          }));
           await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
           return new Set(values.map((v) => v.video_id)).size;
         };

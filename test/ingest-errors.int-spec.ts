@@ -12,7 +12,9 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
   let app: NestFastifyApplication;
   let clickhouse: ClickHouseService;
   let ingest: IngestService;
-  const batch = (prefix: string, n: number) => [Array.from({ length: n }, (_, i) => JSON.stringify({ video_id: `${prefix}${i % 7}`, ts: Date.now() })).join('\n')];
+  const batch = (prefix: string, n: number) => [
+    Array.from({ length: n }, (_, i) => JSON.stringify({ video_id: `${prefix}${i % 7}`, ts: Date.now() })).join('\n'),
+  ];
 
   beforeAll(async () => {
     ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name }, new ManualClock(new Date())));
@@ -40,7 +42,12 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
     for (let attempt = 0; attempt < 5 && !(await errorShown()); attempt++) {
       await produce(name, batch(`b${attempt}-`, 10));
       produced += 10;
-      await waitFor('the consumer error, or the batch written', async () => (await errorShown()) || (await ingestStatus(app)).viewsCounted === produced, 30_000, 500);
+      await waitFor(
+        'the consumer error, or the batch written',
+        async () => (await errorShown()) || (await ingestStatus(app)).viewsCounted === produced,
+        30_000,
+        500,
+      );
     }
     expect(await errorShown()).toBe(true);
     await ingest.reportConsumerErrors(); // logged now, unless the service's own 30 s check already did
@@ -60,6 +67,10 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
               (SELECT sum(views) FROM {db:Identifier}.views_by_hour) AS hour,
               (SELECT sum(views) FROM {db:Identifier}.views_total) AS total`,
     );
-    expect(Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Number(v)]))).toEqual({ minute: produced, hour: produced, total: produced });
+    expect(Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Number(v)]))).toEqual({
+      minute: produced,
+      hour: produced,
+      total: produced,
+    });
   });
 });

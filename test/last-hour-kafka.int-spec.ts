@@ -31,7 +31,10 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
   const viewsOf = (list: { videoId: string; views: number }[], id: string) => list.find((e) => e.videoId === id)?.views;
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, LATE_TOLERANCE_MS: String(tolerance) }, clock));
+    ({ app } = await startApp(
+      { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, LATE_TOLERANCE_MS: String(tolerance) },
+      clock,
+    ));
     const rows = [
       ...Array.from({ length: 500 }, (_, i) => ({ video_id: 'burst', ts: burstMinute + (i % 60_000) })),
       ...Array.from({ length: 40 }, (_, i) => ({ video_id: 'earlier', ts: new Date(earlierMinute + i * 1000).toISOString() })),
@@ -42,11 +45,14 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
   });
 
   afterAll(async () => {
-    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app
+      .get(ClickHouseService)
+      .command('DROP DATABASE IF EXISTS {db:Identifier} SYNC')
+      .catch(() => undefined);
     await app.close();
   });
 
-  it('creates the topic with the broker\'s append time as each message\'s timestamp', async () => {
+  it("creates the topic with the broker's append time as each message's timestamp", async () => {
     expect(await topicTimestampType(TEST_BROKERS, name)).toBe('LogAppendTime');
   });
 
@@ -57,7 +63,10 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
     expect(viewsOf(first.body, 'steady')).toBe(25);
 
     // Seven views reach Kafka after their minute's end plus the tolerance: counted in all-time, set aside from last-hour.
-    await produce(name, Array.from({ length: 7 }, () => JSON.stringify({ video_id: 'late', ts: lateMinute + 1000 })));
+    await produce(
+      name,
+      Array.from({ length: 7 }, () => JSON.stringify({ video_id: 'late', ts: lateMinute + 1000 })),
+    );
     await waitFor('572 views counted', async () => (await ingestStatus(app)).viewsCounted === 572);
     const afterLate = await lastHour(realNow + 1000);
     expect(viewsOf(afterLate.body, 'late')).toBeUndefined();

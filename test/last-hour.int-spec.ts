@@ -110,94 +110,109 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
   it('equals the recount after every step, through crashes, restarts and concurrent schedulers', async () => {
     const realDayStart = tumblingWindow('day', new Date()).start.getTime();
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 20, max: 100 }), fc.array(stepArb, { minLength: 200, maxLength: 240 }), async (minutesBeforeMidnight, steps) => {
-        const database = uniqueName('lasthour');
-        const config: AppConfig = { ...baseConfig, clickhouse: { ...baseConfig.clickhouse, database }, kafka: { ...baseConfig.kafka, topic: database, group: database } };
-        const clickhouse = onDatabase(base, database);
-        await runMigrations(clickhouse, config);
-        const repository = new SlidingWindowRepository(clickhouse);
-        const log: Arrival[] = [];
-        const watermark = new IngestWatermark(repository, new ModelTopic(log));
-        const newService = (repo = repository) => new SlidingWindowService(repo, watermark, config); // a "restart": nothing kept in memory
-        try {
-          let ingestedCount = 0;
-          const closedAtStep = new Map<number, number>();
-          let now = realDayStart - minutesBeforeMidnight * MINUTE_MS - 17_123; // cross a day (and hour) boundary
-          const walkStart = now;
-          for (let s = 0; s < steps.length; s++) {
-            const step = steps[s];
-            const last = s === steps.length - 1;
-            now += step.advanceMs;
-            // The catalogue drifts with simulated time: every 5 minutes the 25 ids are replaced by 25 new ones, so a
-            // walk of three hours or more sees far more videos than any one hour holds.
-            const id = (video: number) => `v${video + Math.floor((now - walkStart) / (5 * MINUTE_MS)) * 25}`;
-            for (const v of step.views) for (let i = 0; i < v.count; i++) log.push({ videoId: id(v.video), t: now - v.lateness, appendedAt: now });
-            if (step.burst) for (let i = 0; i < step.burst.count; i++) log.push({ videoId: id(step.burst.video), t: now - 1, appendedAt: now });
-            // Ingestion: every message appended at least ingestLagMs ago (all of them at the last step: caught up).
-            const lagMs = last ? 0 : step.ingestLagMs;
-            let through = ingestedCount;
-            while (through < log.length && log[through].appendedAt <= now - lagMs) through++;
-            if (through > ingestedCount) {
-              await clickhouse.client.insert({
-                table: `${database}.views_parsed`,
-                format: 'JSONEachRow',
-                values: log.slice(ingestedCount, through).map((a, i) => ({
-                  video_id: a.videoId,
-                  event_time: at3(a.t),
-                  error: '',
-                  raw_message: '',
-                  topic: 't',
-                  partition: 0,
-                  offset: ingestedCount + i,
-                  appended_at: at3(a.appendedAt),
-                })),
-              });
-              ingestedCount = through;
+      fc.asyncProperty(
+        fc.integer({ min: 20, max: 100 }),
+        fc.array(stepArb, { minLength: 200, maxLength: 240 }),
+        async (minutesBeforeMidnight, steps) => {
+          const database = uniqueName('lasthour');
+          const config: AppConfig = {
+            ...baseConfig,
+            clickhouse: { ...baseConfig.clickhouse, database },
+            kafka: { ...baseConfig.kafka, topic: database, group: database },
+          };
+          const clickhouse = onDatabase(base, database);
+          await runMigrations(clickhouse, config);
+          const repository = new SlidingWindowRepository(clickhouse);
+          const log: Arrival[] = [];
+          const watermark = new IngestWatermark(repository, new ModelTopic(log));
+          const newService = (repo = repository) => new SlidingWindowService(repo, watermark, config); // a "restart": nothing kept in memory
+          try {
+            let ingestedCount = 0;
+            const closedAtStep = new Map<number, number>();
+            let now = realDayStart - minutesBeforeMidnight * MINUTE_MS - 17_123; // cross a day (and hour) boundary
+            const walkStart = now;
+            for (let s = 0; s < steps.length; s++) {
+              const step = steps[s];
+              const last = s === steps.length - 1;
+              now += step.advanceMs;
+              // The catalogue drifts with simulated time: every 5 minutes the 25 ids are replaced by 25 new ones, so a
+              // walk of three hours or more sees far more videos than any one hour holds.
+              const id = (video: number) => `v${video + Math.floor((now - walkStart) / (5 * MINUTE_MS)) * 25}`;
+              for (const v of step.views)
+                for (let i = 0; i < v.count; i++) log.push({ videoId: id(v.video), t: now - v.lateness, appendedAt: now });
+              if (step.burst)
+                for (let i = 0; i < step.burst.count; i++) log.push({ videoId: id(step.burst.video), t: now - 1, appendedAt: now });
+              // Ingestion: every message appended at least ingestLagMs ago (all of them at the last step: caught up).
+              const lagMs = last ? 0 : step.ingestLagMs;
+              let through = ingestedCount;
+              while (through < log.length && log[through].appendedAt <= now - lagMs) through++;
+              if (through > ingestedCount) {
+                await clickhouse.client.insert({
+                  table: `${database}.views_parsed`,
+                  format: 'JSONEachRow',
+                  values: log.slice(ingestedCount, through).map((a, i) => ({
+                    video_id: a.videoId,
+                    event_time: at3(a.t),
+                    error: '',
+                    raw_message: '',
+                    topic: 't',
+                    partition: 0,
+                    offset: ingestedCount + i,
+                    appended_at: at3(a.appendedAt),
+                  })),
+                });
+                ingestedCount = through;
+              }
+              if (step.serviceDown && !last) continue; // the service is down: time passes, views arrive, nothing runs
+              const at = new Date(now);
+              if (step.crashAtWrite !== null) {
+                await newService(crashingAt(repository, step.crashAtWrite))
+                  .refresh(at, MAX_K)
+                  .catch(() => undefined);
+              }
+              const results = step.twoSchedulers
+                ? await Promise.all([newService().refresh(at, MAX_K), newService().refresh(at, MAX_K)])
+                : [await newService().refresh(at, MAX_K)];
+              // Minutes this step closed: those of the window whose closing instant has passed by the clock and by
+              // what is ingested (everything appended before the first message not yet ingested).
+              const ingestedThrough = ingestedCount < log.length ? log[ingestedCount].appendedAt - 1 : Infinity;
+              const { start } = lastHourWindow(at);
+              for (let m = start.getTime(); m <= newestClosedMinute(Math.min(now, ingestedThrough), LATE_MS); m += MINUTE_MS) {
+                if (!closedAtStep.has(m)) closedAtStep.set(m, s);
+              }
+              const expected = topK(recountLastHour(log.slice(0, ingestedCount), now), MAX_K);
+              for (const result of results) {
+                for (const k of [1, 10, 1000])
+                  expect({ step: s, k, list: result.entries!.slice(0, k) }).toEqual({ step: s, k, list: expected.slice(0, k) });
+              }
             }
-            if (step.serviceDown && !last) continue; // the service is down: time passes, views arrive, nothing runs
-            const at = new Date(now);
-            if (step.crashAtWrite !== null) {
-              await newService(crashingAt(repository, step.crashAtWrite)).refresh(at, MAX_K).catch(() => undefined);
-            }
-            const results = step.twoSchedulers
-              ? await Promise.all([newService().refresh(at, MAX_K), newService().refresh(at, MAX_K)])
-              : [await newService().refresh(at, MAX_K)];
-            // Minutes this step closed: those of the window whose closing instant has passed by the clock and by
-            // what is ingested (everything appended before the first message not yet ingested).
-            const ingestedThrough = ingestedCount < log.length ? log[ingestedCount].appendedAt - 1 : Infinity;
-            const { start } = lastHourWindow(at);
-            for (let m = start.getTime(); m <= newestClosedMinute(Math.min(now, ingestedThrough), LATE_MS); m += MINUTE_MS) {
-              if (!closedAtStep.has(m)) closedAtStep.set(m, s);
-            }
-            const expected = topK(recountLastHour(log.slice(0, ingestedCount), now), MAX_K);
-            for (const result of results) {
-              for (const k of [1, 10, 1000]) expect({ step: s, k, list: result.entries!.slice(0, k) }).toEqual({ step: s, k, list: expected.slice(0, k) });
-            }
+            // Every view was ingested by the end; some had been set aside as late, but not all.
+            expect(ingestedCount).toBe(log.length);
+            expect(log.some((a) => !onTime(a))).toBe(true);
+            // The ledger: every minute that closed during the walk was snapshotted and added, and subtracted if it
+            // has left the window since; no other minute has any step.
+            const ledger = await clickhouse.select<{ minute: string; steps: string[] }>(
+              'SELECT minute, arraySort(groupUniqArray(toString(step))) AS steps FROM {db:Identifier}.last_hour_ledger GROUP BY minute ORDER BY minute',
+            );
+            const windowStart = lastHourWindow(new Date(now)).start.getTime();
+            const expectedLedger = [...closedAtStep.keys()]
+              .sort((a, b) => a - b)
+              .map((m) => ({
+                minute: new Date(m).toISOString().replace('.000Z', 'Z'),
+                steps: m < windowStart ? ['add', 'snapshot', 'subtract'] : ['add', 'snapshot'],
+              }));
+            expect(ledger).toEqual(expectedLedger);
+            // The state holds one row per video with views in the closed minutes of the window, whatever has passed.
+            await clickhouse.command('OPTIMIZE TABLE {db:Identifier}.views_last_hour FINAL');
+            const [{ rows }] = await clickhouse.select<{ rows: string }>('SELECT count() AS rows FROM {db:Identifier}.views_last_hour');
+            const closedOnly = recountLastHour(log, now, (minute) => closedAtStep.has(minute));
+            expect(Number(rows)).toBe(closedOnly.size);
+            expect(new Set(log.map((a) => a.videoId)).size).toBeGreaterThan(2 * Number(rows));
+          } finally {
+            await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
           }
-          // Every view was ingested by the end; some had been set aside as late, but not all.
-          expect(ingestedCount).toBe(log.length);
-          expect(log.some((a) => !onTime(a))).toBe(true);
-          // The ledger: every minute that closed during the walk was snapshotted and added, and subtracted if it
-          // has left the window since; no other minute has any step.
-          const ledger = await clickhouse.select<{ minute: string; steps: string[] }>(
-            'SELECT minute, arraySort(groupUniqArray(toString(step))) AS steps FROM {db:Identifier}.last_hour_ledger GROUP BY minute ORDER BY minute',
-          );
-          const windowStart = lastHourWindow(new Date(now)).start.getTime();
-          const expectedLedger = [...closedAtStep.keys()].sort((a, b) => a - b).map((m) => ({
-            minute: new Date(m).toISOString().replace('.000Z', 'Z'),
-            steps: m < windowStart ? ['add', 'snapshot', 'subtract'] : ['add', 'snapshot'],
-          }));
-          expect(ledger).toEqual(expectedLedger);
-          // The state holds one row per video with views in the closed minutes of the window, whatever has passed.
-          await clickhouse.command('OPTIMIZE TABLE {db:Identifier}.views_last_hour FINAL');
-          const [{ rows }] = await clickhouse.select<{ rows: string }>('SELECT count() AS rows FROM {db:Identifier}.views_last_hour');
-          const closedOnly = recountLastHour(log, now, (minute) => closedAtStep.has(minute));
-          expect(Number(rows)).toBe(closedOnly.size);
-          expect(new Set(log.map((a) => a.videoId)).size).toBeGreaterThan(2 * Number(rows));
-        } finally {
-          await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
-        }
-      }),
+        },
+      ),
       { numRuns: 3, endOnFailure: true },
     );
   }, 600_000);

@@ -34,10 +34,13 @@ describe(runMigrations.name, () => {
     const second = await runMigrations(clickhouse, config);
     expect(second).toEqual({ applied: [], skipped: first.applied });
 
-    const recorded = await clickhouse.select<{ version: number }>('SELECT version FROM {db:Identifier}.schema_migrations FINAL ORDER BY version');
+    const recorded = await clickhouse.select<{ version: number }>(
+      'SELECT version FROM {db:Identifier}.schema_migrations FINAL ORDER BY version',
+    );
     expect(recorded.map((r) => Number(r.version))).toEqual(files.map((f) => f.version));
     // The Kafka engine table and its view are the service's since 0014, created at its start for INGEST_GUARANTEE.
-    const queue = () => clickhouse.select("SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE 'views_queue%'", { db: name });
+    const queue = () =>
+      clickhouse.select("SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE 'views_queue%'", { db: name });
     expect(await queue()).toEqual([]);
     expect(await ensureQueue(clickhouse, config, async () => undefined)).toMatchObject({ action: 'create', guarantee: 'exactly-once' });
     expect(await ensureQueue(clickhouse, config, async () => undefined)).toMatchObject({ action: 'keep' });
@@ -72,13 +75,25 @@ describe(runMigrations.name, () => {
 
   it('carries counts already made into the day, month and rebuilt tables once (0010, 0011), and keeps counting after', async () => {
     const database = uniqueName('upgrade');
-    const upgrade: typeof config = { ...config, clickhouse: { ...config.clickhouse, database }, kafka: { ...config.kafka, topic: database, group: database } };
+    const upgrade: typeof config = {
+      ...config,
+      clickhouse: { ...config.clickhouse, database },
+      kafka: { ...config.kafka, topic: database, group: database },
+    };
     const db = onDatabase(clickhouse, database);
     const views = (times: string[]) =>
       db.client.insert({
         table: `${database}.views_parsed`,
         format: 'JSONEachRow',
-        values: times.map((t, i) => ({ video_id: `v${i % 3}`, event_time: t, error: '', raw_message: '', topic: 't', partition: 0, offset: i })),
+        values: times.map((t, i) => ({
+          video_id: `v${i % 3}`,
+          event_time: t,
+          error: '',
+          raw_message: '',
+          topic: 't',
+          partition: 0,
+          offset: i,
+        })),
       });
     const sorted = (select: string) => `(SELECT groupArraySorted(1000)(row) FROM (${select}))`;
     /** Every (period, video, views) of the hour and all-time tables, and with `windows` of the day and month ones. */
@@ -99,13 +114,21 @@ describe(runMigrations.name, () => {
       return row;
     };
     try {
-      await runMigrations(db, upgrade, migrationFiles().filter((f) => f.version <= 9));
+      await runMigrations(
+        db,
+        upgrade,
+        migrationFiles().filter((f) => f.version <= 9),
+      );
       const now = Date.now();
       const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
       await views([at(0), at(0), at(1), at(30), at(30), at(24 * 40), at(24 * 40), at(2)]);
       const before = await sums(false);
       // Up to 0013: 0014 hands the queue's view over to the service, and this checks that 0010 and 0011 attached it again.
-      const result = await runMigrations(db, upgrade, migrationFiles().filter((f) => f.version <= 13));
+      const result = await runMigrations(
+        db,
+        upgrade,
+        migrationFiles().filter((f) => f.version <= 13),
+      );
       expect(result.applied).toEqual(expect.arrayContaining(['0010_window_tables_and_recent_views', '0011_small_granules']));
       const after = await sums(true);
       expect(after.hour).toEqual(before.hour);
@@ -125,7 +148,13 @@ describe(runMigrations.name, () => {
         "SELECT name, create_table_query AS query FROM system.tables WHERE database = {db:String} AND name IN ('views_by_hour', 'views_total', 'views_by_day', 'views_by_month', 'views_queue_mv')",
         { db: database },
       );
-      expect(tables.map((t) => t.name).sort()).toEqual(['views_by_day', 'views_by_hour', 'views_by_month', 'views_queue_mv', 'views_total']);
+      expect(tables.map((t) => t.name).sort()).toEqual([
+        'views_by_day',
+        'views_by_hour',
+        'views_by_month',
+        'views_queue_mv',
+        'views_total',
+      ]);
       for (const t of tables.filter((t) => t.name !== 'views_queue_mv')) expect(t.query).toContain('index_granularity = 1024');
     } finally {
       await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
@@ -134,40 +163,103 @@ describe(runMigrations.name, () => {
 
   it('counts the open minutes of an older database as on time (0012), then decides by append time and records offsets', async () => {
     const database = uniqueName('upgrade12');
-    const upgrade: typeof config = { ...config, clickhouse: { ...config.clickhouse, database }, kafka: { ...config.kafka, topic: database, group: database } };
+    const upgrade: typeof config = {
+      ...config,
+      clickhouse: { ...config.clickhouse, database },
+      kafka: { ...config.kafka, topic: database, group: database },
+    };
     const db = onDatabase(clickhouse, database);
     const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
     const at = (t: number) => new Date(t).toISOString().slice(0, 23).replace('T', ' ');
     try {
-      await runMigrations(db, upgrade, migrationFiles().filter((f) => f.version <= 11));
+      await runMigrations(
+        db,
+        upgrade,
+        migrationFiles().filter((f) => f.version <= 11),
+      );
       await db.client.insert({
         table: `${database}.views_parsed`,
         format: 'JSONEachRow',
-        values: ['a', 'a', 'b'].map((video_id, i) => ({ video_id, event_time: at(minute + i), error: '', raw_message: '', topic: 't', partition: 0, offset: i })),
+        values: ['a', 'a', 'b'].map((video_id, i) => ({
+          video_id,
+          event_time: at(minute + i),
+          error: '',
+          raw_message: '',
+          topic: 't',
+          partition: 0,
+          offset: i,
+        })),
       });
-      expect((await runMigrations(db, upgrade, migrationFiles().filter((f) => f.version <= 13))).applied).toEqual(expect.arrayContaining(['0012_last_hour_on_time']));
+      expect(
+        (
+          await runMigrations(
+            db,
+            upgrade,
+            migrationFiles().filter((f) => f.version <= 13),
+          )
+        ).applied,
+      ).toEqual(expect.arrayContaining(['0012_last_hour_on_time']));
       const arrivals = () =>
         db.select<{ video_id: string; views: string }>(
           "SELECT video_id, toString(sum(views)) AS views FROM {db:Identifier}.last_hour_arrivals WHERE video_id != '' GROUP BY video_id ORDER BY video_id",
         );
-      expect(await arrivals()).toEqual([{ video_id: 'a', views: '2' }, { video_id: 'b', views: '1' }]);
+      expect(await arrivals()).toEqual([
+        { video_id: 'a', views: '2' },
+        { video_id: 'b', views: '1' },
+      ]);
 
       // From here on, the append time decides: 'a' reached Kafka 30 s after its minute ended (on time), 'b' 31 s.
       await db.client.insert({
         table: `${database}.views_parsed`,
         format: 'JSONEachRow',
         values: [
-          { video_id: 'a', event_time: at(minute), error: '', raw_message: '', topic: 't', partition: 1, offset: 41, appended_at: at(minute + 90_000) },
-          { video_id: 'b', event_time: at(minute), error: '', raw_message: '', topic: 't', partition: 2, offset: 7, appended_at: at(minute + 91_000) },
-          { video_id: '', event_time: null, error: 'video_id is missing or empty', raw_message: '{}', topic: 't', partition: 2, offset: 8, appended_at: at(minute) },
+          {
+            video_id: 'a',
+            event_time: at(minute),
+            error: '',
+            raw_message: '',
+            topic: 't',
+            partition: 1,
+            offset: 41,
+            appended_at: at(minute + 90_000),
+          },
+          {
+            video_id: 'b',
+            event_time: at(minute),
+            error: '',
+            raw_message: '',
+            topic: 't',
+            partition: 2,
+            offset: 7,
+            appended_at: at(minute + 91_000),
+          },
+          {
+            video_id: '',
+            event_time: null,
+            error: 'video_id is missing or empty',
+            raw_message: '{}',
+            topic: 't',
+            partition: 2,
+            offset: 8,
+            appended_at: at(minute),
+          },
         ],
       });
-      expect(await arrivals()).toEqual([{ video_id: 'a', views: '3' }, { video_id: 'b', views: '1' }]);
+      expect(await arrivals()).toEqual([
+        { video_id: 'a', views: '3' },
+        { video_id: 'b', views: '1' },
+      ]);
       const offsets = await db.select<{ partition: string; next_offset: string }>(
         'SELECT toString(partition) AS partition, toString(max(next_offset)) AS next_offset FROM {db:Identifier}.ingested_offsets GROUP BY partition ORDER BY partition',
       );
-      expect(offsets).toEqual([{ partition: '1', next_offset: '42' }, { partition: '2', next_offset: '9' }]);
-      const [queue] = await db.select<{ query: string }>("SELECT create_table_query AS query FROM system.tables WHERE database = {db:String} AND name = 'views_queue_mv'", { db: database });
+      expect(offsets).toEqual([
+        { partition: '1', next_offset: '42' },
+        { partition: '2', next_offset: '9' },
+      ]);
+      const [queue] = await db.select<{ query: string }>(
+        "SELECT create_table_query AS query FROM system.tables WHERE database = {db:String} AND name = 'views_queue_mv'",
+        { db: database },
+      );
       expect(queue.query).toContain('_timestamp_ms');
       const [settings] = await db.select<{ late_tolerance_ms: number }>('SELECT late_tolerance_ms FROM {db:Identifier}.last_hour_settings');
       expect(settings.late_tolerance_ms).toBe(config.lateToleranceMs);

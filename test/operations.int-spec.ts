@@ -19,11 +19,26 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 
 describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   const name = uniqueName('ops');
-  const env = { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, INGEST_POLL_INTERVAL_MS: '200', READY_MAX_LIST_AGE_MS: '60000' };
+  const env = {
+    CLICKHOUSE_DATABASE: name,
+    KAFKA_TOPIC: name,
+    KAFKA_GROUP: name,
+    INGEST_POLL_INTERVAL_MS: '200',
+    READY_MAX_LIST_AGE_MS: '60000',
+  };
   const clock = new ManualClock(new Date());
-  const events = generateStream({ seed: 11, views: 3000, videos: 200, segments: [{ from: Date.now() - 20 * MINUTE, to: Date.now(), weight: 1 }] });
+  const events = generateStream({
+    seed: 11,
+    views: 3000,
+    videos: 200,
+    segments: [{ from: Date.now() - 20 * MINUTE, to: Date.now(), weight: 1 }],
+  });
   // Bad input: unparseable, and a row with an empty video id next to a good one (the good one counts).
-  const bad = ['{"video_id": "x", "ts": ', 'not json at all', `{"video_id":"","ts":${Date.now()}}\n{"video_id":"good-neighbour","ts":${Date.now()}}`];
+  const bad = [
+    '{"video_id": "x", "ts": ',
+    'not json at all',
+    `{"video_id":"","ts":${Date.now()}}\n{"video_id":"good-neighbour","ts":${Date.now()}}`,
+  ];
   let app: NestFastifyApplication;
   const get = (url: string) => app.inject({ method: 'GET', url });
 
@@ -32,7 +47,10 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   });
 
   afterAll(async () => {
-    await app.get(ClickHouseService).command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
+    await app
+      .get(ClickHouseService)
+      .command('DROP DATABASE IF EXISTS {db:Identifier} SYNC')
+      .catch(() => undefined);
     await app.close();
   });
 
@@ -62,7 +80,12 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
       status: 200,
       body: {
         status: 'ok',
-        details: { shutdown: { status: 'up' }, clickhouse: { status: 'up' }, ingestion: { status: 'up', consumerLag: 0 }, topk: { status: 'up' } },
+        details: {
+          shutdown: { status: 'up' },
+          clickhouse: { status: 'up' },
+          ingestion: { status: 'up', consumerLag: 0 },
+          topk: { status: 'up' },
+        },
       },
     });
 
@@ -107,7 +130,10 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
       expect(sample(text, 'viewrank_topk_refreshes_total', `window="${window}",mode="incremental"`)).toBeGreaterThanOrEqual(1);
       // Nothing was produced since: only the listed videos were looked up.
       const listed = app.get(PrecomputeService).snapshot(window as 'hour')!.entries.length;
-      expect({ window, lookedUp: sample(text, 'viewrank_topk_looked_up_videos', `window="${window}"`) }).toEqual({ window, lookedUp: listed });
+      expect({ window, lookedUp: sample(text, 'viewrank_topk_looked_up_videos', `window="${window}"`) }).toEqual({
+        window,
+        lookedUp: listed,
+      });
     }
   });
 
@@ -118,7 +144,10 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(op.parameters.find((p: { name: string }) => p.name === 'window').schema.enum).toEqual([...WINDOWS]);
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '503']);
     expect(Object.keys(doc.paths['/views'].post.responses).sort()).toEqual(['202', '400', '401', '429', '503']);
-    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, 'api-key': { type: 'apiKey', name: 'X-Api-Key' } });
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      'api-key': { type: 'apiKey', name: 'X-Api-Key' },
+    });
     expect(doc.components.schemas.RankedVideoDto.required.sort()).toEqual(['videoId', 'views']);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics', '/dead-letters']));
     const ui = await get('/docs');

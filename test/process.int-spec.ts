@@ -44,7 +44,9 @@ describe('the service process: configuration and logs', () => {
     expect(await service.stop('SIGTERM')).toBe(0);
     const lines = service.output.split('\n').filter((l) => l.trim() !== '');
     const records = lines.map((l) => JSON.parse(l));
-    expect(records.map((r) => r.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^viewrank listening on /), expect.stringMatching(/^SIGTERM received, shutting down/)]));
+    expect(records.map((r) => r.msg)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^viewrank listening on /), expect.stringMatching(/^SIGTERM received, shutting down/)]),
+    );
     expect(records.filter((r) => r.req || r.context === 'InstanceLoader' || r.context === 'RouterExplorer')).toEqual([]);
     expect(service.output).not.toContain('pw-never-logged-7f3a');
   });
@@ -57,7 +59,9 @@ describe('the service process: configuration and logs', () => {
     const signalled = Date.now();
     await waitFor('readiness to fail', async () => (await fetch(`${service.url}/health/ready`)).status === 503, 2000, 50);
     const ready = await fetch(`${service.url}/health/ready`);
-    expect(((await ready.json()) as { error: { shutdown: { error: string } } }).error.shutdown.error).toBe('shutting down: draining requests before closing');
+    expect(((await ready.json()) as { error: { shutdown: { error: string } } }).error.shutdown.error).toBe(
+      'shutting down: draining requests before closing',
+    );
     // Still answering reads for the rest of the drain.
     while (Date.now() - signalled < 3000) {
       expect((await service.topK('day', 5)).status).toBe(200);
@@ -75,9 +79,17 @@ describe('the service process: configuration and logs', () => {
     });
     expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
     expect(await service.stop('SIGTERM')).toBe(0);
-    const records = service.output.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    const records = service.output
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l));
     const request = records.find((r) => r.req?.id === 'trace-abc-123');
-    expect(request).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'GET', url: '/views/top-k?window=day&k=1' }, res: { statusCode: 200 } });
+    expect(request).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { method: 'GET', url: '/views/top-k?window=day&k=1' },
+      res: { statusCode: 200 },
+    });
     expect(service.output).not.toContain('token-never-logged-9c1d');
     expect(service.output).not.toContain('pw-never-logged-7f3a');
   });

@@ -65,50 +65,63 @@ describe('a replayed block (exactly once)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('is dropped by every table the Kafka engine feeds', async () => {
-    // All messages on the topic before the service starts: the engine reads them as one block.
-    const now = Date.now();
-    await produce(
-      name,
-      Array.from({ length: MESSAGES }, (_, m) =>
-        Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) => JSON.stringify({ video_id: `r${(m * VIEWS_PER_MESSAGE + v) % 37}`, ts: now })).join('\n'),
-      ),
-      1,
-      MESSAGES,
-    );
-    await start();
-    const views = MESSAGES * VIEWS_PER_MESSAGE;
-    await waitFor(`${views} views counted`, async () => (await service!.viewsCounted()) === views, 60_000, 250);
-    expect(await service!.stop('SIGTERM')).toBe(0);
-    const before = sums();
-    expect(new Set(Object.values(before).map(Number))).toEqual(new Set([views]));
+  it(
+    'is dropped by every table the Kafka engine feeds',
+    async () => {
+      // All messages on the topic before the service starts: the engine reads them as one block.
+      const now = Date.now();
+      await produce(
+        name,
+        Array.from({ length: MESSAGES }, (_, m) =>
+          Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) =>
+            JSON.stringify({ video_id: `r${(m * VIEWS_PER_MESSAGE + v) % 37}`, ts: now }),
+          ).join('\n'),
+        ),
+        1,
+        MESSAGES,
+      );
+      await start();
+      const views = MESSAGES * VIEWS_PER_MESSAGE;
+      await waitFor(`${views} views counted`, async () => (await service!.viewsCounted()) === views, 60_000, 250);
+      expect(await service!.stop('SIGTERM')).toBe(0);
+      const before = sums();
+      expect(new Set(Object.values(before).map(Number))).toEqual(new Set([views]));
 
-    // What a crash between the write and the offset's save leaves: the offset before the block, and its size.
-    const partition = zk('ls', '-R', `/viewrank/${name}`)
-      .split('\n')
-      .find((path) => /\/partitions\/0$/.test(path))!;
-    expect(zk('get', `${partition}/committed`).trim()).toBe(String(MESSAGES));
-    zk('set', `${partition}/committed`, '0');
-    zk('create', `${partition}/intention`, String(MESSAGES));
-    // Producers do not wait for the crash to be over: more messages are on the partition behind the block, as after a
-    // crash or a ZooKeeper outage under load. The replay must still be the block, not the block and what follows it.
-    await produce(
-      name,
-      Array.from({ length: MESSAGES }, (_, m) =>
-        Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) => JSON.stringify({ video_id: `s${(m * VIEWS_PER_MESSAGE + v) % 41}`, ts: now })).join('\n'),
-      ),
-      1,
-      MESSAGES,
-    );
+      // What a crash between the write and the offset's save leaves: the offset before the block, and its size.
+      const partition = zk('ls', '-R', `/viewrank/${name}`)
+        .split('\n')
+        .find((path) => /\/partitions\/0$/.test(path))!;
+      expect(zk('get', `${partition}/committed`).trim()).toBe(String(MESSAGES));
+      zk('set', `${partition}/committed`, '0');
+      zk('create', `${partition}/intention`, String(MESSAGES));
+      // Producers do not wait for the crash to be over: more messages are on the partition behind the block, as after a
+      // crash or a ZooKeeper outage under load. The replay must still be the block, not the block and what follows it.
+      await produce(
+        name,
+        Array.from({ length: MESSAGES }, (_, m) =>
+          Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) =>
+            JSON.stringify({ video_id: `s${(m * VIEWS_PER_MESSAGE + v) % 41}`, ts: now }),
+          ).join('\n'),
+        ),
+        1,
+        MESSAGES,
+      );
 
-    await start();
-    // The engine has read the partition again, and what followed, once ZooKeeper holds the offset after both.
-    await waitFor('the block and the next read', async () => zk('get', `${partition}/committed`).trim() === String(2 * MESSAGES), 60_000, 1000);
-    // The engine took the intent node as its own: it removes it once the offset is saved.
-    expect(zk('ls', partition)).not.toMatch(/\bintention\b/);
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(await service!.viewsCounted()).toBe(2 * views);
-    expect(await service!.stop('SIGTERM')).toBe(0);
-    expect(new Set(Object.values(sums()).map(Number))).toEqual(new Set([2 * views]));
-  }, 5 * 60_000);
+      await start();
+      // The engine has read the partition again, and what followed, once ZooKeeper holds the offset after both.
+      await waitFor(
+        'the block and the next read',
+        async () => zk('get', `${partition}/committed`).trim() === String(2 * MESSAGES),
+        60_000,
+        1000,
+      );
+      // The engine took the intent node as its own: it removes it once the offset is saved.
+      expect(zk('ls', partition)).not.toMatch(/\bintention\b/);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await service!.viewsCounted()).toBe(2 * views);
+      expect(await service!.stop('SIGTERM')).toBe(0);
+      expect(new Set(Object.values(sums()).map(Number))).toEqual(new Set([2 * views]));
+    },
+    5 * 60_000,
+  );
 });

@@ -31,7 +31,13 @@ describe('restart on the same data directory (real Kafka, real embedded ClickHou
   let service: ServiceProcess;
   const now = Date.now();
   // At most 1000 distinct videos, so the all-time top 1000 lists every video and its sum is the total counted.
-  const spec = { videos: 900, segments: [{ from: now - 3 * 24 * HOUR, to: now, weight: 1 }, { from: now - HOUR, to: now, weight: 1 }] };
+  const spec = {
+    videos: 900,
+    segments: [
+      { from: now - 3 * 24 * HOUR, to: now, weight: 1 },
+      { from: now - HOUR, to: now, weight: 1 },
+    ],
+  };
   const before: ViewEvent[] = generateStream({ ...spec, seed: 1, views: 20_000 });
   const whileDown: ViewEvent[] = generateStream({ ...spec, seed: 2, views: 10_000 });
 
@@ -56,10 +62,14 @@ describe('restart on the same data directory (real Kafka, real embedded ClickHou
     waitFor(`${total} views to be listed`, async () => totalListed(await service.topK('all-time', 1000)) === total, 120_000);
 
   const waitForRecount = (events: ViewEvent[]) =>
-    waitFor('every window to equal the recount', async () => {
-      const now = await answers();
-      return WINDOWS.every((w) => JSON.stringify(now[w].body) === JSON.stringify(expectedFor(events, now[w], 1000)));
-    }, 60_000);
+    waitFor(
+      'every window to equal the recount',
+      async () => {
+        const now = await answers();
+        return WINDOWS.every((w) => JSON.stringify(now[w].body) === JSON.stringify(expectedFor(events, now[w], 1000)));
+      },
+      60_000,
+    );
 
   const answers = async () => Object.fromEntries(await Promise.all(WINDOWS.map(async (w) => [w, await service.topK(w, 1000)] as const)));
 

@@ -23,14 +23,44 @@ const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
 const idArb = fc
   .oneof(
     fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
-    fc.string({ unit: fc.constantFrom('\0', '\\', '"', "'", '\t', '\n', '\r', ' ', '{', '}', '[', ']', '%', '&', '=', '?', '#', 'é', '\u{1F3AC}', '\u2028'), minLength: 1, maxLength: 8 }),
+    fc.string({
+      unit: fc.constantFrom(
+        '\0',
+        '\\',
+        '"',
+        "'",
+        '\t',
+        '\n',
+        '\r',
+        ' ',
+        '{',
+        '}',
+        '[',
+        ']',
+        '%',
+        '&',
+        '=',
+        '?',
+        '#',
+        'é',
+        '\u{1F3AC}',
+        '\u2028',
+      ),
+      minLength: 1,
+      maxLength: 8,
+    }),
     fc.string({ unit: 'binary', minLength: 60, maxLength: 64 }),
   )
   .filter((id) => Buffer.byteLength(id, 'utf8') <= 256 && videoIdProblem(id) === undefined);
 
 describe('video ids through the incremental and full refresh (real ClickHouse)', () => {
   let base: ClickHouseService;
-  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, INCREMENTAL_MARGIN_MS: '0', FULL_REFRESH_EVERY_MS: '86400000', INCREMENTAL_TRACKED: '1000' });
+  const baseConfig = loadConfig({
+    CHDB_PATH: TEST_CHDB_PATH,
+    INCREMENTAL_MARGIN_MS: '0',
+    FULL_REFRESH_EVERY_MS: '86400000',
+    INCREMENTAL_TRACKED: '1000',
+  });
 
   beforeAll(() => {
     base = new ClickHouseService(baseConfig);
@@ -40,37 +70,53 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
   it('ranks every accepted id the same way incrementally, in full, and in a recount', async () => {
     let incremental = 0;
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(idArb, { minLength: 5, maxLength: 40 }), fc.array(fc.array(fc.nat(39), { maxLength: 30 }), { minLength: 3, maxLength: 6 }), async (ids, steps) => {
-        const database = uniqueName('ids');
-        const config: AppConfig = { ...baseConfig, clickhouse: { ...baseConfig.clickhouse, database }, kafka: { ...baseConfig.kafka, topic: database, group: database } };
-        const clickhouse = onDatabase(base, database);
-        await runMigrations(clickhouse, config);
-        const repository = new TopKRepository(clickhouse);
-        const refresher = new WindowRefresher(repository, config.incremental);
-        const counts = new Map<string, number>();
-        const now = Date.now();
-        try {
-          for (const [s, picks] of [ids.map((_, i) => i), ...steps].entries()) {
-            const chosen = picks.map((p) => ids[p % ids.length]);
-            if (chosen.length) {
-              const values = chosen.map((video_id) => ({ video_id, event_time: toClickHouseDateTime(new Date(now)), error: '', raw_message: '', topic: 't', partition: 0, offset: 0 }));
-              await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
-              for (const id of chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
+      fc.asyncProperty(
+        fc.uniqueArray(idArb, { minLength: 5, maxLength: 40 }),
+        fc.array(fc.array(fc.nat(39), { maxLength: 30 }), { minLength: 3, maxLength: 6 }),
+        async (ids, steps) => {
+          const database = uniqueName('ids');
+          const config: AppConfig = {
+            ...baseConfig,
+            clickhouse: { ...baseConfig.clickhouse, database },
+            kafka: { ...baseConfig.kafka, topic: database, group: database },
+          };
+          const clickhouse = onDatabase(base, database);
+          await runMigrations(clickhouse, config);
+          const repository = new TopKRepository(clickhouse);
+          const refresher = new WindowRefresher(repository, config.incremental);
+          const counts = new Map<string, number>();
+          const now = Date.now();
+          try {
+            for (const [s, picks] of [ids.map((_, i) => i), ...steps].entries()) {
+              const chosen = picks.map((p) => ids[p % ids.length]);
+              if (chosen.length) {
+                const values = chosen.map((video_id) => ({
+                  video_id,
+                  event_time: toClickHouseDateTime(new Date(now)),
+                  error: '',
+                  raw_message: '',
+                  topic: 't',
+                  partition: 0,
+                  offset: 0,
+                }));
+                await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+                for (const id of chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
+              }
+              const at = new Date(now + s * 1000);
+              const serverNowMs = await repository.serverNowMs();
+              for (const window of WINDOWS) {
+                const { interval, entries, mode } = await refresher.refresh(window, at, serverNowMs);
+                if (mode === 'incremental') incremental++;
+                const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
+                expect({ window, step: s, mode, list: entries }).toEqual({ window, step: s, mode, list: full });
+                expect({ window, step: s, list: entries }).toEqual({ window, step: s, list: topK(counts, MAX_K) });
+              }
             }
-            const at = new Date(now + s * 1000);
-            const serverNowMs = await repository.serverNowMs();
-            for (const window of WINDOWS) {
-              const { interval, entries, mode } = await refresher.refresh(window, at, serverNowMs);
-              if (mode === 'incremental') incremental++;
-              const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
-              expect({ window, step: s, mode, list: entries }).toEqual({ window, step: s, mode, list: full });
-              expect({ window, step: s, list: entries }).toEqual({ window, step: s, list: topK(counts, MAX_K) });
-            }
+          } finally {
+            await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
           }
-        } finally {
-          await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
-        }
-      }),
+        },
+      ),
       { numRuns: 25, endOnFailure: true },
     );
     expect(incremental).toBeGreaterThan(100); // the lookups by id really ran

@@ -9,6 +9,12 @@ export interface Entry {
 export function sameTop(a: Entry[], b: Entry[]): boolean {
   if (a.length !== b.length || a.some((e, i) => e.views !== b[i].views)) return false;
   const cut = a.at(-1)?.views ?? 0;
-  const above = (list: Entry[]) => JSON.stringify(list.filter((e) => e.views > cut).map((e) => `${e.videoId}:${e.views}`).sort());
+  const above = (list: Entry[]) =>
+    JSON.stringify(
+      list
+        .filter((e) => e.views > cut)
+        .map((e) => `${e.videoId}:${e.views}`)
+        .sort(),
+    );
   return above(a) === above(b);
 }

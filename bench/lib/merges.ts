@@ -6,7 +6,9 @@ import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
  */
 export async function mergesSettled(clickhouse: ClickHouseService): Promise<void> {
   for (;;) {
-    const [{ merges }] = await clickhouse.select<{ merges: string }>('SELECT count() AS merges FROM system.merges WHERE database = {db:String}');
+    const [{ merges }] = await clickhouse.select<{ merges: string }>(
+      'SELECT count() AS merges FROM system.merges WHERE database = {db:String}',
+    );
     if (Number(merges) === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -24,7 +24,7 @@ export function processTree(root: number): number[] {
     parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
   }
   const tree: number[] = [];
-  for (const queue = [root]; queue.length > 0; ) {
+  for (const queue = [root]; queue.length > 0;) {
     const pid = queue.pop()!;
     tree.push(pid);
     queue.push(...(parents.get(pid) ?? []));

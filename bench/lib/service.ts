@@ -21,7 +21,12 @@ export interface BenchService {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the service; `name` (a fresh one by default) names its database and consumer group, and its topic if none is given. */
-export async function startService(options: { name?: string; topic?: string; env?: Record<string, string>; ready?: 'served' | 'listening' }): Promise<BenchService> {
+export async function startService(options: {
+  name?: string;
+  topic?: string;
+  env?: Record<string, string>;
+  ready?: 'served' | 'listening';
+}): Promise<BenchService> {
   const name = options.name ?? uniqueName('bench');
   const topic = options.topic ?? name;
   const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-bench-'));
@@ -61,7 +66,11 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
 }
 
 /** The load generator as a child process (so its CPU is its own); resolves with its result line, cores used included. */
-export function loadgenProcess(args: Record<string, string | number>): { pid: number; done: Promise<{ views: number; viewsPerSecond: number; cores: number }>; stop(): void } {
+export function loadgenProcess(args: Record<string, string | number>): {
+  pid: number;
+  done: Promise<{ views: number; viewsPerSecond: number; cores: number }>;
+  stop(): void;
+} {
   const argv = Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]);
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '../loadgen.ts'), ...argv, '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,7 +78,9 @@ export function loadgenProcess(args: Record<string, string | number>): { pid: nu
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   const done = new Promise<{ views: number; viewsPerSecond: number; cores: number }>((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!)) : reject(new Error(`loadgen exited with ${code}: ${output}`)))),
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output.trim().split('\n').at(-1)!)) : reject(new Error(`loadgen exited with ${code}: ${output}`)),
+    ),
   );
   return { pid: child.pid!, done, stop: () => child.kill('SIGTERM') };
 }

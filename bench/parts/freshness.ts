@@ -20,7 +20,14 @@ export interface FreshnessResult {
 
 export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
   const bench = await startService({});
-  const background = loadgenProcess({ topic: bench.topic, rate: ctx.sizes.backgroundRate, duration: 3600, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': 100 });
+  const background = loadgenProcess({
+    topic: bench.topic,
+    rate: ctx.sizes.backgroundRate,
+    duration: 3600,
+    videos: ctx.sizes.catalogue,
+    skew: ctx.sizes.skew,
+    'per-message': 100,
+  });
   const latencies: Record<string, number[]> = Object.fromEntries(WINDOWS.map((w) => [w, []]));
   const notOk: string[] = [];
   try {
@@ -54,7 +61,8 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
         );
         await sleep(50);
       }
-      if (pending.size > 0) throw new Error(`probe ${videoId} never reached ${[...pending].join(', ')}; answers other than 200: ${notOk.slice(-5).join('; ')}`);
+      if (pending.size > 0)
+        throw new Error(`probe ${videoId} never reached ${[...pending].join(', ')}; answers other than 200: ${notOk.slice(-5).join('; ')}`);
       await sleep(300 + Math.random() * 2000); // land at different points of the refresh cycle
     }
   } finally {

@@ -74,11 +74,16 @@ function partitionsAssigned(brokers: string[], group: string): Promise<number> {
 
 export async function allTimeAfter(bench: BenchService, wallClockMs: number): Promise<TopEntry[]> {
   let list: TopEntry[] = [];
-  await until('an all-time list computed after the last view counted', async () => {
-    const response = await bench.service.topK('all-time', 1000);
-    list = response.body as TopEntry[];
-    return Date.parse(response.headers['x-computed-at'] ?? '') > wallClockMs;
-  }, 120_000, 250);
+  await until(
+    'an all-time list computed after the last view counted',
+    async () => {
+      const response = await bench.service.topK('all-time', 1000);
+      list = response.body as TopEntry[];
+      return Date.parse(response.headers['x-computed-at'] ?? '') > wallClockMs;
+    },
+    120_000,
+    250,
+  );
   return list;
 }
 
@@ -91,7 +96,17 @@ export async function drainRun(
   keep?: (topic: string, allTime: TopEntry[]) => void,
 ): Promise<DrainRun> {
   const topic = uniqueName('drain');
-  await generateLoad({ brokers: ctx.brokers, topic, partitions: 4, rate: 0, views, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, perMessage: viewsPerMessage, seed: 1 });
+  await generateLoad({
+    brokers: ctx.brokers,
+    topic,
+    partitions: 4,
+    rate: 0,
+    views,
+    videos: ctx.sizes.catalogue,
+    skew: ctx.sizes.skew,
+    perMessage: viewsPerMessage,
+    seed: 1,
+  });
   const name = uniqueName('drain');
   // At least once, the Kafka engine joins the consumer group and reads once the broker assigned it partitions. Exactly
   // once, it takes its partitions by locks in ZooKeeper and never joins the group: it can read once the service
@@ -108,7 +123,8 @@ export async function drainRun(
     const seconds = (last - (assigned ? await assigned : listening)) / 1000;
     // Should the broker be asked too late (every view counted before the group was seen holding partitions), the
     // run has no valid time: it is kept with a rate of 0 rather than a made-up one.
-    if (seconds <= 0) console.warn(`drain timing failed for ${JSON.stringify(settings)}: all counted before the group was seen holding partitions`);
+    if (seconds <= 0)
+      console.warn(`drain timing failed for ${JSON.stringify(settings)}: all counted before the group was seen holding partitions`);
     if (keep) keep(topic, await allTimeAfter(bench, Date.now()));
     const memory = memoryMiB(bench.service.pid!); // one walk of /proc for both figures
     const result: DrainRun = {
@@ -139,12 +155,28 @@ export async function steadyRun(ctx: BenchContext, viewsPerMessage: number, sett
   try {
     // A warm-up second, counted before the first step: the steps measure a settled consumer group, not the joins
     // and rebalances of a fresh database's start (its migrations create and replace the Kafka engine table).
-    const warmUp = await loadgenProcess({ topic: bench.topic, rate: 1000, duration: 1, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': viewsPerMessage, seed: 0 }).done;
+    const warmUp = await loadgenProcess({
+      topic: bench.topic,
+      rate: 1000,
+      duration: 1,
+      videos: ctx.sizes.catalogue,
+      skew: ctx.sizes.skew,
+      'per-message': viewsPerMessage,
+      seed: 0,
+    }).done;
     let total = warmUp.views;
     await waitCounted(bench, total, 600_000);
     for (const rate of ctx.sizes.steadyRates) {
       const seconds = ctx.sizes.steadySeconds;
-      const loadgen = loadgenProcess({ topic: bench.topic, rate, duration: seconds, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': viewsPerMessage, seed: rate });
+      const loadgen = loadgenProcess({
+        topic: bench.topic,
+        rate,
+        duration: seconds,
+        videos: ctx.sizes.catalogue,
+        skew: ctx.sizes.skew,
+        'per-message': viewsPerMessage,
+        seed: rate,
+      });
       const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid }).start();
       const started = performance.now();
       const produced = await loadgen.done;

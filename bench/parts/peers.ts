@@ -69,7 +69,9 @@ const windowKeys = (ts: number) => {
 
 async function startRedis(): Promise<Peer> {
   const port = await freePort();
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   running.set(server, () => server.kill('SIGKILL'));
   await waitForPort(port, 'redis-server');
   const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
@@ -126,22 +128,51 @@ async function startPostgres(): Promise<Peer> {
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   // PostgreSQL refuses to run as root: its own user runs it (the Debian package creates 'postgres').
-  execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/initdb`, '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { stdio: 'ignore' });
+  execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/initdb`, '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], {
+    stdio: 'ignore',
+  });
   const server = spawn(
     'runuser',
-    ['-u', 'postgres', '--', `${PG_BIN}/postgres`, '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'synchronous_commit=off', '-c', 'shared_buffers=1GB', '-c', 'max_wal_size=4GB'],
+    [
+      '-u',
+      'postgres',
+      '--',
+      `${PG_BIN}/postgres`,
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'shared_buffers=1GB',
+      '-c',
+      'max_wal_size=4GB',
+    ],
     { stdio: 'ignore' },
   );
-  const pgStop = () => execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'immediate'], { stdio: 'ignore' });
+  const pgStop = () =>
+    execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'immediate'], { stdio: 'ignore' });
   running.set(server, pgStop);
   const connection = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' };
   await waitForPort(port, 'postgres');
   let client = new Client(connection);
-  await until('postgres to accept connections (it refuses them while starting up)', async () => {
-    client = new Client(connection);
-    return client.connect().then(() => true, () => false);
-  }, 30_000, 200);
+  await until(
+    'postgres to accept connections (it refuses them while starting up)',
+    async () => {
+      client = new Client(connection);
+      return client.connect().then(
+        () => true,
+        () => false,
+      );
+    },
+    30_000,
+    200,
+  );
   await client.query(PG_SCHEMA);
   const reads = new Pool({ ...connection, max: READ_CONNECTIONS });
   return {
@@ -250,7 +281,12 @@ async function peerReads(ctx: BenchContext, peer: Peer): Promise<ReadRun[]> {
   return runs;
 }
 
-export async function peers(ctx: BenchContext, topic: string, views: number, viewrankTop: TopEntry[]): Promise<{ ingest: PeerIngest[]; reads: ReadRun[] }> {
+export async function peers(
+  ctx: BenchContext,
+  topic: string,
+  views: number,
+  viewrankTop: TopEntry[],
+): Promise<{ ingest: PeerIngest[]; reads: ReadRun[] }> {
   const ingest: PeerIngest[] = [];
   const reads: ReadRun[] = [];
   for (const start of [startRedis, startPostgres]) {

@@ -30,7 +30,13 @@ async function main(): Promise<void> {
   const [rows, videos] = process.argv.slice(2).map(Number);
   const dataDir = join(tmpdir(), `viewrank-physical-${process.pid}`);
   const database = `physical_${process.pid}`;
-  const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: `physical-unused-${process.pid}`, KAFKA_GROUP: `physical-${process.pid}`, LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    CHDB_PATH: dataDir,
+    CLICKHOUSE_DATABASE: database,
+    KAFKA_TOPIC: `physical-unused-${process.pid}`,
+    KAFKA_GROUP: `physical-${process.pid}`,
+    LOG_LEVEL: 'warn',
+  });
   const clickhouse = new ClickHouseService(config);
   const results: PhysicalResult[] = [];
   const timed = async (way: string, label: string, n: number, insert: () => Promise<unknown>) => {
@@ -50,7 +56,13 @@ async function main(): Promise<void> {
     const ids: string[] = Array.from({ length: jsonRows }, () => `v${zipf.sample()}`);
     const chunked = (line: (id: string) => string) => {
       const chunks: string[] = [];
-      for (let i = 0; i < ids.length; i += 100_000) chunks.push(ids.slice(i, i + 100_000).map(line).join(''));
+      for (let i = 0; i < ids.length; i += 100_000)
+        chunks.push(
+          ids
+            .slice(i, i + 100_000)
+            .map(line)
+            .join(''),
+        );
       return chunks;
     };
     // Parsing alone, into a Null table shaped like the Kafka table (video_id, ts as text): what the message format
@@ -62,20 +74,42 @@ async function main(): Promise<void> {
     };
     for (const format of ['JSONEachRow', 'TSV'] as const) {
       await timed(`parsing only, ${format} (as in a Kafka message), into a Null table`, `parse only, ${format}`, jsonRows, () =>
-        clickhouse.client.exec({ query: `INSERT INTO ${database}.parse_only FORMAT ${format}`, values: Readable.from(parseOnly[format]), clickhouse_settings: { input_format_parallel_parsing: 0 } }).then((r) => r.stream.resume()),
+        clickhouse.client
+          .exec({
+            query: `INSERT INTO ${database}.parse_only FORMAT ${format}`,
+            values: Readable.from(parseOnly[format]),
+            clickhouse_settings: { input_format_parallel_parsing: 0 },
+          })
+          .then((r) => r.stream.resume()),
       );
     }
     // JSONEachRow text made in Node, streamed to one INSERT into views_parsed.
     const json = chunked((id) => `{"video_id":"${id}","event_time":"${time}"}\n`);
     for (const parallel of [1, 0]) {
-      await timed(`JSONEachRow from Node (client.exec with a stream), Zipf ids${parallel ? '' : ', one parsing thread'}`, parallel ? 'JSON, default parsing' : 'JSON, one parser', jsonRows, () =>
-        clickhouse.client.exec({ query: `INSERT INTO ${database}.views_parsed (video_id, event_time) FORMAT JSONEachRow`, values: Readable.from(json), clickhouse_settings: { input_format_parallel_parsing: parallel as 0 | 1 } }).then((r) => r.stream.resume()),
+      await timed(
+        `JSONEachRow from Node (client.exec with a stream), Zipf ids${parallel ? '' : ', one parsing thread'}`,
+        parallel ? 'JSON, default parsing' : 'JSON, one parser',
+        jsonRows,
+        () =>
+          clickhouse.client
+            .exec({
+              query: `INSERT INTO ${database}.views_parsed (video_id, event_time) FORMAT JSONEachRow`,
+              values: Readable.from(json),
+              clickhouse_settings: { input_format_parallel_parsing: parallel as 0 | 1 },
+            })
+            .then((r) => r.stream.resume()),
       );
     }
     const params = { db: database, rows, videos };
-    await timed('INSERT … SELECT FROM numbers(), default settings', 'numbers(), defaults', rows, () => clickhouse.client.command({ query: FROM_NUMBERS, query_params: params }));
+    await timed('INSERT … SELECT FROM numbers(), default settings', 'numbers(), defaults', rows, () =>
+      clickhouse.client.command({ query: FROM_NUMBERS, query_params: params }),
+    );
     await timed('INSERT … SELECT FROM numbers(), parallel_view_processing=1, max_insert_threads=2', 'numbers(), parallel views', rows, () =>
-      clickhouse.client.command({ query: FROM_NUMBERS, query_params: params, clickhouse_settings: { parallel_view_processing: 1, max_insert_threads: '2' } }),
+      clickhouse.client.command({
+        query: FROM_NUMBERS,
+        query_params: params,
+        clickhouse_settings: { parallel_view_processing: 1, max_insert_threads: '2' },
+      }),
     );
     const [{ total }] = await clickhouse.select<{ total: string }>('SELECT sum(views) AS total FROM {db:Identifier}.views_total');
     if (Number(total) !== 2 * rows + 2 * jsonRows) throw new Error(`counted ${total} views for ${2 * rows + 2 * jsonRows} inserted`);

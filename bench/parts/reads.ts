@@ -24,14 +24,25 @@ export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
   try {
     for (const ingest of [false, true]) {
       const background = ingest
-        ? loadgenProcess({ topic: bench.topic, rate: ctx.sizes.backgroundRate, duration: 3600, videos: ctx.sizes.catalogue, skew: ctx.sizes.skew, 'per-message': 100 })
+        ? loadgenProcess({
+            topic: bench.topic,
+            rate: ctx.sizes.backgroundRate,
+            duration: 3600,
+            videos: ctx.sizes.catalogue,
+            skew: ctx.sizes.skew,
+            'per-message': 100,
+          })
         : undefined;
       // Fill the lists first (with and without ingest, so every k reads a full 1000-long list where there is one).
       if (!ingest) await loadgenProcess({ topic: bench.topic, rate: 0, views: 200_000, videos: 5_000, skew: 0.5, 'per-message': 100 }).done;
       await sleep(7000);
       try {
         for (const k of READ_KS) {
-          const result = await autocannon({ url: `${bench.service.url}/views/top-k?window=all-time&k=${k}`, connections: READ_CONNECTIONS, duration: ctx.sizes.readSeconds });
+          const result = await autocannon({
+            url: `${bench.service.url}/views/top-k?window=all-time&k=${k}`,
+            connections: READ_CONNECTIONS,
+            duration: ctx.sizes.readSeconds,
+          });
           const run: ReadRun = {
             system: 'viewrank',
             k,

@@ -33,7 +33,13 @@ const isJson = (text: string) => {
 /** The oracle for a top-K query: valid iff exactly window and k, each well-formed. */
 function validQuery(params: Record<string, string>): boolean {
   const keys = Object.keys(params).sort();
-  return keys.join() === 'k,window' && (WINDOWS as readonly string[]).includes(params.window) && /^[0-9]{1,9}$/.test(params.k) && +params.k >= 1 && +params.k <= MAX_K;
+  return (
+    keys.join() === 'k,window' &&
+    (WINDOWS as readonly string[]).includes(params.window) &&
+    /^[0-9]{1,9}$/.test(params.k) &&
+    +params.k >= 1 &&
+    +params.k <= MAX_K
+  );
 }
 
 /** The oracle for a POST /views body. */
@@ -45,7 +51,14 @@ function validBatch(body: unknown): boolean {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).sort().join() !== 'ts,video_id') return false;
     const { video_id, ts } = v as { video_id: unknown; ts: unknown };
     const ms = eventTimeMs(ts);
-    return typeof video_id === 'string' && video_id !== '' && videoIdProblem(video_id) === undefined && ms !== undefined && ms <= NOW.getTime() + DAY && ms >= NOW.getTime() - 90 * DAY;
+    return (
+      typeof video_id === 'string' &&
+      video_id !== '' &&
+      videoIdProblem(video_id) === undefined &&
+      ms !== undefined &&
+      ms <= NOW.getTime() + DAY &&
+      ms >= NOW.getTime() - 90 * DAY
+    );
   });
 }
 
@@ -79,7 +92,11 @@ describe('HTTP fuzzing', () => {
 
   it('GET /views/top-k: 200 for valid parameters, otherwise 400 naming the parameter', async () => {
     const key = fc.oneof(fc.constantFrom('window', 'k', 'K', 'limit', 'window[]', ''), fc.string({ maxLength: 8 }));
-    const value = fc.oneof(fc.constantFrom(...WINDOWS, '0', '1', '10', '1000', '1001', '-1', '1e3', ' 5', '', '٣'), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }));
+    const value = fc.oneof(
+      fc.constantFrom(...WINDOWS, '0', '1', '10', '1000', '1001', '-1', '1e3', ' 5', '', '٣'),
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.dictionary(key, value, { maxKeys: 4 }), async (params) => {
         const query = new URLSearchParams(params).toString();
@@ -97,7 +114,10 @@ describe('HTTP fuzzing', () => {
   });
 
   it('GET /views/top-k: raw, broken query strings never cause a 5xx', async () => {
-    const raw = fc.array(fc.oneof(fc.constantFrom('%', '%zz', '&', '=', '[', ']', '%00', '%ff', 'window=hour', 'k=5', '+'), fc.string({ maxLength: 5 })), { maxLength: 8 });
+    const raw = fc.array(
+      fc.oneof(fc.constantFrom('%', '%zz', '&', '=', '[', ']', '%00', '%ff', 'window=hour', 'k=5', '+'), fc.string({ maxLength: 5 })),
+      { maxLength: 8 },
+    );
     await fc.assert(
       fc.asyncProperty(raw, async (parts) => {
         const url = `/views/top-k?${parts.join('')}`;
@@ -111,7 +131,9 @@ describe('HTTP fuzzing', () => {
   it('POST /views: 202 for a valid batch, otherwise a 4xx with a message; never a 5xx', async () => {
     const ts = fc.oneof(
       fc.integer({ min: NOW.getTime() - 100 * DAY, max: NOW.getTime() + 2 * DAY }),
-      fc.date({ min: new Date(NOW.getTime() - 100 * DAY), max: new Date(NOW.getTime() + 2 * DAY), noInvalidDate: true }).map((d) => d.toISOString()),
+      fc
+        .date({ min: new Date(NOW.getTime() - 100 * DAY), max: new Date(NOW.getTime() + 2 * DAY), noInvalidDate: true })
+        .map((d) => d.toISOString()),
       fc.constantFrom('yesterday', '', -5, 1.5, null, '2026-11-28', true),
       fc.anything(),
     );
@@ -145,9 +167,25 @@ describe('HTTP fuzzing', () => {
   });
 
   it('POST /views: any content type, bytes or authorization header gets a 4xx unless all are right', async () => {
-    const auth = fc.oneof(fc.constant(`Bearer ${TOKEN}`), fc.constant(`bearer ${TOKEN}`), fc.constantFrom('', 'Bearer', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`), fc.string({ maxLength: 40 }));
-    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=latin1', '');
-    const payload = fc.oneof(fc.string({ maxLength: 60 }), fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('latin1')), fc.constant('{"views":[{"video_id":"a","ts":1795834800000}]}'));
+    const auth = fc.oneof(
+      fc.constant(`Bearer ${TOKEN}`),
+      fc.constant(`bearer ${TOKEN}`),
+      fc.constantFrom('', 'Bearer', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`),
+      fc.string({ maxLength: 40 }),
+    );
+    const contentType = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'application/json; charset=latin1',
+      '',
+    );
+    const payload = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('latin1')),
+      fc.constant('{"views":[{"video_id":"a","ts":1795834800000}]}'),
+    );
     await fc.assert(
       fc.asyncProperty(auth, contentType, payload, async (authorization, type, data) => {
         const headers: Record<string, string> = { authorization };
@@ -160,7 +198,8 @@ describe('HTTP fuzzing', () => {
           data,
           status: status === 202 ? 202 : '4xx',
         });
-        if (status === 202) expect(/^bearer /i.test(authorization) && authorization.slice(7) === TOKEN && type.startsWith('application/json')).toBe(true);
+        if (status === 202)
+          expect(/^bearer /i.test(authorization) && authorization.slice(7) === TOKEN && type.startsWith('application/json')).toBe(true);
         // Fastify reads the body before any guard: a body it cannot take is refused first (400, 413, 415).
         const authorized = /^bearer /i.test(authorization) && authorization.slice(7) === TOKEN;
         const parseable = type.startsWith('application/json') && !type.includes('latin1') && isJson(data);
@@ -174,14 +213,29 @@ describe('HTTP fuzzing', () => {
   it('refuses names every object inherits (constructor, toString, __proto__, …) as query parameters with a 400', async () => {
     for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
       const response = await app.inject({ method: 'GET', url: `/views/top-k?window=day&k=10&${name}=1` });
-      expect({ name, status: response.statusCode, message: messageOf(response.body) }).toEqual({ name, status: 400, message: `property ${name} should not exist` });
+      expect({ name, status: response.statusCode, message: messageOf(response.body) }).toEqual({
+        name,
+        status: 400,
+        message: `property ${name} should not exist`,
+      });
     }
   });
 
   it('refuses a deeply nested body with a 400, never a 500 (100,000 levels)', async () => {
-    for (const payload of [`{"views":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, `{"views":[${'{"a":'.repeat(50)}1${'}'.repeat(50)}]}`]) {
-      const response = await app.inject({ method: 'POST', url: '/views', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload });
-      expect({ status: response.statusCode, message: messageOf(response.body) }).toEqual({ status: 400, message: 'body is nested deeper than 32 levels' });
+    for (const payload of [
+      `{"views":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      `{"views":[${'{"a":'.repeat(50)}1${'}'.repeat(50)}]}`,
+    ]) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/views',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        payload,
+      });
+      expect({ status: response.statusCode, message: messageOf(response.body) }).toEqual({
+        status: 400,
+        message: 'body is nested deeper than 32 levels',
+      });
     }
   });
 
@@ -196,11 +250,21 @@ describe('HTTP fuzzing', () => {
   });
 
   it('refuses oversized bodies (413) and batches (400)', async () => {
-    const big = JSON.stringify({ views: Array.from({ length: 20_000 }, (_, i) => ({ video_id: `video-${i}-${'x'.repeat(40)}`, ts: NOW.getTime() })) });
-    const response = await app.inject({ method: 'POST', url: '/views', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: big });
+    const big = JSON.stringify({
+      views: Array.from({ length: 20_000 }, (_, i) => ({ video_id: `video-${i}-${'x'.repeat(40)}`, ts: NOW.getTime() })),
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/views',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      payload: big,
+    });
     expect(response.statusCode).toBe(413);
     const tooMany = { views: Array.from({ length: 10_001 }, () => ({ video_id: 'a', ts: NOW.getTime() })) };
     const many = await app.inject({ method: 'POST', url: '/views', headers: { authorization: `Bearer ${TOKEN}` }, payload: tooMany });
-    expect({ status: many.statusCode, message: messageOf(many.body) }).toEqual({ status: 400, message: 'views must hold at most 10000 events' });
+    expect({ status: many.statusCode, message: messageOf(many.body) }).toEqual({
+      status: 400,
+      message: 'views must hold at most 10000 events',
+    });
   });
 });

@@ -24,8 +24,14 @@ const WINDOW_HEADERS = {
   Age: { description: 'Seconds since the list was computed', schema: { type: 'integer' } },
   'X-Stale': { description: '"true" while refreshes fail and an older list is served', schema: { type: 'string' } },
   'X-Window': { description: 'The window of the list', schema: { type: 'string' } },
-  'X-Window-Start': { description: 'Start of the window (UTC, inclusive); absent for all-time', schema: { type: 'string', format: 'date-time' } },
-  'X-Window-End': { description: 'End of the window (UTC, exclusive); absent for all-time', schema: { type: 'string', format: 'date-time' } },
+  'X-Window-Start': {
+    description: 'Start of the window (UTC, inclusive); absent for all-time',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  'X-Window-End': {
+    description: 'End of the window (UTC, exclusive); absent for all-time',
+    schema: { type: 'string', format: 'date-time' },
+  },
   'X-Computed-At': { description: 'The instant the list was computed for', schema: { type: 'string', format: 'date-time' } },
   'X-Watermark': {
     description:
@@ -60,7 +66,11 @@ export class TopKController {
   })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,
-    example: { statusCode: 503, message: 'the top-K of window "hour" has not been computed yet; retry in a few seconds', error: 'Service Unavailable' },
+    example: {
+      statusCode: 503,
+      message: 'the top-K of window "hour" has not been computed yet; retry in a few seconds',
+      error: 'Service Unavailable',
+    },
     description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds',
   })
   @Header('Cache-Control', 'no-cache')

@@ -30,7 +30,8 @@ export class ReadKeyGuard implements CanActivate {
     const key = this.config.readApiKey;
     if (!key) return true;
     const given = context.switchToHttp().getRequest<FastifyRequest>().headers['x-api-key'];
-    if (!matchesSecret(typeof given === 'string' ? given : undefined, [key])) throw new UnauthorizedException('a valid X-Api-Key header is required');
+    if (!matchesSecret(typeof given === 'string' ? given : undefined, [key]))
+      throw new UnauthorizedException('a valid X-Api-Key header is required');
     return true;
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { bearerToken, clientKey, matchesSecret } from './secrets';
@@ -20,7 +26,7 @@ export class IngestThrottlerGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
+  protected override async getTracker(req: { headers?: { authorization?: string }; ip?: string }): Promise<string> {
     const token = bearerToken(req.headers?.authorization);
     return token && matchesSecret(token, this.config.httpIngest.tokens) ? clientKey(token) : `ip:${req.ip}`;
   }

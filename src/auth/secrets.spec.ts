@@ -14,7 +14,8 @@ describe('secrets', () => {
     expect(bearerToken('Bearer abc.def-123')).toBe('abc.def-123');
     expect(bearerToken('bearer abc')).toBe('abc');
     expect(bearerToken(['Bearer first', 'Bearer second'])).toBe('first');
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'Bearer é']) expect(bearerToken(header)).toBeUndefined();
+    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'Bearer é'])
+      expect(bearerToken(header)).toBeUndefined();
   });
 
   it('names a client without revealing its token', () => {

@@ -20,6 +20,8 @@ export class ClickHouseModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const { applied, skipped } = await runMigrations(this.clickhouse, this.config);
-    this.logger.log(`migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`);
+    this.logger.log(
+      `migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`,
+    );
   }
 }

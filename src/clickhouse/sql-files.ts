@@ -38,7 +38,9 @@ export interface MigrationFile {
 
 /** Migration files named NNNN_description.sql, in version order; duplicate versions are an error. */
 export function migrationFiles(dir = join(clickhouseDir(), 'migrations')): MigrationFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const seen = new Set<number>();
   return files.map((file) => {
     const match = /^([0-9]{4})_([a-z0-9_]+)\.sql$/.exec(file);

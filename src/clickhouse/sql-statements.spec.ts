@@ -7,7 +7,7 @@ describe(splitStatements.name, () => {
       '-- a comment; with a semicolon',
       "CREATE TABLE t (a String DEFAULT ';') ENGINE = Memory;",
       '/* block; comment */',
-      'SELECT `odd;name` FROM t WHERE a = \'it\\\'s;\';',
+      "SELECT `odd;name` FROM t WHERE a = 'it\\'s;';",
       '-- trailing comment only',
     ].join('\n');
     expect(splitStatements(sql)).toEqual([

@@ -7,13 +7,18 @@ const toInt = ({ value }: { value: unknown }) =>
 
 /** Environment variables as strings, with defaults; names match the README's configuration table. */
 export class EnvironmentVariables {
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3000;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   HOST = '127.0.0.1';
 
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   CLICKHOUSE_URL?: string;
 
   @IsString()
@@ -25,7 +30,8 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'CLICKHOUSE_DATABASE must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)' })
   CLICKHOUSE_DATABASE = 'viewrank';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   CHDB_PATH = './data';
 
   @Matches(/^[^,\s]+:[0-9]+(,[^,\s]+:[0-9]+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
@@ -38,19 +44,31 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_TOPIC must be a valid Kafka topic name' })
   KAFKA_TOPIC = 'video-views';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   KAFKA_TOPIC_PARTITIONS = 4;
 
   @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_GROUP must be a valid consumer group id' })
   KAFKA_GROUP = 'viewrank';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   KAFKA_CONSUMERS = 1;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
   KAFKA_FLUSH_INTERVAL_MS = 1000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   KAFKA_MAX_BLOCK_SIZE = 1_048_576;
 
   /**
@@ -65,63 +83,108 @@ export class EnvironmentVariables {
   ZOOKEEPER_HOSTS = '127.0.0.1:2181';
 
   /** Embedded mode: ClickHouse's ZooKeeper session; a killed service's partitions are free again after it. */
-  @Transform(toInt) @IsInt() @Min(2000) @Max(60_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(60_000)
   ZOOKEEPER_SESSION_TIMEOUT_MS = 6000;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   REFRESH_INTERVAL_MS = 5000;
 
   /** Overlap between consecutive incremental refreshes (ingestion time), covering writes under way while one read. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   INCREMENTAL_MARGIN_MS = 10_000;
 
   /** A full top-K computation at least this often, as a safety net; 0 computes in full every time. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
   FULL_REFRESH_EVERY_MS = 600_000;
 
   /**
    * Videos a window tracks beyond its top 1000, with an upper bound of their totals: the wider this shadow, the
    * fewer touched videos an incremental refresh must look up. Costs about 100 bytes of memory per video.
    */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(1_000_000)
   INCREMENTAL_TRACKED = 10_000;
 
   /** How long a list may be served while refreshes fail; older, and the answer is 503. */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(604_800_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(604_800_000)
   MAX_STALENESS_MS = 7_200_000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
   RETENTION_SNAPSHOT_HOURS = 24;
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(8760)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(8760)
   RETENTION_MINUTE_HOURS = 3;
 
-  @Transform(toInt) @IsInt() @Min(32) @Max(36500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(32)
+  @Max(36500)
   RETENTION_HOUR_DAYS = 35;
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(1200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(1200)
   RETENTION_MONTH_MONTHS = 13;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(36500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36500)
   RETENTION_DEAD_LETTER_DAYS = 30;
 
   /** How late a view may arrive and still count in last-hour: a minute's counts are frozen this long after it ends. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   LATE_TOLERANCE_MS = 30_000;
 
   /** Older views are dead-lettered; at most 95 so one Kafka block never spans more than 100 day partitions. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(95)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(95)
   MAX_EVENT_AGE_DAYS = 90;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
 
   /** How often ingestion totals and Kafka consumer lag are read for /metrics and readiness. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   INGEST_POLL_INTERVAL_MS = 10_000;
 
   /** On SIGTERM, readiness fails at once and the service keeps answering this long before it closes. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(120_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
   SHUTDOWN_DRAIN_MS = 5_000;
 
   /** Bearer tokens accepted by POST /views, comma-separated, each 16 to 256 visible characters. Unset: HTTP ingest is off. */
@@ -132,14 +195,23 @@ export class EnvironmentVariables {
   INGEST_TOKENS?: string;
 
   /** Requests per client (token, or address without one) per INGEST_RATE_WINDOW_MS on POST /views. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   INGEST_RATE_LIMIT = 120;
 
-  @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
   INGEST_RATE_WINDOW_MS = 60_000;
 
   /** How long POST /views waits for Kafka's acknowledgement before answering 503. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   INGEST_ACK_TIMEOUT_MS = 10_000;
 
   /** If set, GET /views/top-k requires this key in the X-Api-Key header (16 to 256 visible characters). */
@@ -148,7 +220,10 @@ export class EnvironmentVariables {
   READ_API_KEY?: string;
 
   /** Readiness fails while any window's list is older than this (or missing). */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(604_800_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(604_800_000)
   READY_MAX_LIST_AGE_MS = 60_000;
 }
 

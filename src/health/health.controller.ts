@@ -21,7 +21,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: not shutting down, ClickHouse reachable, every list fresh (consumer lag and the last-hour watermark are reported, never failed on); 503 with details otherwise' })
+  @ApiOperation({
+    summary:
+      'Readiness: not shutting down, ClickHouse reachable, every list fresh (consumer lag and the last-hour watermark are reported, never failed on); 503 with details otherwise',
+  })
   ready() {
     return this.health.check([
       () => this.readiness.notShuttingDown(),

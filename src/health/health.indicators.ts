@@ -74,7 +74,9 @@ export class ReadinessIndicators {
     const now = this.clock.now();
     const computedAt = Object.fromEntries(WINDOWS.map((w) => [w, this.precompute.snapshot(w)?.computedAt]));
     const problems = listAgeProblems(computedAt, now, this.config.readiness.maxListAgeMs);
-    const ages = Object.fromEntries(WINDOWS.map((w) => [w, computedAt[w] ? Math.round((now.getTime() - computedAt[w]!.getTime()) / 1000) : null]));
+    const ages = Object.fromEntries(
+      WINDOWS.map((w) => [w, computedAt[w] ? Math.round((now.getTime() - computedAt[w]!.getTime()) / 1000) : null]),
+    );
     return problems.length === 0 ? check.up({ ageSeconds: ages }) : check.down({ ageSeconds: ages, error: problems.join('; ') });
   }
 }

@@ -5,7 +5,8 @@ export function listAgeProblems(computedAt: Record<string, Date | undefined>, no
   const problems: string[] = [];
   for (const [window, at] of Object.entries(computedAt)) {
     if (!at) problems.push(`${window}: no list yet`);
-    else if (now.getTime() - at.getTime() > maxAgeMs) problems.push(`${window}: list is ${Math.round((now.getTime() - at.getTime()) / 1000)} s old (max ${maxAgeMs / 1000} s)`);
+    else if (now.getTime() - at.getTime() > maxAgeMs)
+      problems.push(`${window}: list is ${Math.round((now.getTime() - at.getTime()) / 1000)} s old (max ${maxAgeMs / 1000} s)`);
   }
   return problems;
 }

@@ -1,4 +1,15 @@
-import { BadRequestException, Controller, Get, Header, NotFoundException, Param, ParseIntPipe, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNotFoundResponse,
@@ -29,7 +40,13 @@ export class DeadLettersQuery {
   @IsOptional()
   error?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000, default: 100, description: `Letters per page at most; a page also ends past ${DEAD_LETTER_PAGE_BYTES} bytes` })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 10_000,
+    default: 100,
+    description: `Letters per page at most; a page also ends past ${DEAD_LETTER_PAGE_BYTES} bytes`,
+  })
   @Min(1, { message: 'limit must be between 1 and 10000' })
   @Max(10_000, { message: 'limit must be between 1 and 10000' })
   @IsInt({ message: 'limit must be an integer' })
@@ -55,15 +72,23 @@ export class DeadLetterDto {
   })
   raw_message!: string;
   @ApiProperty({ example: 40, description: 'Size of the whole payload in bytes' }) raw_bytes!: number;
-  @ApiProperty({ example: false, description: 'raw_message is cut: GET /dead-letters/{partition}/{offset}/raw has it whole' }) truncated!: boolean;
+  @ApiProperty({ example: false, description: 'raw_message is cut: GET /dead-letters/{partition}/{offset}/raw has it whole' })
+  truncated!: boolean;
 }
 
-const encodeCursor = (key: DeadLetterKey) => Buffer.from(JSON.stringify([key.received_at, key.topic, key.partition, key.offset])).toString('base64url');
+const encodeCursor = (key: DeadLetterKey) =>
+  Buffer.from(JSON.stringify([key.received_at, key.topic, key.partition, key.offset])).toString('base64url');
 
 function decodeCursor(cursor: string): DeadLetterKey {
   try {
     const [received_at, topic, partition, offset] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof received_at === 'string' && !Number.isNaN(Date.parse(received_at)) && typeof topic === 'string' && Number.isSafeInteger(partition) && Number.isSafeInteger(offset)) {
+    if (
+      typeof received_at === 'string' &&
+      !Number.isNaN(Date.parse(received_at)) &&
+      typeof topic === 'string' &&
+      Number.isSafeInteger(partition) &&
+      Number.isSafeInteger(offset)
+    ) {
       return { received_at, topic, partition: partition as number, offset: offset as number };
     }
   } catch {
@@ -95,10 +120,20 @@ export class DeadLettersController {
   @ApiUnauthorizedResponse({ description: 'Missing or wrong bearer token' })
   async list(@Query() query: DeadLettersQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<DeadLetterDto[]> {
     const limit = query.limit ?? 100;
-    const { letters, next } = await this.repository.page({ since: query.since, error: query.error, limit, after: query.cursor ? decodeCursor(query.cursor) : undefined });
+    const { letters, next } = await this.repository.page({
+      since: query.since,
+      error: query.error,
+      limit,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
     if (next) {
       const cursor = encodeCursor(next);
-      const params = new URLSearchParams({ ...(query.since ? { since: query.since } : {}), ...(query.error ? { error: query.error } : {}), limit: String(limit), cursor });
+      const params = new URLSearchParams({
+        ...(query.since ? { since: query.since } : {}),
+        ...(query.error ? { error: query.error } : {}),
+        limit: String(limit),
+        cursor,
+      });
       reply.header('X-Next-Cursor', cursor);
       reply.header('Link', `</dead-letters?${params}>; rel="next"`);
     }
@@ -112,10 +147,12 @@ export class DeadLettersController {
   @ApiNotFoundResponse({ description: 'No dead letter at that partition and offset' })
   @ApiUnauthorizedResponse({ description: 'Missing or wrong bearer token' })
   async raw(
-    @Param('partition', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['partition must be an integer']) })) partition: number,
+    @Param('partition', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['partition must be an integer']) }))
+    partition: number,
     @Param('offset', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['offset must be an integer']) })) offset: number,
   ): Promise<string> {
-    if ([partition, offset].some((n) => n < 0 || !Number.isSafeInteger(n))) throw new BadRequestException(['partition and offset must be integers of 0 or more']);
+    if ([partition, offset].some((n) => n < 0 || !Number.isSafeInteger(n)))
+      throw new BadRequestException(['partition and offset must be integers of 0 or more']);
     const payload = await this.repository.raw(partition, offset);
     if (payload === undefined) throw new NotFoundException(`no dead letter at partition ${partition}, offset ${offset}`);
     return payload;

@@ -47,7 +47,8 @@ export class DeadLettersRepository {
   ) {}
 
   async page(filter: { since?: string; error?: string; limit: number; after?: DeadLetterKey }): Promise<DeadLetterPage> {
-    type Row = Omit<DeadLetter, 'partition' | 'offset' | 'raw_bytes' | 'truncated'> & Record<'partition' | 'offset' | 'raw_bytes' | 'inner_rows', string | number>;
+    type Row = Omit<DeadLetter, 'partition' | 'offset' | 'raw_bytes' | 'truncated'> &
+      Record<'partition' | 'offset' | 'raw_bytes' | 'inner_rows', string | number>;
     const rows = await this.clickhouse.rows<Row>('dead_letters', {
       since: dateTime64(filter.since ?? '1970-01-01T00:00:00Z'),
       error_contains: filter.error ?? '',
@@ -69,12 +70,19 @@ export class DeadLettersRepository {
     }));
     const last = letters.at(-1);
     const more = rows.length > 0 && Number(rows[0].inner_rows) > rows.length;
-    return { letters, next: more && last ? { received_at: last.received_at, topic: last.topic, partition: last.partition, offset: last.offset } : undefined };
+    return {
+      letters,
+      next: more && last ? { received_at: last.received_at, topic: last.topic, partition: last.partition, offset: last.offset } : undefined,
+    };
   }
 
   /** One letter's whole payload from the views topic, or undefined. */
   async raw(partition: number, offset: number): Promise<string | undefined> {
-    const [row] = await this.clickhouse.rows<{ raw_message: string }>('dead_letter_raw', { topic: this.config.kafka.topic, partition, offset });
+    const [row] = await this.clickhouse.rows<{ raw_message: string }>('dead_letter_raw', {
+      topic: this.config.kafka.topic,
+      partition,
+      offset,
+    });
     return row?.raw_message;
   }
 }

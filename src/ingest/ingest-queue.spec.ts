@@ -12,7 +12,10 @@ const exactlyOnceBefore = atLeastOnce.replace(
   "kafka_group_name = 'viewrank', kafka_keeper_path = '/viewrank/viewrank/views_queue/abc', kafka_replica_name = 'viewrank', ",
 );
 // Exactly once now: one poll per block, waiting up to KAFKA_FLUSH_INTERVAL_MS.
-const exactlyOnce = exactlyOnceBefore.replace('kafka_flush_interval_ms = 1000, ', 'kafka_flush_interval_ms = 1, kafka_poll_timeout_ms = 1000, ');
+const exactlyOnce = exactlyOnceBefore.replace(
+  'kafka_flush_interval_ms = 1000, ',
+  'kafka_flush_interval_ms = 1, kafka_poll_timeout_ms = 1000, ',
+);
 
 describe('engineSettings', () => {
   it('reads quoted and bare values, unescaping quotes', () => {
@@ -36,7 +39,11 @@ describe('planQueue', () => {
       keeperPath: '/viewrank/viewrank/views_queue/g1',
       reason: 'no queue table yet',
     });
-    expect(planQueue(atLeast, { viewExists: false }, 'g1')).toMatchObject({ action: 'create', guarantee: 'at-least-once', keeperPath: undefined });
+    expect(planQueue(atLeast, { viewExists: false }, 'g1')).toMatchObject({
+      action: 'create',
+      guarantee: 'at-least-once',
+      keeperPath: undefined,
+    });
   });
 
   it('keeps a queue in the configured guarantee and settings', () => {
@@ -81,6 +88,9 @@ describe('planQueue', () => {
   });
 
   it('recreates the view when only the view is missing (a start interrupted while recreating)', () => {
-    expect(planQueue(exactly, { engineFull: exactlyOnce, viewExists: false }, 'g5')).toMatchObject({ action: 'create', reason: 'its view is missing' });
+    expect(planQueue(exactly, { engineFull: exactlyOnce, viewExists: false }, 'g5')).toMatchObject({
+      action: 'create',
+      reason: 'its view is missing',
+    });
   });
 });

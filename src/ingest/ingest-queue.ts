@@ -83,14 +83,23 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
 export type GroupHandover = (ingested: Map<number, number>) => Promise<void>;
 
 /** Reads the queue's state, and creates or recreates it per planQueue. Returns the plan carried out. */
-export async function ensureQueue(db: SqlRunner, config: AppConfig, handOver: GroupHandover, generation = Date.now().toString(36)): Promise<QueuePlan> {
+export async function ensureQueue(
+  db: SqlRunner,
+  config: AppConfig,
+  handOver: GroupHandover,
+  generation = Date.now().toString(36),
+): Promise<QueuePlan> {
   const params = migrationParams(config);
   const tables = await db.select<{ name: string; engine_full: string }>(
     `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
     { db: params.db },
   );
   const queue = tables.find((t) => t.name === 'views_queue');
-  const plan = planQueue(config, { engineFull: queue?.engine_full, viewExists: tables.some((t) => t.name === 'views_queue_mv') }, generation);
+  const plan = planQueue(
+    config,
+    { engineFull: queue?.engine_full, viewExists: tables.some((t) => t.name === 'views_queue_mv') },
+    generation,
+  );
   if (plan.action === 'keep') return plan;
 
   // The view first: the engine finishes the block it is writing, commits its offsets, and reads nothing more.

@@ -28,16 +28,23 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
     // A topic created elsewhere keeps the producers' clocks: last-hour then judges lateness by them (README).
     const timestampType = await topicTimestampType(brokers, topic).catch(() => undefined);
     if (timestampType && timestampType !== 'LogAppendTime') {
-      this.logger.warn(`topic ${topic} has message.timestamp.type=${timestampType}: last-hour judges lateness by the producers' clocks, not the broker's`);
+      this.logger.warn(
+        `topic ${topic} has message.timestamp.type=${timestampType}: last-hour judges lateness by the producers' clocks, not the broker's`,
+      );
     }
     // Last: ingestion starts when the queue's view exists.
     const queue = await ensureQueue(this.clickhouse, this.config, async (ingested) => {
       // Long enough for the broker to expire a member that left without saying so (clickhouse/embedded-config.xml).
       const moved = await handOverGroup(this.config.kafka, ingested, 60_000);
-      if (moved.size > 0) this.logger.warn(`consumer group ${this.config.kafka.group}: committed offsets moved up to what ClickHouse wrote: ${JSON.stringify(Object.fromEntries(moved))}`);
+      if (moved.size > 0)
+        this.logger.warn(
+          `consumer group ${this.config.kafka.group}: committed offsets moved up to what ClickHouse wrote: ${JSON.stringify(Object.fromEntries(moved))}`,
+        );
     });
     const where = queue.keeperPath ? `, offsets in Keeper at ${queue.keeperPath}` : ', offsets in the consumer group';
-    this.logger.log(`ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`);
+    this.logger.log(
+      `ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`,
+    );
   }
 
   beforeApplicationShutdown(): void {
@@ -51,7 +58,9 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
     try {
       this.logger.log((await ensureTopic(this.config.kafka)) ? `created topic ${topic}` : `topic ${topic} exists`);
     } catch (error) {
-      this.logger.warn(`cannot reach Kafka at ${brokers.join(',')} to create topic ${topic} (${(error as Error).message}); retrying in 10 s`);
+      this.logger.warn(
+        `cannot reach Kafka at ${brokers.join(',')} to create topic ${topic} (${(error as Error).message}); retrying in 10 s`,
+      );
       if (!this.stopped) {
         this.retry = setTimeout(() => void this.createTopic(), 10_000);
         this.retry.unref();

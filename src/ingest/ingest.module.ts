@@ -20,7 +20,9 @@ import { DeadLettersRepository } from './dead-letters.repository';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       // Named 'default' so the 429 carries a plain Retry-After header (other names get a suffixed header).
-      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: config.httpIngest.rateWindowMs, limit: config.httpIngest.rateLimit }] }),
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: config.httpIngest.rateWindowMs, limit: config.httpIngest.rateLimit }],
+      }),
     }),
   ],
   controllers: [ViewsController, DeadLettersController],

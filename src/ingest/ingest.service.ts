@@ -122,6 +122,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */
   consumers(): Promise<KafkaConsumerState[]> {
-    return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', { keeper_errors: this.config.kafka.guarantee === 'exactly-once' ? 1 : 0 });
+    return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', {
+      keeper_errors: this.config.kafka.guarantee === 'exactly-once' ? 1 : 0,
+    });
   }
 }

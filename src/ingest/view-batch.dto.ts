@@ -1,6 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsNotEmpty, IsObject, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 /** Events per POST /views at most (the body is also capped at 1 MiB). */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -14,7 +24,10 @@ export class ViewEventDto {
   video_id!: string;
 
   @ApiProperty({
-    oneOf: [{ type: 'integer', example: 1795822862500 }, { type: 'string', format: 'date-time', example: '2026-11-27T23:41:02.5Z' }],
+    oneOf: [
+      { type: 'integer', example: 1795822862500 },
+      { type: 'string', format: 'date-time', example: '2026-11-27T23:41:02.5Z' },
+    ],
     description: 'When the view happened: epoch milliseconds, or an RFC 3339 time; at most a day ahead, at most MAX_EVENT_AGE_DAYS old',
   })
   @ValidateIf((_, value) => typeof value !== 'number')

@@ -52,7 +52,16 @@ describe(eventProblems.name, () => {
   const now = new Date('2026-11-28T03:00:00Z');
 
   it('accepts a good batch', () => {
-    expect(eventProblems([{ video_id: 'a', ts: now.getTime() }, { video_id: 'é'.repeat(128), ts: '2026-11-28T02:59:00Z' }], now, 90)).toEqual([]);
+    expect(
+      eventProblems(
+        [
+          { video_id: 'a', ts: now.getTime() },
+          { video_id: 'é'.repeat(128), ts: '2026-11-28T02:59:00Z' },
+        ],
+        now,
+        90,
+      ),
+    ).toEqual([]);
   });
 
   it('names each bad event by its position', () => {
@@ -80,21 +89,34 @@ describe(eventProblems.name, () => {
 describe(toKafkaMessages.name, () => {
   it('keeps every event, in order, in messages of at most N JSON lines', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ video_id: fc.string({ minLength: 1 }), ts: fc.nat() })), fc.integer({ min: 1, max: 50 }), (events, n) => {
-        const messages = toKafkaMessages(events, n);
-        const rows = messages.flatMap((m) => m.split('\n').map((l) => JSON.parse(l)));
-        expect(rows).toEqual(events.map((e) => ({ video_id: e.video_id, ts: String(e.ts) })));
-        expect(messages.every((m) => m.split('\n').length <= n)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.record({ video_id: fc.string({ minLength: 1 }), ts: fc.nat() })),
+        fc.integer({ min: 1, max: 50 }),
+        (events, n) => {
+          const messages = toKafkaMessages(events, n);
+          const rows = messages.flatMap((m) => m.split('\n').map((l) => JSON.parse(l)));
+          expect(rows).toEqual(events.map((e) => ({ video_id: e.video_id, ts: String(e.ts) })));
+          expect(messages.every((m) => m.split('\n').length <= n)).toBe(true);
+        },
+      ),
     );
   });
 });
 
 describe(videoIdProblem.name, () => {
-  it.each([['dQw4w9WgXcQ'], ['é'.repeat(128)], ['\u{1F3AC}'], ['{}'], [' [1, 2]'], ['{"a":1}'], ['null'], ['"quoted"'], ['12'], ['tab\there'], ['\u0000']])(
-    'accepts %p',
-    (id) => expect(videoIdProblem(id)).toBeUndefined(),
-  );
+  it.each([
+    ['dQw4w9WgXcQ'],
+    ['é'.repeat(128)],
+    ['\u{1F3AC}'],
+    ['{}'],
+    [' [1, 2]'],
+    ['{"a":1}'],
+    ['null'],
+    ['"quoted"'],
+    ['12'],
+    ['tab\there'],
+    ['\u0000'],
+  ])('accepts %p', (id) => expect(videoIdProblem(id)).toBeUndefined());
 
   it.each([
     ['é'.repeat(129), 'is longer than 256 bytes'],

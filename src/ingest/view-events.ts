@@ -10,7 +10,8 @@ const DAY_MS = 86_400_000;
  * up to 9 digits, then Z (either case) or an offset. The pipeline matches ts against this same pattern
  * (clickhouse/queue/views_queue_mv.sql; a unit test keeps the two equal).
  */
-export const RFC3339_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
+export const RFC3339_PATTERN =
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
 /** Epoch milliseconds as text (the pipeline's pattern too). */
 export const EPOCH_MS_PATTERN = '^[0-9]{1,16}$';
 const RFC3339 = new RegExp(RFC3339_PATTERN);
@@ -70,7 +71,12 @@ export function eventProblems(events: readonly ViewEvent[], now: Date, maxAgeDay
 export function toKafkaMessages(events: readonly ViewEvent[], rowsPerMessage = 500): string[] {
   const messages: string[] = [];
   for (let i = 0; i < events.length; i += rowsPerMessage) {
-    messages.push(events.slice(i, i + rowsPerMessage).map((e) => JSON.stringify({ video_id: e.video_id, ts: String(e.ts) })).join('\n'));
+    messages.push(
+      events
+        .slice(i, i + rowsPerMessage)
+        .map((e) => JSON.stringify({ video_id: e.video_id, ts: String(e.ts) }))
+        .join('\n'),
+    );
   }
   return messages;
 }

@@ -14,13 +14,18 @@ export function viewsTopic(topic: string, numPartitions: number): ITopicConfig {
 
 /** Creates the topic if missing; resolves to true if it was created. Throws if the broker cannot be reached. */
 export function ensureTopic(kafka: AppConfig['kafka']): Promise<boolean> {
-  return withAdmin(kafka.brokers, 3, (admin) => admin.createTopics({ topics: [viewsTopic(kafka.topic, kafka.topicPartitions)], waitForLeaders: true }));
+  return withAdmin(kafka.brokers, 3, (admin) =>
+    admin.createTopics({ topics: [viewsTopic(kafka.topic, kafka.topicPartitions)], waitForLeaders: true }),
+  );
 }
 
 /** The topic's message.timestamp.type: LogAppendTime when viewrank created it; CreateTime is Kafka's default. */
 export function topicTimestampType(brokers: string[], topic: string): Promise<string | undefined> {
   return withAdmin(brokers, 1, async (admin) => {
-    const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['message.timestamp.type'] }], includeSynonyms: false });
+    const { resources } = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['message.timestamp.type'] }],
+      includeSynonyms: false,
+    });
     return resources[0]?.configEntries.find((e) => e.configName === 'message.timestamp.type')?.configValue;
   });
 }
@@ -105,9 +110,14 @@ export async function handOverGroup(kafka: AppConfig['kafka'], ingested: Partiti
     for (const deadline = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, 250))) {
       const state = (await admin.describeGroups([kafka.group])).groups[0]?.state ?? 'Dead';
       if (state === 'Empty' || state === 'Dead') break;
-      if (Date.now() > deadline) throw new Error(`cannot move the offsets of consumer group ${kafka.group}: it still has members (${state}) after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`cannot move the offsets of consumer group ${kafka.group}: it still has members (${state}) after ${timeoutMs} ms`);
     }
-    await admin.setOffsets({ groupId: kafka.group, topic: kafka.topic, partitions: [...moved].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
+    await admin.setOffsets({
+      groupId: kafka.group,
+      topic: kafka.topic,
+      partitions: [...moved].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+    });
     return moved;
   });
 }

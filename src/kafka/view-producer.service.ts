@@ -17,7 +17,12 @@ export class ViewProducer implements OnApplicationShutdown {
 
   async send(messages: string[]): Promise<void> {
     const producer = await this.connected();
-    await producer.send({ topic: this.config.kafka.topic, acks: -1, timeout: this.config.httpIngest.ackTimeoutMs, messages: messages.map((value) => ({ value })) });
+    await producer.send({
+      topic: this.config.kafka.topic,
+      acks: -1,
+      timeout: this.config.httpIngest.ackTimeoutMs,
+      messages: messages.map((value) => ({ value })),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -8,7 +8,14 @@ import { APP_CONFIG } from '../config/config.module';
 import { QuietLogger } from './quiet-logger';
 
 /** LOG_LEVEL keeps Nest's names (documented in the README); pino calls them differently. */
-export const PINO_LEVELS: Record<string, string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+export const PINO_LEVELS: Record<string, string> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
 
 /**
  * A caller's own X-Request-Id is kept (so logs join across services) if it is short and plain; otherwise a new

@@ -34,7 +34,10 @@ export interface WindowState {
 }
 
 export type RefreshPlan =
-  | { mode: 'full'; reason: 'start-up' | 'window rolled over' | 'periodic full' | 'server clock moved back' | 'incremental disabled' | 'bounds loose' }
+  | {
+      mode: 'full';
+      reason: 'start-up' | 'window rolled over' | 'periodic full' | 'server clock moved back' | 'incremental disabled' | 'bounds loose';
+    }
   | { mode: 'incremental'; sinceMs: number; minDelta: number };
 
 export interface IncrementalOptions {
@@ -74,7 +77,13 @@ export function threshold(entries: RankedVideo[], k: number): number {
  * Full when the state cannot be trusted or is missing; otherwise incremental from the previous refresh's start
  * (less the margin), reading only the growth that can matter: a video outside the list needs bound + d ≥ θ.
  */
-export function planRefresh(state: WindowState | undefined, windowStartMs: number | null, serverNowMs: number, k: number, options: IncrementalOptions): RefreshPlan {
+export function planRefresh(
+  state: WindowState | undefined,
+  windowStartMs: number | null,
+  serverNowMs: number,
+  k: number,
+  options: IncrementalOptions,
+): RefreshPlan {
   if (options.fullEveryMs === 0) return { mode: 'full', reason: 'incremental disabled' };
   if (!state) return { mode: 'full', reason: 'start-up' };
   if (state.windowStartMs !== windowStartMs) return { mode: 'full', reason: 'window rolled over' };
@@ -97,7 +106,11 @@ export function fromFull(ranked: RankedVideo[], k: number, tracked: number): Pic
  * Step one of an incremental refresh: grows the bounds by the deltas and names the videos to look up exactly:
  * the whole list (its totals must be exact) and every video whose bound reaches θ.
  */
-export function candidates(state: WindowState, deltas: Deltas, k: number): { lookup: string[]; tracked: Map<string, number>; bound: number } {
+export function candidates(
+  state: WindowState,
+  deltas: Deltas,
+  k: number,
+): { lookup: string[]; tracked: Map<string, number>; bound: number } {
   const theta = threshold(state.entries, k);
   const listed = new Set(state.entries.map((e) => e.videoId));
   const tracked = new Map<string, number>();

@@ -127,9 +127,12 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     const previous = this.snapshots.get(snapshot.window);
     this.snapshots.set(snapshot.window, snapshot);
     const same =
-      previous?.interval?.start.getTime() === snapshot.interval?.start.getTime() && JSON.stringify(previous?.entries) === JSON.stringify(snapshot.entries);
+      previous?.interval?.start.getTime() === snapshot.interval?.start.getTime() &&
+      JSON.stringify(previous?.entries) === JSON.stringify(snapshot.entries);
     if (same) return;
-    await this.stored.save(snapshot).catch((error: Error) => this.logger.warn(`cannot store the ${snapshot.window} list: ${error.message}`));
+    await this.stored
+      .save(snapshot)
+      .catch((error: Error) => this.logger.warn(`cannot store the ${snapshot.window} list: ${error.message}`));
   }
 
   /** Self-rescheduling loop: the next refresh is planned only after this one ended, so refreshes never pile up. */

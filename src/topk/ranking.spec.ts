@@ -14,7 +14,12 @@ describe(compareVideoIds.name, () => {
 
 describe(topK.name, () => {
   it('ranks by views descending, ties by video id ascending', () => {
-    const counts: [string, number][] = [['b', 5], ['a', 5], ['c', 9], ['d', 1]];
+    const counts: [string, number][] = [
+      ['b', 5],
+      ['a', 5],
+      ['c', 9],
+      ['d', 1],
+    ];
     expect(topK(counts, 3)).toEqual([
       { videoId: 'c', views: 9 },
       { videoId: 'a', views: 5 },
@@ -23,7 +28,15 @@ describe(topK.name, () => {
   });
 
   it('leaves out videos with no views', () => {
-    expect(topK([['a', 0], ['b', 2]], 10)).toEqual([{ videoId: 'b', views: 2 }]);
+    expect(
+      topK(
+        [
+          ['a', 0],
+          ['b', 2],
+        ],
+        10,
+      ),
+    ).toEqual([{ videoId: 'b', views: 2 }]);
   });
 
   it('returns a strictly ranked prefix that no left-out video beats', () => {
@@ -45,8 +58,24 @@ describe(topK.name, () => {
 
 describe(isRanked.name, () => {
   it('rejects a misplaced tie and a duplicate', () => {
-    expect(isRanked([{ videoId: 'b', views: 2 }, { videoId: 'a', views: 2 }])).toBe(false);
-    expect(isRanked([{ videoId: 'a', views: 2 }, { videoId: 'a', views: 2 }])).toBe(false);
-    expect(isRanked([{ videoId: 'a', views: 2 }, { videoId: 'b', views: 2 }, { videoId: 'a', views: 1 }])).toBe(true);
+    expect(
+      isRanked([
+        { videoId: 'b', views: 2 },
+        { videoId: 'a', views: 2 },
+      ]),
+    ).toBe(false);
+    expect(
+      isRanked([
+        { videoId: 'a', views: 2 },
+        { videoId: 'a', views: 2 },
+      ]),
+    ).toBe(false);
+    expect(
+      isRanked([
+        { videoId: 'a', views: 2 },
+        { videoId: 'b', views: 2 },
+        { videoId: 'a', views: 1 },
+      ]),
+    ).toBe(true);
   });
 });

@@ -48,7 +48,9 @@ describe(planSlidingSteps.name, () => {
       [T('2026-11-28T08:59:00Z'), new Set<SlidingStep>(['snapshot'])],
     ]);
     for (let m = T('2026-11-28T09:01:00Z'); m <= T('2026-11-28T09:59:00Z'); m += MINUTE_MS) ledger.set(m, new Set(['snapshot', 'add']));
-    expect(planSlidingSteps(T('2026-11-28T10:00:40Z'), 30_000, ledger).steps).toEqual([{ minute: T('2026-11-28T09:00:00Z'), step: 'subtract' }]);
+    expect(planSlidingSteps(T('2026-11-28T10:00:40Z'), 30_000, ledger).steps).toEqual([
+      { minute: T('2026-11-28T09:00:00Z'), step: 'subtract' },
+    ]);
   });
 
   it('resumes a minute snapshotted but not added (a crash between the two) without snapshotting again', () => {
@@ -78,7 +80,11 @@ describe(planSlidingSteps.name, () => {
     const ledger: Ledger = new Map();
     for (let m = T('2026-11-28T09:00:00Z'); m <= T('2026-11-28T09:58:00Z'); m += MINUTE_MS) ledger.set(m, new Set(['snapshot', 'add']));
     const plan = planSlidingSteps(T('2026-11-28T10:00:40Z'), 30_000, ledger, -Infinity);
-    expect(plan).toEqual({ steps: [{ minute: T('2026-11-28T09:00:00Z'), step: 'subtract' }], closedThrough: T('2026-11-28T09:58:00Z'), clockBehindState: false });
+    expect(plan).toEqual({
+      steps: [{ minute: T('2026-11-28T09:00:00Z'), step: 'subtract' }],
+      closedThrough: T('2026-11-28T09:58:00Z'),
+      clockBehindState: false,
+    });
   });
 
   it('plans nothing when the clock is behind minutes already added', () => {
@@ -136,7 +142,9 @@ describe(closingInstantsDue.name, () => {
 
   it('starts at the window when nothing was added, and is empty when nothing is due', () => {
     expect(closingInstantsDue(T('2026-11-28T10:00:40Z'), 30_000, new Map())).toHaveLength(59);
-    expect(closingInstantsDue(T('2026-11-28T10:00:20Z'), 30_000, new Map([[T('2026-11-28T09:58:00Z'), new Set<SlidingStep>(['add'])]]))).toEqual([]);
+    expect(
+      closingInstantsDue(T('2026-11-28T10:00:20Z'), 30_000, new Map([[T('2026-11-28T09:58:00Z'), new Set<SlidingStep>(['add'])]])),
+    ).toEqual([]);
   });
 });
 

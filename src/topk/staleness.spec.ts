@@ -25,11 +25,19 @@ describe(availability.name, () => {
   it('refuses any list older than the limit', () => {
     const allTime = { window: 'all-time' as const, computedAt: new Date('2026-11-28T10:20:00Z') };
     expect(availability(allTime, at('2026-11-28T12:20:00Z'), options).serve).toBe(true);
-    expect(availability(allTime, at('2026-11-28T12:20:00.001Z'), options)).toEqual({ serve: false, reason: expect.stringContaining('beyond the 7200 s limit') });
+    expect(availability(allTime, at('2026-11-28T12:20:00.001Z'), options)).toEqual({
+      serve: false,
+      reason: expect.stringContaining('beyond the 7200 s limit'),
+    });
   });
 
   it('never calls a list stale when refreshes run only on demand', () => {
-    expect(availability({ window: 'all-time', computedAt: at('2026-11-28T10:00:00Z') }, at('2026-11-28T11:00:00Z'), { ...options, refreshIntervalMs: 0 })).toEqual({
+    expect(
+      availability({ window: 'all-time', computedAt: at('2026-11-28T10:00:00Z') }, at('2026-11-28T11:00:00Z'), {
+        ...options,
+        refreshIntervalMs: 0,
+      }),
+    ).toEqual({
       serve: true,
       ageMs: 3_600_000,
       stale: false,

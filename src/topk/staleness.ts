@@ -23,7 +23,10 @@ export interface StalenessOptions {
 export function availability(list: ServedList, now: Date, options: StalenessOptions): Availability {
   const ageMs = Math.max(0, now.getTime() - list.computedAt.getTime());
   if (isTumbling(list.window) && list.interval && tumblingWindow(list.window, now).start.getTime() !== list.interval.start.getTime()) {
-    return { serve: false, reason: `the ${list.window} window that began at ${list.interval.start.toISOString()} has ended and the new one's list is not computed yet` };
+    return {
+      serve: false,
+      reason: `the ${list.window} window that began at ${list.interval.start.toISOString()} has ended and the new one's list is not computed yet`,
+    };
   }
   if (ageMs > options.maxStalenessMs) {
     return {

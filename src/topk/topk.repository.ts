@@ -50,13 +50,16 @@ export class TopKRepository {
   /** How much videos other than `listed` grew in the window among the blocks ingested at or after `sinceMs` (ClickHouse's clock). */
   async deltas(ref: WindowRef, listed: string[], sinceMs: number, minDelta: number): Promise<Deltas> {
     const hours = ref.interval ?? ALL_TIME;
-    const [row] = await this.clickhouse.rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>('topk_deltas', {
-      start: toClickHouseDateTime(hours.start),
-      end: toClickHouseDateTime(hours.end),
-      listed,
-      since_ms: sinceMs,
-      min_delta: minDelta,
-    });
+    const [row] = await this.clickhouse.rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>(
+      'topk_deltas',
+      {
+        start: toClickHouseDateTime(hours.start),
+        end: toClickHouseDateTime(hours.end),
+        listed,
+        since_ms: sinceMs,
+        min_delta: minDelta,
+      },
+    );
     return { grown: new Map(row.grown_videos.map((videoId, i) => [videoId, Number(row.grown_views[i])])), maxOther: Number(row.max_other) };
   }
 

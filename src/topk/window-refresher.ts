@@ -32,7 +32,8 @@ export class WindowRefresher {
     const windowStartMs = ref.interval ? ref.interval.start.getTime() : null;
     const previous = this.states.get(window);
     const plan = planRefresh(previous, windowStartMs, serverNowMs, MAX_K, this.options);
-    const { next, lookedUp } = plan.mode === 'full' ? await this.full(ref) : await this.incremental(ref, previous!, plan.sinceMs, plan.minDelta);
+    const { next, lookedUp } =
+      plan.mode === 'full' ? await this.full(ref) : await this.incremental(ref, previous!, plan.sinceMs, plan.minDelta);
     this.states.set(window, {
       ...next,
       windowStartMs,
@@ -49,7 +50,12 @@ export class WindowRefresher {
   }
 
   private async incremental(ref: WindowRef, state: WindowState, sinceMs: number, minDelta: number) {
-    const deltas = await this.repository.deltas(ref, state.entries.map((e) => e.videoId), sinceMs, minDelta);
+    const deltas = await this.repository.deltas(
+      ref,
+      state.entries.map((e) => e.videoId),
+      sinceMs,
+      minDelta,
+    );
     const grown = candidates(state, deltas, MAX_K);
     const exact = await this.repository.totals(ref, grown.lookup);
     return { next: merge(grown, exact, MAX_K, this.options.tracked), lookedUp: grown.lookup.length };

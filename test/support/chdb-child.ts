@@ -20,6 +20,7 @@ export function selectInChild<T>(dataDir: string, database: string, sql: string)
       }
     })().catch((error) => { console.error(error); process.exit(1); });`;
   const run = spawnSync(process.execPath, ['-e', script, dataDir, database, sql], { encoding: 'utf8', timeout: 120_000 });
-  if (run.status !== 0 || !run.stdout.includes(MARK)) throw new Error(`query on ${dataDir} failed (${run.status}):\n${run.stderr}${run.stdout}`);
+  if (run.status !== 0 || !run.stdout.includes(MARK))
+    throw new Error(`query on ${dataDir} failed (${run.status}):\n${run.stderr}${run.stdout}`);
   return JSON.parse(run.stdout.slice(run.stdout.lastIndexOf(MARK) + MARK.length)) as T[];
 }

@@ -29,7 +29,12 @@ export class ContinuousProducer {
   }
 
   start(): void {
-    const kafka = new Kafka({ clientId: 'viewrank-fault-test', brokers: [this.brokers], logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+    const kafka = new Kafka({
+      clientId: 'viewrank-fault-test',
+      brokers: [this.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2, initialRetryTime: 100 },
+    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.running = this.loop();
   }
@@ -50,7 +55,12 @@ export class ContinuousProducer {
           await this.producer!.connect();
           connected = true;
         }
-        await this.producer!.send({ topic: this.topic, acks: -1, timeout: 3000, messages: [{ value: rows.map((id) => JSON.stringify({ video_id: id, ts: Date.now() })).join('\n') }] });
+        await this.producer!.send({
+          topic: this.topic,
+          acks: -1,
+          timeout: 3000,
+          messages: [{ value: rows.map((id) => JSON.stringify({ video_id: id, ts: Date.now() })).join('\n') }],
+        });
         this.sentMessages++;
         for (const id of rows) this.acknowledged.set(id, (this.acknowledged.get(id) ?? 0) + 1);
       } catch {

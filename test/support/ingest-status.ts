@@ -10,5 +10,9 @@ export interface IngestStatus extends IngestTotals {
 /** Views counted and dead letters kept since the database was created, and the Kafka engine's consumers now. */
 export async function ingestStatus(app: INestApplicationContext): Promise<IngestStatus> {
   const [counts] = await app.get(ClickHouseService).rows<{ views_counted: string; dead_letters: string }>('ingest_status');
-  return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters), consumers: await app.get(IngestService).consumers() };
+  return {
+    viewsCounted: Number(counts.views_counted),
+    deadLetters: Number(counts.dead_letters),
+    consumers: await app.get(IngestService).consumers(),
+  };
 }

@@ -35,7 +35,9 @@ export function consumerLagOn(brokers: string, topic: string, group: string): Pr
 
 /** Messages on a topic: the sum of every partition's end offset (nothing is deleted during a test). */
 export function topicMessages(brokers: string, topic: string): Promise<number> {
-  return withAdmin(brokers.split(','), 5, async (admin) => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0));
+  return withAdmin(brokers.split(','), 5, async (admin) =>
+    (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
+  );
 }
 
 /** One message read back from a topic, with the broker's timestamp (the append time on a LogAppendTime topic). */
@@ -64,7 +66,12 @@ export async function readTopic(brokers: string, topic: string): Promise<TopicMe
             const end = remaining.get(batch.partition);
             for (const m of batch.messages) {
               if (end === undefined || Number(m.offset) >= end) continue;
-              messages.push({ partition: batch.partition, offset: Number(m.offset), appendedAt: Number(m.timestamp), value: m.value?.toString() ?? '' });
+              messages.push({
+                partition: batch.partition,
+                offset: Number(m.offset),
+                appendedAt: Number(m.timestamp),
+                value: m.value?.toString() ?? '',
+              });
             }
             if (end !== undefined && Number(batch.lastOffset()) + 1 >= end) remaining.delete(batch.partition);
             if (remaining.size === 0) resolve();

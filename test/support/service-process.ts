@@ -54,11 +54,16 @@ export class ServiceProcess {
     this.child = child;
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
-    await waitFor('the service to serve its first list', async () => {
-      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${this.output}`);
-      const { status } = await this.topK('all-time', 1);
-      return ready === 'listening' || status === 200;
-    }, 60_000, ready === 'listening' ? 50 : 250);
+    await waitFor(
+      'the service to serve its first list',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${this.output}`);
+        const { status } = await this.topK('all-time', 1);
+        return ready === 'listening' || status === 200;
+      },
+      60_000,
+      ready === 'listening' ? 50 : 250,
+    );
   }
 
   /** Sends a signal and waits for the process to end; returns its exit code (or the signal's name). */

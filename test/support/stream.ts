@@ -68,7 +68,8 @@ export function generateStream(spec: StreamSpec): ViewEvent[] {
     const segment = spec.segments.find((g) => (w -= g.weight) < 0) ?? spec.segments[spec.segments.length - 1];
     events.push({ videoId: ids[pick()], t: Math.floor(segment.from + rnd() * (segment.to - segment.from)) });
   }
-  for (const tie of spec.ties ?? []) for (const id of tie.videoIds) for (let i = 0; i < tie.views; i++) events.push({ videoId: id, t: tie.at });
+  for (const tie of spec.ties ?? [])
+    for (const id of tie.videoIds) for (let i = 0; i < tie.views; i++) events.push({ videoId: id, t: tie.at });
   // Shuffle so late and out-of-order events are the norm, as on a real topic.
   for (let i = events.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
@@ -95,7 +96,7 @@ export function encodeTs(t: number, variant: number): number | string {
 export function toMessages(events: ViewEvent[], maxRows: number, seed = 1): string[] {
   const rnd = random(seed);
   const messages: string[] = [];
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const n = 1 + Math.floor(rnd() * maxRows);
     const rows = events.slice(i, i + n).map((e, j) => JSON.stringify({ video_id: e.videoId, ts: encodeTs(e.t, i + j) }));
     messages.push(rows.join('\n'));

@@ -24,17 +24,27 @@ export interface WindowFigures {
  * any more. Call it after the consumer group caught up with everything produced.
  */
 export async function settledLists(running: ServiceProcess, lateToleranceMs: number, lastSent = Date.now()): Promise<TopKResponse[]> {
-  await waitFor('the last minute of the run to close', async () => Date.now() > closingInstant(minuteStart(lastSent), lateToleranceMs) + 2000, 3 * 60_000, 1000);
+  await waitFor(
+    'the last minute of the run to close',
+    async () => Date.now() > closingInstant(minuteStart(lastSent), lateToleranceMs) + 2000,
+    3 * 60_000,
+    1000,
+  );
   const read = async () => Promise.all(WINDOWS.map((window) => running.topK(window, 1000)));
   let previous = '';
   let lists = await read();
-  await waitFor('the lists to settle', async () => {
-    lists = await read();
-    const totals = lists.map((r) => (r.status === 200 ? total(r.body as Listed) : -1)).join(',');
-    const settled = totals === previous && !totals.includes('-1');
-    previous = totals;
-    return settled;
-  }, 120_000, 3000);
+  await waitFor(
+    'the lists to settle',
+    async () => {
+      lists = await read();
+      const totals = lists.map((r) => (r.status === 200 ? total(r.body as Listed) : -1)).join(',');
+      const settled = totals === previous && !totals.includes('-1');
+      previous = totals;
+      return settled;
+    },
+    120_000,
+    3000,
+  );
   return lists;
 }
 
