@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from './api/api.module';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
 import { ClockModule } from './clock/clock';
+import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -10,18 +11,24 @@ import { MetricsModule } from './metrics/metrics.module';
 import { TopKModule } from './topk/topk.module';
 import { WebModule } from './web/web.module';
 
-@Module({
-  imports: [
-    ConfigModule,
-    LoggingModule,
-    ClockModule,
-    MetricsModule,
-    ClickHouseModule,
-    IngestModule,
-    TopKModule,
-    ApiModule,
-    HealthModule,
-    WebModule,
-  ],
-})
-export class AppModule {}
+/** The whole service, built from a configuration validated beforehand (main.ts; tests pass theirs). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        ClockModule,
+        MetricsModule,
+        ClickHouseModule,
+        IngestModule,
+        TopKModule,
+        ApiModule,
+        HealthModule,
+        WebModule,
+      ],
+    };
+  }
+}

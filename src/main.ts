@@ -10,7 +10,7 @@ import { ShutdownState } from './health/health.indicators';
 async function bootstrap(): Promise<void> {
   // Validated before anything starts, so a bad setting stops start-up with one message naming it.
   const config = loadConfig(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), { bufferLogs: true });
   const logger = app.get(QuietLogger);
   app.useLogger(logger);
   await configureApp(app);

@@ -227,65 +227,27 @@ export class EnvironmentVariables {
   READY_MAX_LIST_AGE_MS = 60_000;
 }
 
-/** The typed configuration the rest of the code receives. */
-export interface AppConfig {
-  http: { port: number; host: string };
-  clickhouse: {
-    /** Absent: embedded ClickHouse (chDB) in this process. */
-    url?: string;
-    user: string;
-    password: string;
-    database: string;
-    chdbPath: string;
-  };
-  kafka: {
-    brokers: string[];
-    /** The broker list as ClickHouse reaches it (differs from `brokers` when ClickHouse runs elsewhere). */
-    clickhouseBrokers: string;
-    topic: string;
-    topicPartitions: number;
-    group: string;
-    consumers: number;
-    flushIntervalMs: number;
-    maxBlockSize: number;
-    guarantee: 'exactly-once' | 'at-least-once';
-  };
-  /** Embedded mode: where chDB keeps the Kafka engine's offsets (server mode: the server's own Keeper). */
-  zookeeper: { hosts: { host: string; port: number }[]; sessionTimeoutMs: number };
-  /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
-  refreshIntervalMs: number;
-  incremental: { marginMs: number; fullEveryMs: number; tracked: number };
-  /** Lists older than this are not served (503). */
-  maxStalenessMs: number;
-  retention: { minuteHours: number; hourDays: number; monthMonths: number; deadLetterDays: number; snapshotHours: number };
-  /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */
-  lateToleranceMs: number;
-  /** Views whose event time is older than this are dead-lettered rather than counted. */
-  maxEventAgeDays: number;
-  logLevel: string;
-  ingestPollIntervalMs: number;
-  readiness: { maxListAgeMs: number };
-  /** How long the service keeps answering after SIGTERM, with readiness failing, before it closes. */
-  shutdownDrainMs: number;
-  /** POST /views. No tokens: HTTP ingest is off. */
-  httpIngest: { tokens: string[]; rateLimit: number; rateWindowMs: number; ackTimeoutMs: number };
-  /** When set, reads need it in X-Api-Key. */
-  readApiKey?: string;
-}
+/**
+ * The typed configuration the rest of the code receives: what toAppConfig returns, so a setting is declared once (its
+ * field above, with default, validation and meaning) and mapped once (toAppConfig); the README's table is checked
+ * against the fields (test/readme-config.spec.ts).
+ */
+export type AppConfig = ReturnType<typeof toAppConfig>;
 
 export class ConfigError extends Error {}
 
 /** Settings whose values are never printed, not even in a validation error. */
 export const SECRET_SETTINGS = ['CLICKHOUSE_PASSWORD', 'INGEST_TOKENS', 'READ_API_KEY'];
 
-/** The names of every setting, in the order of the README's configuration table. */
-export const SETTING_NAMES = [
-  ...new Set([...Object.keys(new EnvironmentVariables()), 'CLICKHOUSE_URL', 'CLICKHOUSE_KAFKA_BROKERS', 'INGEST_TOKENS', 'READ_API_KEY']),
-];
+/**
+ * The names of every setting, in declaration order. Optional settings are own properties too (class fields are
+ * defined even without a value, target ES2022), so the class alone lists them.
+ */
+export const SETTING_NAMES = Object.keys(new EnvironmentVariables());
 
 /**
  * Parses and validates the environment; throws one ConfigError naming every bad variable. Unknown variables are
- * ignored; empty ones count as unset. This is the `validate` of @nestjs/config's ConfigModule (config.module.ts).
+ * ignored; empty ones count as unset.
  */
 export function validateEnvironment(env: Record<string, unknown>): EnvironmentVariables {
   const given = Object.fromEntries(
@@ -307,10 +269,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 }
 
 /** The typed, grouped view of validated settings. */
-export function toAppConfig(vars: EnvironmentVariables): AppConfig {
+export function toAppConfig(vars: EnvironmentVariables) {
   return {
     http: { port: vars.PORT, host: vars.HOST },
     clickhouse: {
+      /** Absent: embedded ClickHouse (chDB) in this process. */
       url: vars.CLICKHOUSE_URL,
       user: vars.CLICKHOUSE_USER,
       password: vars.CLICKHOUSE_PASSWORD,
@@ -319,6 +282,7 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
     },
     kafka: {
       brokers: vars.KAFKA_BROKERS.split(','),
+      /** The broker list as ClickHouse reaches it (differs from `brokers` when ClickHouse runs elsewhere). */
       clickhouseBrokers: vars.CLICKHOUSE_KAFKA_BROKERS ?? vars.KAFKA_BROKERS,
       topic: vars.KAFKA_TOPIC,
       topicPartitions: vars.KAFKA_TOPIC_PARTITIONS,
@@ -328,6 +292,7 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
       maxBlockSize: vars.KAFKA_MAX_BLOCK_SIZE,
       guarantee: vars.INGEST_GUARANTEE,
     },
+    /** Embedded mode: where chDB keeps the Kafka engine's offsets (server mode: the server's own Keeper). */
     zookeeper: {
       hosts: vars.ZOOKEEPER_HOSTS.split(',').map((hostPort) => {
         const at = hostPort.lastIndexOf(':');
@@ -335,6 +300,7 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
       }),
       sessionTimeoutMs: vars.ZOOKEEPER_SESSION_TIMEOUT_MS,
     },
+    /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
     refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
     incremental: { marginMs: vars.INCREMENTAL_MARGIN_MS, fullEveryMs: vars.FULL_REFRESH_EVERY_MS, tracked: vars.INCREMENTAL_TRACKED },
     retention: {
@@ -344,19 +310,25 @@ export function toAppConfig(vars: EnvironmentVariables): AppConfig {
       deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
       snapshotHours: vars.RETENTION_SNAPSHOT_HOURS,
     },
+    /** Lists older than this are not served (503). */
     maxStalenessMs: vars.MAX_STALENESS_MS,
+    /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */
     lateToleranceMs: vars.LATE_TOLERANCE_MS,
+    /** Views whose event time is older than this are dead-lettered rather than counted. */
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,
     ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,
     readiness: { maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
+    /** How long the service keeps answering after SIGTERM, with readiness failing, before it closes. */
     shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
+    /** POST /views. No tokens: HTTP ingest is off. */
     httpIngest: {
       tokens: vars.INGEST_TOKENS ? vars.INGEST_TOKENS.split(',') : [],
       rateLimit: vars.INGEST_RATE_LIMIT,
       rateWindowMs: vars.INGEST_RATE_WINDOW_MS,
       ackTimeoutMs: vars.INGEST_ACK_TIMEOUT_MS,
     },
+    /** When set, reads need it in X-Api-Key. */
     readApiKey: vars.READ_API_KEY,
   };
 }

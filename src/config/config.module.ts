@@ -1,28 +1,17 @@
-import { Global, Module } from '@nestjs/common';
-import { ConfigModule as NestConfigModule, ConfigService } from '@nestjs/config';
-import { AppConfig, EnvironmentVariables, SETTING_NAMES, toAppConfig, validateEnvironment } from './app-config';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from './app-config';
 
 /** Injection token for the typed configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**
- * Every setting comes from the environment through @nestjs/config, validated once by the class-validator schema
- * in app-config.ts (a bad setting stops start-up with a message naming it), then offered typed as APP_CONFIG.
- * Tests override APP_CONFIG.
+ * The configuration, validated once before the application is built (loadConfig in main.ts: a bad setting stops
+ * start-up with one message naming it) and offered to every module as APP_CONFIG. Tests pass their own.
  */
 @Global()
-@Module({
-  imports: [NestConfigModule.forRoot({ ignoreEnvFile: true, cache: true, validate: validateEnvironment })],
-  providers: [
-    {
-      provide: APP_CONFIG,
-      inject: [ConfigService],
-      useFactory: (settings: ConfigService): AppConfig => {
-        const vars = Object.assign(new EnvironmentVariables(), Object.fromEntries(SETTING_NAMES.map((name) => [name, settings.get(name)])));
-        return toAppConfig(vars);
-      },
-    },
-  ],
-  exports: [APP_CONFIG],
-})
-export class ConfigModule {}
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+}

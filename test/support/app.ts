@@ -7,7 +7,6 @@ import { AppModule } from '../../src/app.module';
 import { startTestingApp } from './testing-app';
 import { Clock } from '../../src/clock/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { APP_CONFIG } from '../../src/config/config.module';
 
 /** A clock the test sets by hand. */
 export class ManualClock extends Clock {
@@ -24,9 +23,7 @@ export const TEST_CHDB_PATH = join(tmpdir(), `viewrank-test-chdb-${process.pid}`
 
 export async function startApp(env: Record<string, string>, clock: Clock): Promise<{ app: NestFastifyApplication; config: AppConfig }> {
   const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, REFRESH_INTERVAL_MS: '0', LOG_LEVEL: 'warn', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(APP_CONFIG)
-    .useValue(config)
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
