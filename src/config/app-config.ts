@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-/** Environment variables as strings, with defaults; names match the README's configuration table. */
+/** Environment variables as strings, with defaults; names match the configuration table (docs/configuration.md). */
 export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
@@ -229,8 +229,8 @@ export class EnvironmentVariables {
 
 /**
  * The typed configuration the rest of the code receives: what toAppConfig returns, so a setting is declared once (its
- * field above, with default, validation and meaning) and mapped once (toAppConfig); the README's table is checked
- * against the fields (test/readme-config.spec.ts).
+ * field above, with default, validation and meaning) and mapped once (toAppConfig). The table in
+ * docs/configuration.md is checked against the fields (test/config-table.spec.ts).
  */
 export type AppConfig = ReturnType<typeof toAppConfig>;
 

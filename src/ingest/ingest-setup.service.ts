@@ -25,7 +25,7 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const { topic, brokers } = this.config.kafka;
     await this.createTopic();
-    // A topic created elsewhere keeps the producers' clocks: last-hour then judges lateness by them (README).
+    // A topic created elsewhere keeps the producers' clocks: last-hour then judges lateness by them (docs/design.md, the sliding last hour).
     const timestampType = await topicTimestampType(brokers, topic).catch(() => undefined);
     if (timestampType && timestampType !== 'LogAppendTime') {
       this.logger.warn(

@@ -70,7 +70,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     const { brokers, topic, group } = this.config.kafka;
     try {
       // What ClickHouse wrote counts as consumed even where the group's commit lags: exactly once, the engine keeps
-      // its offsets in Keeper and commits them to the group best effort (README, Delivery guarantees).
+      // its offsets in Keeper and commits them to the group best effort (docs/delivery-guarantees.md).
       const ingested = await ingestedOffsets(this.clickhouse, this.clickhouse.database);
       this.lag = { lag: await consumerLag(brokers, topic, group, ingested), at: new Date() };
     } catch (error) {

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { QuietLogger } from './quiet-logger';
 
-/** LOG_LEVEL keeps Nest's names (documented in the README); pino calls them differently. */
+/** LOG_LEVEL keeps Nest's names (documented in docs/configuration.md); pino calls them differently. */
 export const PINO_LEVELS: Record<string, string> = {
   fatal: 'fatal',
   error: 'error',
