@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { TEST_BROKERS } from '../test/support/kafka';
 import { brokerPid, BenchContext, SIZES } from './parts/context';
 import { freshness } from './parts/freshness';
-import { drainRun, steadyRun, TopEntry } from './parts/ingest';
+import { RankedVideo } from '../src/topk/ranking';
+import { drainRun, steadyRun } from './parts/ingest';
 import { peers } from './parts/peers';
 import { viewrankReads } from './parts/reads';
 import { machine } from './report';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     peers: [],
   };
   const views = ctx.sizes.drainViews;
-  let shared: { topic: string; allTime: TopEntry[] } | undefined;
+  let shared: { topic: string; allTime: RankedVideo[] } | undefined;
   if (parts.includes('ingest') || parts.includes('peers')) {
     // The stream every system drains: 100 views per message. Its all-time list is what the peers must match.
     result.ingest.drain.push(await drainRun(ctx, 100, views, {}, (topic, allTime) => (shared = { topic, allTime })));

@@ -5,7 +5,7 @@ import { produce } from '../../test/support/kafka';
 import { viewsMessage } from '../loadgen';
 import { loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
 import { BenchContext } from './context';
-import { TopEntry } from './ingest';
+import { RankedVideo } from '../../src/topk/ranking';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
 
@@ -35,7 +35,7 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
     for (let probe = 0; probe < ctx.sizes.freshnessProbes; probe++) {
       let threshold = 0;
       for (const window of WINDOWS) {
-        const list = (await bench.service.topK(window, 1000)).body as TopEntry[];
+        const list = (await bench.service.topK(window, 1000)).body as RankedVideo[];
         if (list.length === 1000) threshold = Math.max(threshold, list[999].views);
       }
       const videoId = `probe-${probe}-${Date.now()}`;
@@ -52,7 +52,7 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
               notOk.push(`${window}: ${status} ${JSON.stringify(body)}`); // reported below; the probe goes on
               return;
             }
-            const list = body as TopEntry[];
+            const list = body as RankedVideo[];
             if (list.some((e) => e.videoId === videoId)) {
               latencies[window].push(Math.round(performance.now() - producedAt));
               pending.delete(window);

@@ -6,12 +6,8 @@ import { CpuMeter, memoryMiB } from '../lib/processes';
 import { BenchService, loadgenProcess, sleep, startService, until } from '../lib/service';
 import { withAdmin } from '../../src/kafka/kafka-topic';
 import { uniqueName } from '../../test/support/kafka';
+import { RankedVideo } from '../../src/topk/ranking';
 import { BenchContext } from './context';
-
-export interface TopEntry {
-  videoId: string;
-  views: number;
-}
 
 export interface DrainRun {
   viewsPerMessage: number;
@@ -72,13 +68,13 @@ function partitionsAssigned(brokers: string[], group: string): Promise<number> {
   });
 }
 
-export async function allTimeAfter(bench: BenchService, wallClockMs: number): Promise<TopEntry[]> {
-  let list: TopEntry[] = [];
+export async function allTimeAfter(bench: BenchService, wallClockMs: number): Promise<RankedVideo[]> {
+  let list: RankedVideo[] = [];
   await until(
     'an all-time list computed after the last view counted',
     async () => {
       const response = await bench.service.topK('all-time', 1000);
-      list = response.body as TopEntry[];
+      list = response.body as RankedVideo[];
       return Date.parse(response.headers['x-computed-at'] ?? '') > wallClockMs;
     },
     120_000,
@@ -93,7 +89,7 @@ export async function drainRun(
   viewsPerMessage: number,
   views: number,
   settings: Record<string, string> = {},
-  keep?: (topic: string, allTime: TopEntry[]) => void,
+  keep?: (topic: string, allTime: RankedVideo[]) => void,
 ): Promise<DrainRun> {
   const topic = uniqueName('drain');
   await generateLoad({

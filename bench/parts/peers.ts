@@ -18,7 +18,7 @@ import { sameTop } from '../lib/compare';
 import { CpuMeter, memoryMiB } from '../lib/processes';
 import { maximum, percentile, sleep, until, waitForPort } from '../lib/service';
 import { BenchContext } from './context';
-import { TopEntry } from './ingest';
+import { RankedVideo } from '../../src/topk/ranking';
 import { READ_CONNECTIONS, READ_KS, ReadRun } from './reads';
 
 export interface PeerIngest {
@@ -44,7 +44,7 @@ interface Peer {
   apply(views: { id: string; ts: number }[]): Promise<void>;
   /** Run once everything is in, before the reads. */
   settle(): Promise<void>;
-  top(k: number): Promise<TopEntry[]>;
+  top(k: number): Promise<RankedVideo[]>;
   dataMiB(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -285,7 +285,7 @@ export async function peers(
   ctx: BenchContext,
   topic: string,
   views: number,
-  viewrankTop: TopEntry[],
+  viewrankTop: RankedVideo[],
 ): Promise<{ ingest: PeerIngest[]; reads: ReadRun[] }> {
   const ingest: PeerIngest[] = [];
   const reads: ReadRun[] = [];

@@ -3,13 +3,13 @@ import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RefreshStats } from './refresh-stats';
-import { lastHourWindow, MINUTE_MS } from './sliding';
+import { MINUTE_MS } from './sliding';
 import { SlidingWindowService } from './sliding-window.service';
 import { TopKSnapshot } from './snapshot';
 import { SnapshotRepository } from './snapshot.repository';
 import { TopKRepository } from './topk.repository';
 import { WindowRefresher } from './window-refresher';
-import { MAX_K, WindowName, WINDOWS } from './windows';
+import { isGrowing, MAX_K, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
 
 /**
  * Recomputes the top MAX_K of every window on a schedule and keeps the lists in memory, so that reads never
@@ -108,12 +108,13 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async computeWindow(window: WindowName, now: Date, serverNowMs: number): Promise<void> {
-    if (window === 'last-hour') {
+    if (!isGrowing(window)) {
+      // The sliding window, from its ledger (WINDOW_SPECS).
       const { entries, stepsRun, lateViews, closedThrough } = await this.sliding.refresh(now, MAX_K);
       this.stats.lastHourStepsRun = stepsRun;
       if (lateViews !== undefined) this.stats.lastHourLateViews = lateViews;
       const watermark = Number.isFinite(closedThrough) ? new Date(closedThrough + MINUTE_MS) : undefined;
-      if (entries) await this.publish({ window, interval: lastHourWindow(now), computedAt: now, entries, watermark });
+      if (entries) await this.publish({ window, interval: WINDOW_SPECS[window].intervalAt(now), computedAt: now, entries, watermark });
       return;
     }
     const { interval, entries, mode, lookedUp } = await this.refresher.refresh(window, now, serverNowMs);

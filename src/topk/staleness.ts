@@ -1,5 +1,5 @@
 // Whether a precomputed list may still be served, and how stale it is. Pure: the controller supplies the instant.
-import { isTumbling, tumblingWindow, WindowName, Interval } from './windows';
+import { Interval, WINDOW_SPECS, WindowName } from './windows';
 
 export interface ServedList {
   window: WindowName;
@@ -22,7 +22,8 @@ export interface StalenessOptions {
  */
 export function availability(list: ServedList, now: Date, options: StalenessOptions): Availability {
   const ageMs = Math.max(0, now.getTime() - list.computedAt.getTime());
-  if (isTumbling(list.window) && list.interval && tumblingWindow(list.window, now).start.getTime() !== list.interval.start.getTime()) {
+  const spec = WINDOW_SPECS[list.window];
+  if (spec.kind === 'tumbling' && list.interval && spec.intervalAt(now)!.start.getTime() !== list.interval.start.getTime()) {
     return {
       serve: false,
       reason: `the ${list.window} window that began at ${list.interval.start.toISOString()} has ended and the new one's list is not computed yet`,

@@ -3,7 +3,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { Deltas } from './incremental';
 import { RankedVideo } from './ranking';
 import { toClickHouseDateTime } from '../clickhouse/params';
-import { ALL_TIME, Interval, TumblingWindow } from './windows';
+import { ALL_TIME, GrowingWindow, Interval, WINDOW_SPECS } from './windows';
 
 interface TopRow {
   video_id: string;
@@ -13,21 +13,21 @@ interface TopRow {
 
 const toRanked = (rows: TopRow[]): RankedVideo[] => rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
 
-/** Where each tumbling window's counts live: one row per (period, video), so a period is one key range. */
-const GRAIN: Record<TumblingWindow, { table: string; period: string }> = {
-  hour: { table: 'views_by_hour', period: 'hour' },
-  day: { table: 'views_by_day', period: 'day' },
-  month: { table: 'views_by_month', period: 'month' },
-};
-
-/** A tumbling window's current instance, or all-time (no interval). */
+/** A growing window's current instance: a tumbling window's bounds, or all-time (no interval). */
 export interface WindowRef {
-  window: TumblingWindow | 'all-time';
+  window: GrowingWindow;
   interval?: Interval;
 }
 
-/** The table, key column and period start of a tumbling window's current instance. */
-const period = (window: TumblingWindow, interval: Interval) => ({ ...GRAIN[window], start: toClickHouseDateTime(interval.start) });
+/**
+ * The table, key column and period start of a tumbling window's current instance (WINDOW_SPECS: one row per
+ * (period, video), so a period is one key range).
+ */
+function period(ref: WindowRef): { table: string; period: string; start: string } {
+  const refresh = WINDOW_SPECS[ref.window].refresh;
+  if (refresh.by !== 'incremental' || !refresh.period || !ref.interval) throw new Error(`${ref.window} has no period table`);
+  return { table: refresh.table, period: refresh.period, start: toClickHouseDateTime(ref.interval.start) };
+}
 
 /** Top-K reads from the counting tables. */
 @Injectable()
@@ -37,14 +37,14 @@ export class TopKRepository {
   /** The top `limit` of a window, computed in full from its grain's table. */
   async top(ref: WindowRef, limit: number): Promise<RankedVideo[]> {
     if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k: limit }));
-    return toRanked(await this.clickhouse.rows<TopRow>('topk_period', { ...period(ref.window, ref.interval!), k: limit }));
+    return toRanked(await this.clickhouse.rows<TopRow>('topk_period', { ...period(ref), k: limit }));
   }
 
   /** Exact window totals of some videos, by key lookup (videos without views in the window are absent). */
   async totals(ref: WindowRef, videos: string[]): Promise<RankedVideo[]> {
     if (videos.length === 0) return [];
     if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('totals_all_time', { videos }));
-    return toRanked(await this.clickhouse.rows<TopRow>('totals_period', { ...period(ref.window, ref.interval!), videos }));
+    return toRanked(await this.clickhouse.rows<TopRow>('totals_period', { ...period(ref), videos }));
   }
 
   /** How much videos other than `listed` grew in the window among the blocks ingested at or after `sinceMs` (ClickHouse's clock). */

@@ -1,9 +1,7 @@
 import { candidates, fromFull, IncrementalOptions, merge, planRefresh, RefreshPlan, WindowState } from './incremental';
 import { RankedVideo } from './ranking';
 import { TopKRepository, WindowRef } from './topk.repository';
-import { Interval, isTumbling, MAX_K, TumblingWindow, tumblingWindow } from './windows';
-
-export type GrowingWindow = TumblingWindow | 'all-time';
+import { GrowingWindow, Interval, MAX_K, WINDOW_SPECS } from './windows';
 
 export interface WindowRefresh {
   interval?: Interval;
@@ -28,7 +26,7 @@ export class WindowRefresher {
 
   /** `serverNowMs` is ClickHouse's clock, read before any list of this refresh (see TopKRepository.serverNowMs). */
   async refresh(window: GrowingWindow, now: Date, serverNowMs: number): Promise<WindowRefresh> {
-    const ref: WindowRef = { window, interval: isTumbling(window) ? tumblingWindow(window, now) : undefined };
+    const ref: WindowRef = { window, interval: WINDOW_SPECS[window].intervalAt(now) };
     const windowStartMs = ref.interval ? ref.interval.start.getTime() : null;
     const previous = this.states.get(window);
     const plan = planRefresh(previous, windowStartMs, serverNowMs, MAX_K, this.options);

@@ -1,4 +1,4 @@
-import { tumblingWindow } from './windows';
+import { isGrowing, tumblingWindow, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
 
 const at = (iso: string) => new Date(iso);
 const bounds = (w: 'hour' | 'day' | 'month', iso: string) => {
@@ -31,5 +31,32 @@ describe(tumblingWindow.name, () => {
     } finally {
       process.env.TZ = previous;
     }
+  });
+});
+
+describe('WINDOW_SPECS', () => {
+  const now = new Date('2026-11-28T10:41:30.500Z');
+
+  it('gives each window its instance at an instant: the moving hour, the current hour, day and month, none for all-time', () => {
+    const at = (w: WindowName) => {
+      const i = WINDOW_SPECS[w].intervalAt(now);
+      return i && [i.start.toISOString(), i.end.toISOString()];
+    };
+    expect(at('last-hour')).toEqual(['2026-11-28T09:42:00.000Z', '2026-11-28T10:42:00.000Z']);
+    expect(at('hour')).toEqual(['2026-11-28T10:00:00.000Z', '2026-11-28T11:00:00.000Z']);
+    expect(at('day')).toEqual(['2026-11-28T00:00:00.000Z', '2026-11-29T00:00:00.000Z']);
+    expect(at('month')).toEqual(['2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+    expect(at('all-time')).toBeUndefined();
+  });
+
+  it('refreshes every window incrementally from its counting table, but last-hour from its ledger', () => {
+    expect(WINDOWS.filter(isGrowing)).toEqual(['hour', 'day', 'month', 'all-time']);
+    expect(WINDOWS.map((w) => WINDOW_SPECS[w].refresh)).toEqual([
+      { by: 'ledger' },
+      { by: 'incremental', table: 'views_by_hour', period: 'hour' },
+      { by: 'incremental', table: 'views_by_day', period: 'day' },
+      { by: 'incremental', table: 'views_by_month', period: 'month' },
+      { by: 'incremental', table: 'views_total' },
+    ]);
   });
 });

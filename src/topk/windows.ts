@@ -1,4 +1,6 @@
-// Window boundaries: plain functions of an instant, all in UTC.
+// The windows: their names, their bounds at an instant (plain functions, all in UTC), and one table of what each is
+// (WINDOW_SPECS), which the refresh, the repository and the staleness rules all read.
+import { lastHourWindow } from './sliding';
 
 export const TUMBLING_WINDOWS = ['hour', 'day', 'month'] as const;
 export const WINDOWS = ['last-hour', ...TUMBLING_WINDOWS, 'all-time'] as const;
@@ -39,4 +41,45 @@ export function tumblingWindow(window: TumblingWindow, now: Date): Interval {
 
 export function isTumbling(window: WindowName): window is TumblingWindow {
   return (TUMBLING_WINDOWS as readonly string[]).includes(window);
+}
+
+/** The windows whose counts only grow while they last, refreshed incrementally from their counting table. */
+export type GrowingWindow = TumblingWindow | 'all-time';
+
+/** What a window is, in one place. */
+export interface WindowSpec {
+  /** sliding: the last 60 minutes, moving each minute; tumbling: the current UTC hour, day or month; all-time. */
+  kind: 'sliding' | 'tumbling' | 'all-time';
+  /** The window's instance at an instant, [start, end); undefined for all-time, which has no bounds. */
+  intervalAt(now: Date): Interval | undefined;
+  /**
+   * Where the counts are and how the list is refreshed: the last-hour ledger (src/topk/sliding-window.service.ts),
+   * or incrementally from a counting table (src/topk/window-refresher.ts): one row per (period, video) in `table`,
+   * keyed by `period`, or one row per video for all-time.
+   */
+  refresh: { by: 'ledger' } | { by: 'incremental'; table: string; period?: string };
+}
+
+export const WINDOW_SPECS: Record<WindowName, WindowSpec> = {
+  'last-hour': { kind: 'sliding', intervalAt: lastHourWindow, refresh: { by: 'ledger' } },
+  hour: {
+    kind: 'tumbling',
+    intervalAt: (now) => tumblingWindow('hour', now),
+    refresh: { by: 'incremental', table: 'views_by_hour', period: 'hour' },
+  },
+  day: {
+    kind: 'tumbling',
+    intervalAt: (now) => tumblingWindow('day', now),
+    refresh: { by: 'incremental', table: 'views_by_day', period: 'day' },
+  },
+  month: {
+    kind: 'tumbling',
+    intervalAt: (now) => tumblingWindow('month', now),
+    refresh: { by: 'incremental', table: 'views_by_month', period: 'month' },
+  },
+  'all-time': { kind: 'all-time', intervalAt: () => undefined, refresh: { by: 'incremental', table: 'views_total' } },
+};
+
+export function isGrowing(window: WindowName): window is GrowingWindow {
+  return WINDOW_SPECS[window].refresh.by === 'incremental';
 }
