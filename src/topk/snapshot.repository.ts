@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
+import { toClickHouseDateTime64 } from '../clickhouse/params';
 import type { TopKSnapshot } from './snapshot';
 import { WindowName, WINDOWS } from './windows';
 
@@ -19,20 +20,14 @@ export class SnapshotRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
   async save(snapshot: TopKSnapshot): Promise<void> {
-    const at = (d?: Date) => (d ? d.toISOString() : null);
-    await this.clickhouse.client.insert({
-      table: `${this.clickhouse.database}.topk_snapshots`,
-      format: 'JSONEachRow',
-      values: snapshot.entries.map((e, i) => ({
-        window: snapshot.window,
-        window_start: at(snapshot.interval?.start),
-        window_end: at(snapshot.interval?.end),
-        computed_at: at(snapshot.computedAt),
-        rank: i + 1,
-        video_id: e.videoId,
-        views: e.views,
-      })),
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    const at = (d?: Date) => (d ? toClickHouseDateTime64(d) : null);
+    await this.clickhouse.run('topk_snapshot_save', {
+      window: snapshot.window,
+      window_start: at(snapshot.interval?.start),
+      window_end: at(snapshot.interval?.end),
+      computed_at: at(snapshot.computedAt),
+      videos: snapshot.entries.map((e) => e.videoId),
+      views: snapshot.entries.map((e) => e.views),
     });
   }
 
