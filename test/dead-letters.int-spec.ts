@@ -3,7 +3,7 @@
 // counted in /metrics, and the good rows around it are counted exactly.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
+import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { recount, ViewEvent } from './support/stream';
@@ -128,7 +128,7 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
         const diag = await clickhouse.select(
           'SELECT (SELECT sum(views) FROM {db:Identifier}.views_total) AS v, (SELECT groupArray((offset, error)) FROM {db:Identifier}.views_dead_letter) AS d',
         );
-        const consumers = await app.get(IngestService).consumers();
+        const consumers = await app.get(IngestMonitor).consumers();
         throw new Error(
           `${(e as Error).message} (expected ${events.length})\nDIAG ${JSON.stringify(diag)}\n${JSON.stringify(consumers.map((c) => [c.offsets, c.exception_texts]))}`,
         );

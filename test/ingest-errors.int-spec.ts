@@ -2,7 +2,7 @@
 // cause is gone every view is counted exactly once (real Kafka, real ClickHouse).
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
+import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { consumerLag, produce, uniqueName } from './support/kafka';
 import { ingestStatus } from './support/ingest-status';
@@ -11,7 +11,7 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
   const name = uniqueName('ingerr');
   let app: NestFastifyApplication;
   let clickhouse: ClickHouseService;
-  let ingest: IngestService;
+  let ingest: IngestMonitor;
   const batch = (prefix: string, n: number) => [
     Array.from({ length: n }, (_, i) => JSON.stringify({ video_id: `${prefix}${i % 7}`, ts: Date.now() })).join('\n'),
   ];
@@ -19,7 +19,7 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
   beforeAll(async () => {
     ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name }, new ManualClock(new Date())));
     clickhouse = app.get(ClickHouseService);
-    ingest = app.get(IngestService);
+    ingest = app.get(IngestMonitor);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@
 // conditions, Prometheus metrics that match what was produced, the OpenAPI document and the leaderboard page.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { IngestService } from '../src/ingest/ingest.service';
+import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
 import { PrecomputeService } from '../src/topk/precompute.service';
 import { WINDOWS } from '../src/topk/windows';
 import { ManualClock, startApp, waitFor } from './support/app';
@@ -95,7 +95,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(old.json().error.topk.error).toContain('hour: list is 120 s old (max 60 s)');
 
     await app.get(PrecomputeService).refresh();
-    const ingest = app.get(IngestService);
+    const ingest = app.get(IngestMonitor);
     ingest.lag = { lag: 5_000_000, at: new Date() }; // as if a reading saw a backlog: reported, not failed on
     const lagging = await get('/health/ready');
     expect(lagging.statusCode).toBe(200);

@@ -4,7 +4,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { IngestService } from '../ingest/ingest.service';
+import { IngestMonitor } from '../ingest/ingest-monitor.service';
 import { IngestWatermark } from '../topk/ingest-watermark';
 import { PrecomputeService } from '../topk/precompute.service';
 import { WINDOWS } from '../topk/windows';
@@ -22,7 +22,7 @@ export class ReadinessIndicators {
   constructor(
     private readonly indicator: HealthIndicatorService,
     private readonly clickhouse: ClickHouseService,
-    private readonly ingest: IngestService,
+    private readonly ingest: IngestMonitor,
     private readonly precompute: PrecomputeService,
     private readonly watermark: IngestWatermark,
     private readonly shutdown: ShutdownState,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { IngestService } from './ingest.service';
+import { IngestMonitor } from './ingest-monitor.service';
 import { KafkaModule } from '../kafka/kafka.module';
 import { HttpIngestStats } from './http-ingest.stats';
 import { IngestSetup } from './ingest-setup.service';
@@ -26,7 +26,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
     }),
   ],
   controllers: [ViewsController, DeadLettersController],
-  providers: [IngestSetup, IngestService, DeadLettersRepository, HttpIngestStats],
-  exports: [IngestService, HttpIngestStats],
+  providers: [IngestSetup, IngestMonitor, DeadLettersRepository, HttpIngestStats],
+  exports: [IngestMonitor, HttpIngestStats],
 })
 export class IngestModule {}

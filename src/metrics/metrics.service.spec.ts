@@ -1,5 +1,5 @@
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
-import { IngestService } from '../ingest/ingest.service';
+import { IngestMonitor } from '../ingest/ingest-monitor.service';
 import { PrecomputeService } from '../topk/precompute.service';
 import { RefreshStats } from '../topk/refresh-stats';
 import { MetricsService } from './metrics.service';
@@ -12,7 +12,7 @@ describe(MetricsService.name, () => {
     listAges: () => new Map([['hour', 4]]),
     watermark: () => ({ at: new Date('2026-11-28T10:00:00Z'), lagSeconds: 42 }),
   } as unknown as PrecomputeService;
-  const ingest = { totalsRead: { viewsCounted: 1200, deadLetters: 3 }, lag: { lag: 7, at: new Date() } } as unknown as IngestService;
+  const ingest = { totalsRead: { viewsCounted: 1200, deadLetters: 3 }, lag: { lag: 7, at: new Date() } } as unknown as IngestMonitor;
   const httpIngest = new HttpIngestStats();
   const metrics = new MetricsService(precompute, ingest, httpIngest);
   const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name));

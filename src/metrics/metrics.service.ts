@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
-import { IngestService } from '../ingest/ingest.service';
+import { IngestMonitor } from '../ingest/ingest-monitor.service';
 import { PrecomputeService } from '../topk/precompute.service';
 import { WINDOWS } from '../topk/windows';
 
@@ -31,7 +31,7 @@ export class MetricsService {
 
   constructor(
     private readonly precompute: PrecomputeService,
-    private readonly ingest: IngestService,
+    private readonly ingest: IngestMonitor,
     private readonly httpIngest: HttpIngestStats,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'viewrank_' });

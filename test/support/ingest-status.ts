@@ -1,7 +1,7 @@
 // What ingestion has achieved in a running app, read fresh from ClickHouse (the service itself only polls it).
 import { INestApplicationContext } from '@nestjs/common';
 import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
-import { IngestService, IngestTotals, KafkaConsumerState } from '../../src/ingest/ingest.service';
+import { IngestMonitor, IngestTotals, KafkaConsumerState } from '../../src/ingest/ingest-monitor.service';
 
 export interface IngestStatus extends IngestTotals {
   consumers: KafkaConsumerState[];
@@ -13,6 +13,6 @@ export async function ingestStatus(app: INestApplicationContext): Promise<Ingest
   return {
     viewsCounted: Number(counts.views_counted),
     deadLetters: Number(counts.dead_letters),
-    consumers: await app.get(IngestService).consumers(),
+    consumers: await app.get(IngestMonitor).consumers(),
   };
 }

@@ -33,8 +33,8 @@ export interface IngestTotals {
  * reports what it has achieved: views counted, dead letters, consumer lag and the consumer's errors.
  */
 @Injectable()
-export class IngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(IngestService.name);
+export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(IngestMonitor.name);
   private watch?: NodeJS.Timeout;
   private poll?: NodeJS.Timeout;
   private polling?: Promise<void>;
