@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { TEST_BROKERS } from '../test/support/kafka';
 import { brokerPid, BenchContext, SIZES } from './parts/context';
 import { freshness } from './parts/freshness';
-import { RankedVideo } from '../src/topk/ranking';
+import { RankedVideo } from '../src/top-k/ranking';
 import { drainRun, steadyRun } from './parts/ingest';
 import { peers } from './parts/peers';
 import { viewrankReads } from './parts/reads';

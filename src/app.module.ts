@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ApiModule } from './api/api.module';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
 import { ClockModule } from './clock/clock';
 import { AppConfig } from './config/app-config';
@@ -8,7 +7,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { TopKModule } from './topk/topk.module';
+import { TopKModule } from './top-k/top-k.module';
 import { WebModule } from './web/web.module';
 
 /** The whole service, built from a configuration validated beforehand (main.ts; tests pass theirs). */
@@ -25,7 +24,6 @@ export class AppModule {
         ClickHouseModule,
         IngestModule,
         TopKModule,
-        ApiModule,
         HealthModule,
         WebModule,
       ],

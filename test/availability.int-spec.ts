@@ -3,7 +3,7 @@
 // the last good lists are served marked stale, then refused past the limit, and serving recovers with ClickHouse.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { PrecomputeService } from '../src/topk/precompute.service';
+import { PrecomputeService } from '../src/top-k/precompute.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, toMessages } from './support/stream';

@@ -3,7 +3,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Browser } from 'playwright-core';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { PrecomputeService } from '../src/topk/precompute.service';
+import { PrecomputeService } from '../src/top-k/precompute.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { launchChromium, screenshot } from './support/browser';
 import { produce, uniqueName } from './support/kafka';

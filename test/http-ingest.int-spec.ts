@@ -3,7 +3,7 @@
 // and nothing acknowledged is lost across the broker's restart.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { PrecomputeService } from '../src/topk/precompute.service';
+import { PrecomputeService } from '../src/top-k/precompute.service';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { DedicatedBroker } from './support/broker';
 import { uniqueName } from './support/kafka';

@@ -2,8 +2,8 @@
 // views that reach Kafka after their minute's end plus the tolerance are set aside, and the metric counts them.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { PrecomputeService } from '../src/topk/precompute.service';
-import { MINUTE_MS, minuteStart } from '../src/topk/sliding';
+import { PrecomputeService } from '../src/top-k/precompute.service';
+import { MINUTE_MS, minuteStart } from '../src/top-k/last-hour';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { topicTimestampType } from '../src/kafka/kafka-topic';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';

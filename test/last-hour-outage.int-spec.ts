@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { topK } from '../src/topk/ranking';
-import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart } from '../src/topk/sliding';
+import { topK } from '../src/top-k/ranking';
+import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart } from '../src/top-k/last-hour';
 import { waitFor } from './support/app';
 import { selectInChild } from './support/chdb-child';
 import { ContinuousProducer } from './support/continuous-producer';

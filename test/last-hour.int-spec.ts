@@ -8,14 +8,14 @@ import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { AppConfig, loadConfig } from '../src/config/app-config';
-import { topK } from '../src/topk/ranking';
+import { topK } from '../src/top-k/ranking';
 import { AppendedOffsetsReader } from '../src/kafka/kafka-topic';
-import { AppendedOffsets, IngestWatermark } from '../src/topk/ingest-watermark';
-import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/topk/sliding';
-import { SlidingWindowRepository } from '../src/topk/sliding-window.repository';
-import { SlidingWindowService } from '../src/topk/sliding-window.service';
+import { AppendedOffsets, IngestWatermark } from '../src/top-k/ingest-watermark';
+import { closingInstant, lastHourWindow, MINUTE_MS, minuteStart, newestClosedMinute } from '../src/top-k/last-hour';
+import { LastHourRepository } from '../src/top-k/last-hour.repository';
+import { LastHourService } from '../src/top-k/last-hour.service';
 import { toClickHouseDateTime64 } from '../src/clickhouse/params';
-import { MAX_K, tumblingWindow } from '../src/topk/windows';
+import { MAX_K, tumblingWindow } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 import { onDatabase } from './support/clickhouse';
@@ -61,7 +61,7 @@ class ModelTopic extends AppendedOffsets {
 }
 
 /** A repository that "crashes" (throws) at its n-th write: a step may have taken effect without being recorded. */
-function crashingAt(real: SlidingWindowRepository, n: number): SlidingWindowRepository {
+function crashingAt(real: LastHourRepository, n: number): LastHourRepository {
   let writes = 0;
   const crash = () => {
     if (++writes === n) throw new Error(`simulated crash at write ${n}`);
@@ -69,7 +69,7 @@ function crashingAt(real: SlidingWindowRepository, n: number): SlidingWindowRepo
   return Object.assign(Object.create(real), {
     runStep: async (minute: number, step: never) => (crash(), real.runStep(minute, step)),
     record: async (minute: number, step: never) => (crash(), real.record(minute, step)),
-  }) as SlidingWindowRepository;
+  }) as LastHourRepository;
 }
 
 const viewArb = fc.record({
@@ -122,10 +122,10 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
           };
           const clickhouse = onDatabase(base, database);
           await runMigrations(clickhouse, config);
-          const repository = new SlidingWindowRepository(clickhouse);
+          const repository = new LastHourRepository(clickhouse);
           const log: Arrival[] = [];
           const watermark = new IngestWatermark(repository, new ModelTopic(log));
-          const newService = (repo = repository) => new SlidingWindowService(repo, watermark, config); // a "restart": nothing kept in memory
+          const newService = (repo = repository) => new LastHourService(repo, watermark, config); // a "restart": nothing kept in memory
           try {
             let ingestedCount = 0;
             const closedAtStep = new Map<number, number>();

@@ -3,8 +3,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
-import { PrecomputeService } from '../src/topk/precompute.service';
-import { WINDOWS } from '../src/topk/windows';
+import { PrecomputeService } from '../src/top-k/precompute.service';
+import { WINDOWS } from '../src/top-k/windows';
 import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, toMessages } from './support/stream';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WINDOWS as ALL_WINDOWS } from '../src/topk/windows';
+import { WINDOWS as ALL_WINDOWS } from '../src/top-k/windows';
 import { waitFor } from './support/app';
 import { consumerLag, produce, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess, TopKResponse } from './support/service-process';

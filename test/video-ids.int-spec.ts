@@ -8,13 +8,13 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { videoIdProblem } from '../src/ingest/view-events';
-import { topK } from '../src/topk/ranking';
-import { TopKRepository } from '../src/topk/topk.repository';
+import { topK } from '../src/top-k/ranking';
+import { TopKRepository } from '../src/top-k/top-k.repository';
 import { onDatabase, topInInterval } from './support/clickhouse';
-import { WindowRefresher } from '../src/topk/window-refresher';
-import type { GrowingWindow } from '../src/topk/windows';
+import { WindowRefresher } from '../src/top-k/window-refresher';
+import type { GrowingWindow } from '../src/top-k/windows';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
-import { ALL_TIME, MAX_K } from '../src/topk/windows';
+import { ALL_TIME, MAX_K } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 

@@ -1,6 +1,6 @@
 // Whether two systems agree on a top-K list. Each breaks ties its own way (Redis by member, descending; viewrank by
 // video id, ascending), so videos tied at the last place may differ; nothing else may.
-import { RankedVideo } from '../../src/topk/ranking';
+import { RankedVideo } from '../../src/top-k/ranking';
 
 /** True when both lists rank the same counts, and the videos above the last place's count are the same. */
 export function sameTop(a: RankedVideo[], b: RankedVideo[]): boolean {

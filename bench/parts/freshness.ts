@@ -5,7 +5,7 @@ import { produce } from '../../test/support/kafka';
 import { viewsMessage } from '../loadgen';
 import { loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
 import { BenchContext } from './context';
-import { RankedVideo } from '../../src/topk/ranking';
+import { RankedVideo } from '../../src/top-k/ranking';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
 

@@ -6,7 +6,7 @@ import { CpuMeter, memoryMiB } from '../lib/processes';
 import { BenchService, loadgenProcess, sleep, startService, until } from '../lib/service';
 import { withAdmin } from '../../src/kafka/kafka-topic';
 import { uniqueName } from '../../test/support/kafka';
-import { RankedVideo } from '../../src/topk/ranking';
+import { RankedVideo } from '../../src/top-k/ranking';
 import { BenchContext } from './context';
 
 export interface DrainRun {

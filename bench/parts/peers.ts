@@ -18,7 +18,7 @@ import { sameTop } from '../lib/compare';
 import { CpuMeter, memoryMiB } from '../lib/processes';
 import { maximum, percentile, sleep, until, waitForPort } from '../lib/service';
 import { BenchContext } from './context';
-import { RankedVideo } from '../../src/topk/ranking';
+import { RankedVideo } from '../../src/top-k/ranking';
 import { READ_CONNECTIONS, READ_KS, ReadRun } from './reads';
 
 export interface PeerIngest {

@@ -1,6 +1,6 @@
 -- How much each video outside the current list grew in a window (event hours in [start, end)) among the blocks
 -- ingested since `since`: those that grew by at least min_delta, and the most any other grew. The incremental
--- refresh needs no more (see src/topk/incremental.ts): listed videos are looked up anyway. Overlapping reads
+-- refresh needs no more (see src/top-k/incremental.ts): listed videos are looked up anyway. Overlapping reads
 -- count a block twice; an upper bound is all that is needed.
 SELECT
     arrayMap(t -> t.1, grown) AS grown_videos,

@@ -1,4 +1,4 @@
--- Stores one precomputed list (src/topk/snapshot.repository.ts): the i-th video of `videos` at rank i, with the i-th
+-- Stores one precomputed list (src/top-k/snapshot.repository.ts): the i-th video of `videos` at rank i, with the i-th
 -- count of `views`. All-time has no bounds: window_start and window_end are then NULL.
 INSERT INTO {db:Identifier}.topk_snapshots (window, window_start, window_end, computed_at, rank, video_id, views)
 SELECT

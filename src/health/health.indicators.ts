@@ -5,9 +5,9 @@ import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { IngestMonitor } from '../ingest/ingest-monitor.service';
-import { IngestWatermark } from '../topk/ingest-watermark';
-import { PrecomputeService } from '../topk/precompute.service';
-import { WINDOWS } from '../topk/windows';
+import { IngestWatermark } from '../top-k/ingest-watermark';
+import { PrecomputeService } from '../top-k/precompute.service';
+import { WINDOWS } from '../top-k/windows';
 import { listAgeProblems } from './readiness';
 
 /** Set on SIGTERM (main.ts): readiness fails at once while the service keeps answering through the drain period. */

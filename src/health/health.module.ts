@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { IngestModule } from '../ingest/ingest.module';
-import { TopKModule } from '../topk/topk.module';
+import { TopKModule } from '../top-k/top-k.module';
 import { HealthController } from './health.controller';
 import { ReadinessIndicators, ShutdownState } from './health.indicators';
 

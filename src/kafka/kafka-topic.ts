@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 
 /**
  * How the views topic is created. The broker stamps each message with its own clock (LogAppendTime): last-hour
- * counts a view as on time by when it reached Kafka, whatever the producer's clock says (src/topk/sliding.ts).
+ * counts a view as on time by when it reached Kafka, whatever the producer's clock says (src/top-k/last-hour.ts).
  */
 export function viewsTopic(topic: string, numPartitions: number): ITopicConfig {
   return { topic, numPartitions, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] };

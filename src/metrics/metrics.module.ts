@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { IngestModule } from '../ingest/ingest.module';
-import { TopKModule } from '../topk/topk.module';
+import { TopKModule } from '../top-k/top-k.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 

@@ -1,7 +1,7 @@
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { IngestMonitor } from '../ingest/ingest-monitor.service';
-import { PrecomputeService } from '../topk/precompute.service';
-import { RefreshStats } from '../topk/refresh-stats';
+import { PrecomputeService } from '../top-k/precompute.service';
+import { RefreshStats } from '../top-k/refresh-stats';
 import { MetricsService } from './metrics.service';
 
 // The collectors read what the services hold at scrape time; here the services are plain objects holding it.

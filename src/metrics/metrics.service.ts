@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { IngestMonitor } from '../ingest/ingest-monitor.service';
-import { PrecomputeService } from '../topk/precompute.service';
-import { WINDOWS } from '../topk/windows';
+import { PrecomputeService } from '../top-k/precompute.service';
+import { WINDOWS } from '../top-k/windows';
 
 /** A counter whose value is kept elsewhere (a service's count, ClickHouse's running totals), set at each scrape from it. */
 function mirroredCounter(registry: Registry, name: string, help: string, read: () => number | undefined): Counter {

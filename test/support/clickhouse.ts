@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
 import { toClickHouseDateTime } from '../../src/clickhouse/params';
-import { RankedVideo } from '../../src/topk/ranking';
-import { Interval } from '../../src/topk/windows';
+import { RankedVideo } from '../../src/top-k/ranking';
+import { Interval } from '../../src/top-k/windows';
 
 /**
  * The same connection bound to another database (tests work on several databases in one process: chDB cannot be

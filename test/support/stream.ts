@@ -1,6 +1,6 @@
 // A reproducible stream of view events and the brute-force recount every test compares against.
 import { seededRandom as random } from './random';
-import { topK, RankedVideo } from '../../src/topk/ranking';
+import { topK, RankedVideo } from '../../src/top-k/ranking';
 
 export interface ViewEvent {
   videoId: string;

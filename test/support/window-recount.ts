@@ -1,6 +1,6 @@
 // Every window's list of a running service, once ingestion settled, against a recount of what is on the topic: the
 // comparison of the fault and guarantee-switch tests.
-import { closingInstant, minuteStart } from '../../src/topk/sliding';
+import { closingInstant, minuteStart } from '../../src/top-k/last-hour';
 import { waitFor } from './app';
 import { TopicMessage, viewsIn } from './kafka';
 import { ServiceProcess, TopKResponse } from './service-process';

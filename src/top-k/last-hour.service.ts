@@ -3,8 +3,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RankedVideo } from './ranking';
 import { IngestWatermark } from './ingest-watermark';
-import { closingInstantsDue, LAST_HOUR_MINUTES, lastHourWindow, MINUTE_MS, minuteStart, planSlidingSteps } from './sliding';
-import { SlidingWindowRepository } from './sliding-window.repository';
+import { closingInstantsDue, LAST_HOUR_MINUTES, lastHourWindow, MINUTE_MS, minuteStart, planLastHourSteps } from './last-hour';
+import { LastHourRepository } from './last-hour.repository';
 
 /** How far back the ledger is read: the window plus the minutes that may still await their subtraction. */
 const LEDGER_LOOKBACK_MS = 3 * LAST_HOUR_MINUTES * MINUTE_MS;
@@ -20,18 +20,18 @@ export interface LastHourResult {
 }
 
 /**
- * Maintains the last-hour state: at each refresh, runs the steps planned by planSlidingSteps (subtract minutes that
+ * Maintains the last-hour state: at each refresh, runs the steps planned by planLastHourSteps (subtract minutes that
  * left, snapshot and add minutes that closed by the clock and by the ingestion watermark), recording each in the
  * ledger after it took effect, then ranks the state plus the minutes still open.
  */
 @Injectable()
-export class SlidingWindowService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(SlidingWindowService.name);
+export class LastHourService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(LastHourService.name);
   /** The late count is read once at start, then only when a minute was subtracted (the only time it changes). */
   private lateViewsKnown = false;
 
   constructor(
-    private readonly repository: SlidingWindowRepository,
+    private readonly repository: LastHourRepository,
     private readonly watermark: IngestWatermark,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -52,7 +52,7 @@ export class SlidingWindowService implements OnApplicationBootstrap {
     const ledger = await this.repository.ledger(nowMs - LEDGER_LOOKBACK_MS);
     const tolerance = this.config.lateToleranceMs;
     const ingestedThrough = await this.watermark.newestIngested(closingInstantsDue(nowMs, tolerance, ledger));
-    const plan = planSlidingSteps(nowMs, tolerance, ledger, ingestedThrough);
+    const plan = planLastHourSteps(nowMs, tolerance, ledger, ingestedThrough);
     if (plan.clockBehindState) {
       this.logger.warn(`clock ${now.toISOString()} is behind minutes already added to last-hour; keeping the previous list`);
       return { stepsRun: 0, closedThrough: plan.closedThrough };

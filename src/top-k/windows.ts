@@ -1,6 +1,6 @@
 // The windows: their names, their bounds at an instant (plain functions, all in UTC), and one table of what each is
 // (WINDOW_SPECS), which the refresh, the repository and the staleness rules all read.
-import { lastHourWindow } from './sliding';
+import { lastHourWindow } from './last-hour';
 
 export const TUMBLING_WINDOWS = ['hour', 'day', 'month'] as const;
 export const WINDOWS = ['last-hour', ...TUMBLING_WINDOWS, 'all-time'] as const;
@@ -53,8 +53,8 @@ export interface WindowSpec {
   /** The window's instance at an instant, [start, end); undefined for all-time, which has no bounds. */
   intervalAt(now: Date): Interval | undefined;
   /**
-   * Where the counts are and how the list is refreshed: the last-hour ledger (src/topk/sliding-window.service.ts),
-   * or incrementally from a counting table (src/topk/window-refresher.ts): one row per (period, video) in `table`,
+   * Where the counts are and how the list is refreshed: the last-hour ledger (src/top-k/last-hour.service.ts),
+   * or incrementally from a counting table (src/top-k/window-refresher.ts): one row per (period, video) in `table`,
    * keyed by `period`, or one row per video for all-time.
    */
   refresh: { by: 'ledger' } | { by: 'incremental'; table: string; period?: string };

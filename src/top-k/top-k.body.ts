@@ -1,7 +1,7 @@
 // The JSON bodies of GET /views/top-k. A list is serialised once, when first read after a refresh published it, and
 // every k is then a prefix of that text: a read costs no serialisation, whatever k is, and the cache holds one text
 // per list (not one per k). The bytes are exactly JSON.stringify(entries.slice(0, k)), what Fastify would send.
-import { RankedVideo } from '../topk/ranking';
+import { RankedVideo } from './ranking';
 
 interface SerialisedList {
   text: string;

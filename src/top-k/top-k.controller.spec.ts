@@ -4,8 +4,8 @@ import { startTestingApp } from '../../test/support/testing-app';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PrecomputeService } from '../topk/precompute.service';
-import { TopKSnapshot } from '../topk/snapshot';
+import { PrecomputeService } from './precompute.service';
+import { TopKSnapshot } from './snapshot';
 import { TopKController } from './top-k.controller';
 
 /** The HTTP layer alone: validation, status codes and headers, over a cache filled by the test. */

@@ -3,11 +3,11 @@ import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RefreshStats } from './refresh-stats';
-import { MINUTE_MS } from './sliding';
-import { SlidingWindowService } from './sliding-window.service';
+import { MINUTE_MS } from './last-hour';
+import { LastHourService } from './last-hour.service';
 import { TopKSnapshot } from './snapshot';
 import { SnapshotRepository } from './snapshot.repository';
-import { TopKRepository } from './topk.repository';
+import { TopKRepository } from './top-k.repository';
 import { WindowRefresher } from './window-refresher';
 import { isGrowing, MAX_K, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
 
@@ -30,7 +30,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly repository: TopKRepository,
-    private readonly sliding: SlidingWindowService,
+    private readonly lastHour: LastHourService,
     private readonly stored: SnapshotRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -109,8 +109,8 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
 
   private async computeWindow(window: WindowName, now: Date, serverNowMs: number): Promise<void> {
     if (!isGrowing(window)) {
-      // The sliding window, from its ledger (WINDOW_SPECS).
-      const { entries, stepsRun, lateViews, closedThrough } = await this.sliding.refresh(now, MAX_K);
+      // last-hour, from its ledger (WINDOW_SPECS).
+      const { entries, stepsRun, lateViews, closedThrough } = await this.lastHour.refresh(now, MAX_K);
       this.stats.lastHourStepsRun = stepsRun;
       if (lateViews !== undefined) this.stats.lastHourLateViews = lateViews;
       const watermark = Number.isFinite(closedThrough) ? new Date(closedThrough + MINUTE_MS) : undefined;

@@ -1,6 +1,6 @@
 import { candidates, fromFull, IncrementalOptions, merge, planRefresh, RefreshPlan, WindowState } from './incremental';
 import { RankedVideo } from './ranking';
-import { TopKRepository, WindowRef } from './topk.repository';
+import { TopKRepository, WindowRef } from './top-k.repository';
 import { GrowingWindow, Interval, MAX_K, WINDOW_SPECS } from './windows';
 
 export interface WindowRefresh {

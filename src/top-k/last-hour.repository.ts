@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
-import { SlidingStep } from './sliding';
+import { LastHourStep } from './last-hour';
 import { toClickHouseDateTime } from '../clickhouse/params';
 
 const at = (minute: number) => toClickHouseDateTime(new Date(minute));
 
 /** Reads and writes of the sliding last-hour state (tables of migration 0005). */
 @Injectable()
-export class SlidingWindowRepository {
+export class LastHourRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
   get database(): string {
@@ -17,8 +17,8 @@ export class SlidingWindowRepository {
   }
 
   /** Steps recorded per minute since `since` (epoch ms). */
-  async ledger(since: number): Promise<Map<number, Set<SlidingStep>>> {
-    const rows = await this.clickhouse.rows<{ minute: string; steps: SlidingStep[] }>('last_hour_ledger', { since: at(since) });
+  async ledger(since: number): Promise<Map<number, Set<LastHourStep>>> {
+    const rows = await this.clickhouse.rows<{ minute: string; steps: LastHourStep[] }>('last_hour_ledger', { since: at(since) });
     return new Map(rows.map((r) => [Date.parse(r.minute), new Set(r.steps)]));
   }
 
@@ -26,14 +26,14 @@ export class SlidingWindowRepository {
    * Runs one step. Its dedup token names the step and minute, so ClickHouse drops a repeat of a step that already
    * took effect (after a crash before it was recorded, or from a second scheduler).
    */
-  async runStep(minute: number, step: SlidingStep): Promise<void> {
+  async runStep(minute: number, step: LastHourStep): Promise<void> {
     // One insert thread keeps the blocks of a repeated step identical, so each one is recognised as a repeat.
     const settings = { insert_deduplication_token: `${step}:${minute}`, max_insert_threads: '1' };
     if (step === 'snapshot') await this.clickhouse.run('last_hour_snapshot', { minute: at(minute) }, settings);
     else await this.clickhouse.run('last_hour_apply', { minute: at(minute), sign: step === 'add' ? 1 : -1 }, settings);
   }
 
-  async record(minute: number, step: SlidingStep): Promise<void> {
+  async record(minute: number, step: LastHourStep): Promise<void> {
     await this.clickhouse.run('last_hour_record', { minute: at(minute), step });
   }
 

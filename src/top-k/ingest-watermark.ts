@@ -4,8 +4,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppendedOffsetsReader, newestOffsets, PartitionOffsets, readAppendedOffsets } from '../kafka/kafka-topic';
-import { newestCovered } from './sliding';
-import { SlidingWindowRepository } from './sliding-window.repository';
+import { newestCovered } from './last-hour';
+import { LastHourRepository } from './last-hour.repository';
 
 /** ClickHouse holds everything appended by an instant when, in every partition, it has written up to Kafka's first offset after it. */
 export function coversAll(firstAfter: PartitionOffsets, written: PartitionOffsets): boolean {
@@ -35,7 +35,7 @@ export class IngestWatermark {
   lastError?: string;
 
   constructor(
-    private readonly repository: SlidingWindowRepository,
+    private readonly repository: LastHourRepository,
     private readonly kafka: AppendedOffsets,
   ) {}
 

@@ -12,10 +12,10 @@ import { eventTimeMs, videoIdProblem } from '../ingest/view-events';
 import { ViewProducer } from '../kafka/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
-import { PrecomputeService } from '../topk/precompute.service';
-import { TopKSnapshot } from '../topk/snapshot';
-import { MAX_K, WINDOWS } from '../topk/windows';
-import { TopKController } from './top-k.controller';
+import { PrecomputeService } from '../top-k/precompute.service';
+import { TopKSnapshot } from '../top-k/snapshot';
+import { MAX_K, WINDOWS } from '../top-k/windows';
+import { TopKController } from '../top-k/top-k.controller';
 
 const TOKEN = 'fuzz-token-0123456789abcdef';
 const NOW = new Date('2026-11-28T03:00:00Z');

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
-import { MAX_K, WINDOWS, WindowName } from '../topk/windows';
+import { MAX_K, WINDOWS, WindowName } from './windows';
 
 /**
  * Only plain decimal digits become numbers; an empty value counts as missing; anything else stays as given

@@ -4,12 +4,12 @@
 export const MINUTE_MS = 60_000;
 export const LAST_HOUR_MINUTES = 60;
 
-export type SlidingStep = 'snapshot' | 'add' | 'subtract';
+export type LastHourStep = 'snapshot' | 'add' | 'subtract';
 
 export interface PlannedStep {
   /** Start of the minute, epoch ms. */
   minute: number;
-  step: SlidingStep;
+  step: LastHourStep;
 }
 
 export function minuteStart(instantMs: number): number {
@@ -24,7 +24,7 @@ export function lastHourWindow(now: Date): { start: Date; end: Date } {
 
 /**
  * The newest minute that may close at `instantMs` by the clock: a minute closes once its end plus the late tolerance
- * has passed, and (see planSlidingSteps) once ClickHouse holds every message Kafka appended by then.
+ * has passed, and (see planLastHourSteps) once ClickHouse holds every message Kafka appended by then.
  */
 export function newestClosedMinute(instantMs: number, lateToleranceMs: number): number {
   return minuteStart(instantMs - MINUTE_MS - lateToleranceMs);
@@ -35,7 +35,7 @@ export function closingInstant(minute: number, lateToleranceMs: number): number 
   return minute + MINUTE_MS + lateToleranceMs;
 }
 
-export interface SlidingPlan {
+export interface LastHourPlan {
   steps: PlannedStep[];
   /** Minutes up to and including this one are in the state; later ones are read live (-Infinity: none yet). */
   closedThrough: number;
@@ -43,7 +43,7 @@ export interface SlidingPlan {
   clockBehindState: boolean;
 }
 
-type Ledger = ReadonlyMap<number, ReadonlySet<SlidingStep>>;
+type Ledger = ReadonlyMap<number, ReadonlySet<LastHourStep>>;
 
 function newestAdded(ledger: Ledger): number {
   return Math.max(-Infinity, ...[...ledger].filter(([, steps]) => steps.has('add')).map(([m]) => m));
@@ -93,13 +93,13 @@ export async function newestCovered(instants: readonly number[], covered: (insta
  * Minutes that closed and left the window while nothing ran are never added, so they need no subtraction.
  * Re-planning after a partial run yields exactly the missing steps, so running a plan twice is harmless.
  */
-export function planSlidingSteps(nowMs: number, lateToleranceMs: number, ledger: Ledger, ingestedThrough = Infinity): SlidingPlan {
+export function planLastHourSteps(nowMs: number, lateToleranceMs: number, ledger: Ledger, ingestedThrough = Infinity): LastHourPlan {
   const windowStart = minuteStart(nowMs) - (LAST_HOUR_MINUTES - 1) * MINUTE_MS;
   const added = newestAdded(ledger);
   if (added > newestClosedMinute(nowMs, lateToleranceMs)) return { steps: [], closedThrough: added, clockBehindState: true };
   // Never below what was added: an ingestion watermark that cannot be read (or went back) closes nothing new.
   const closedThrough = Math.max(added, newestClosedMinute(Math.min(nowMs, ingestedThrough), lateToleranceMs));
-  const has = (minute: number, step: SlidingStep) => ledger.get(minute)?.has(step) ?? false;
+  const has = (minute: number, step: LastHourStep) => ledger.get(minute)?.has(step) ?? false;
 
   const steps: PlannedStep[] = [];
   for (const minute of [...ledger.keys()].sort((a, b) => a - b)) {
