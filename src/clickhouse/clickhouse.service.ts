@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ClickHouseHandle, openClickHouse } from './clickhouse.client';
 import { namedQuery } from './sql-files';
+import { SqlQuery, SqlStatement } from './sql-query';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -35,19 +36,23 @@ export class ClickHouseService implements OnApplicationShutdown {
     return this.handle.client;
   }
 
-  /** Rows of clickhouse/queries/<name>.sql. */
-  async rows<T>(name: string, params: QueryParams = {}): Promise<T[]> {
+  /** Rows of a named query (clickhouse/queries/<name>.sql, declared with sql() in sql-query.ts). */
+  async rows<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]> {
     const result = await this.client.query({
-      query: namedQuery(name),
+      query: namedQuery(query.name),
       query_params: { db: this.database, ...params },
       format: 'JSONEachRow',
     });
-    return result.json<T>();
+    return result.json<R>();
   }
 
-  /** Runs clickhouse/queries/<name>.sql as a statement without result rows (e.g. INSERT … SELECT). */
-  async run(name: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.client.command({ query: namedQuery(name), query_params: { db: this.database, ...params }, clickhouse_settings: settings });
+  /** Runs a named statement without result rows (e.g. INSERT … SELECT). */
+  async run<P extends object>(statement: SqlStatement<P>, params: P, settings: ClickHouseSettings = {}): Promise<void> {
+    await this.client.command({
+      query: namedQuery(statement.name),
+      query_params: { db: this.database, ...params },
+      clickhouse_settings: settings,
+    });
   }
 
   /** A statement without result rows (DDL, INSERT … SELECT), with bound parameters. */

@@ -2,11 +2,14 @@
 // hand-over) and by last-hour (whether a minute's messages are all in).
 import { SqlRunner } from './migrations';
 import { namedQuery } from './sql-files';
+import { sql } from './sql-query';
+
+type Row = { partition: string | number; next_offset: string | number };
+const INGESTED_OFFSETS = sql('ingested_offsets', {}).rows<Row>();
 
 /** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written (ingested_offsets). */
 export async function ingestedOffsets(db: SqlRunner, database: string): Promise<Map<number, number>> {
-  const rows = await db.select<{ partition: string | number; next_offset: string | number }>(namedQuery('ingested_offsets'), {
-    db: database,
-  });
+  // Through the migration runner's interface: the ingest queue's set-up calls this with the same runner.
+  const rows = await db.select<Row>(namedQuery(INGESTED_OFFSETS.name), { db: database });
   return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { serverNowMs } from '../clickhouse/server-clock';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { Clock } from '../clock/clock';
@@ -36,7 +37,7 @@ export class ReadinessIndicators {
     const started = Date.now();
     try {
       await Promise.race([
-        this.clickhouse.rows('server_now'),
+        serverNowMs(this.clickhouse),
         new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2000 ms')), 2000).unref()),
       ]);
       return check.up({ mode: this.config.clickhouse.url ? 'server' : 'embedded', latencyMs: Date.now() - started });

@@ -4,6 +4,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { toClickHouseDateTime64 } from '../clickhouse/params';
+import { sql } from '../clickhouse/sql-query';
 
 /** Characters of a payload a listing shows; the whole one is at GET /dead-letters/{partition}/{offset}/raw. */
 export const DEAD_LETTER_PREVIEW_CHARS = 2048;
@@ -39,6 +40,23 @@ export interface DeadLetterPage {
 
 const dateTime64 = (iso: string) => toClickHouseDateTime64(new Date(iso));
 
+type PageRow = Omit<DeadLetter, 'partition' | 'offset' | 'raw_bytes' | 'truncated'> &
+  Record<'partition' | 'offset' | 'raw_bytes' | 'inner_rows', string | number>;
+
+const PAGE = sql('dead_letters', {
+  since: "DateTime64(3, 'UTC')",
+  error_contains: 'String',
+  after_received_at: "DateTime64(3, 'UTC')",
+  after_topic: 'String',
+  after_partition: 'UInt64',
+  after_offset: 'UInt64',
+  limit: 'UInt32',
+  limit_plus_one: 'UInt32',
+  preview_chars: 'UInt32',
+  page_bytes: 'UInt32',
+}).rows<PageRow>();
+const RAW = sql('dead_letter_raw', { topic: 'String', partition: 'UInt64', offset: 'UInt64' }).rows<{ raw_message: string }>();
+
 @Injectable()
 export class DeadLettersRepository {
   constructor(
@@ -47,9 +65,7 @@ export class DeadLettersRepository {
   ) {}
 
   async page(filter: { since?: string; error?: string; limit: number; after?: DeadLetterKey }): Promise<DeadLetterPage> {
-    type Row = Omit<DeadLetter, 'partition' | 'offset' | 'raw_bytes' | 'truncated'> &
-      Record<'partition' | 'offset' | 'raw_bytes' | 'inner_rows', string | number>;
-    const rows = await this.clickhouse.rows<Row>('dead_letters', {
+    const rows = await this.clickhouse.rows(PAGE, {
       since: dateTime64(filter.since ?? '1970-01-01T00:00:00Z'),
       error_contains: filter.error ?? '',
       after_received_at: dateTime64(filter.after?.received_at ?? '2299-12-31T23:59:59.999Z'),
@@ -78,7 +94,7 @@ export class DeadLettersRepository {
 
   /** One letter's whole payload from the views topic, or undefined. */
   async raw(partition: number, offset: number): Promise<string | undefined> {
-    const [row] = await this.clickhouse.rows<{ raw_message: string }>('dead_letter_raw', {
+    const [row] = await this.clickhouse.rows(RAW, {
       topic: this.config.kafka.topic,
       partition,
       offset,

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
+import { sql } from '../clickhouse/sql-query';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { consumerLag } from '../kafka/kafka-topic';
@@ -15,12 +16,17 @@ export interface KafkaConsumerState {
   exception_texts: string[];
 }
 
+const KAFKA_CONSUMERS = sql('kafka_consumers', { keeper_errors: 'UInt8' }).rows<KafkaConsumerState>();
+
 /** The newest reading of the consumer group's lag, or why it could not be read. */
 export interface LagReading {
   lag?: number;
   error?: string;
   at: Date;
 }
+
+/** Views counted and dead letters kept since the database was created (UInt64: strings in JSON). */
+export const INGEST_STATUS = sql('ingest_status', {}).rows<{ views_counted: string; dead_letters: string }>();
 
 /** Views counted and dead letters kept since the database was created. */
 export interface IngestTotals {
@@ -116,13 +122,13 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Views counted and dead letters kept since the database was created (the small ingest_counts table). */
   private async totals(): Promise<IngestTotals> {
-    const [counts] = await this.clickhouse.rows<{ views_counted: string; dead_letters: string }>('ingest_status');
+    const [counts] = await this.clickhouse.rows(INGEST_STATUS, {});
     return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters) };
   }
 
   /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */
   consumers(): Promise<KafkaConsumerState[]> {
-    return this.clickhouse.rows<KafkaConsumerState>('kafka_consumers', {
+    return this.clickhouse.rows(KAFKA_CONSUMERS, {
       keeper_errors: this.config.kafka.guarantee === 'exactly-once' ? 1 : 0,
     });
   }

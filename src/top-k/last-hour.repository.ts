@@ -4,10 +4,27 @@ import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
 import { LastHourStep } from './last-hour';
 import { toClickHouseDateTime } from '../clickhouse/params';
+import { sql } from '../clickhouse/sql-query';
 
 const at = (minute: number) => toClickHouseDateTime(new Date(minute));
 
-/** Reads and writes of the sliding last-hour state (tables of migration 0005). */
+const LEDGER = sql('last_hour_ledger', { since: "DateTime('UTC')" }).rows<{ minute: string; steps: LastHourStep[] }>();
+const SNAPSHOT = sql('last_hour_snapshot', { minute: "DateTime('UTC')" });
+const APPLY = sql('last_hour_apply', { minute: "DateTime('UTC')", sign: 'Int8' });
+const RECORD = sql('last_hour_record', { minute: "DateTime('UTC')", step: 'String' });
+const TOP = sql('topk_last_hour', {
+  closed_through: "DateTime('UTC')",
+  window_start: "DateTime('UTC')",
+  current_minute: "DateTime('UTC')",
+  k: 'UInt32',
+}).rows<{
+  video_id: string;
+  views: string | number;
+}>();
+const SETTINGS = sql('last_hour_settings', {}).rows<{ late_tolerance_ms: string | number }>();
+const LATE_VIEWS = sql('last_hour_late_views', {}).rows<{ late_views: string | number }>();
+
+/** Reads and writes of the last-hour state (tables of migration 0005). */
 @Injectable()
 export class LastHourRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
@@ -18,7 +35,7 @@ export class LastHourRepository {
 
   /** Steps recorded per minute since `since` (epoch ms). */
   async ledger(since: number): Promise<Map<number, Set<LastHourStep>>> {
-    const rows = await this.clickhouse.rows<{ minute: string; steps: LastHourStep[] }>('last_hour_ledger', { since: at(since) });
+    const rows = await this.clickhouse.rows(LEDGER, { since: at(since) });
     return new Map(rows.map((r) => [Date.parse(r.minute), new Set(r.steps)]));
   }
 
@@ -29,17 +46,17 @@ export class LastHourRepository {
   async runStep(minute: number, step: LastHourStep): Promise<void> {
     // One insert thread keeps the blocks of a repeated step identical, so each one is recognised as a repeat.
     const settings = { insert_deduplication_token: `${step}:${minute}`, max_insert_threads: '1' };
-    if (step === 'snapshot') await this.clickhouse.run('last_hour_snapshot', { minute: at(minute) }, settings);
-    else await this.clickhouse.run('last_hour_apply', { minute: at(minute), sign: step === 'add' ? 1 : -1 }, settings);
+    if (step === 'snapshot') await this.clickhouse.run(SNAPSHOT, { minute: at(minute) }, settings);
+    else await this.clickhouse.run(APPLY, { minute: at(minute), sign: step === 'add' ? 1 : -1 }, settings);
   }
 
   async record(minute: number, step: LastHourStep): Promise<void> {
-    await this.clickhouse.run('last_hour_record', { minute: at(minute), step });
+    await this.clickhouse.run(RECORD, { minute: at(minute), step });
   }
 
   /** Top k of the state plus the open minutes of the window (after closedThrough, from windowStart to currentMinute). */
   async top(closedThrough: number, windowStart: number, currentMinute: number, k: number): Promise<RankedVideo[]> {
-    const rows = await this.clickhouse.rows<{ video_id: string; views: string | number }>('topk_last_hour', {
+    const rows = await this.clickhouse.rows(TOP, {
       closed_through: at(Math.max(closedThrough, 0)),
       window_start: at(windowStart),
       current_minute: at(currentMinute),
@@ -55,12 +72,12 @@ export class LastHourRepository {
 
   /** The late tolerance the database's on-time view was created with. */
   async lateToleranceMs(): Promise<number> {
-    const [row] = await this.clickhouse.rows<{ late_tolerance_ms: string | number }>('last_hour_settings');
+    const [row] = await this.clickhouse.rows(SETTINGS, {});
     return Number(row.late_tolerance_ms);
   }
 
   async lateViews(): Promise<number> {
-    const [row] = await this.clickhouse.rows<{ late_views: string | number }>('last_hour_late_views');
+    const [row] = await this.clickhouse.rows(LATE_VIEWS, {});
     return Number(row?.late_views ?? 0);
   }
 }

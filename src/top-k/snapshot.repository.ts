@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { toClickHouseDateTime64 } from '../clickhouse/params';
+import { sql } from '../clickhouse/sql-query';
 import type { TopKSnapshot } from './snapshot';
 import { WindowName, WINDOWS } from './windows';
 
@@ -14,6 +15,16 @@ interface SnapshotRow {
   views: string | number;
 }
 
+const SAVE = sql('topk_snapshot_save', {
+  window: 'String',
+  window_start: "Nullable(DateTime64(3, 'UTC'))",
+  window_end: "Nullable(DateTime64(3, 'UTC'))",
+  computed_at: "DateTime64(3, 'UTC')",
+  videos: 'Array(String)',
+  views: 'Array(UInt64)',
+});
+const LATEST = sql('topk_snapshot_latest', {}).rows<SnapshotRow>();
+
 /** Stored top-K lists (migration 0007). */
 @Injectable()
 export class SnapshotRepository {
@@ -21,11 +32,11 @@ export class SnapshotRepository {
 
   async save(snapshot: TopKSnapshot): Promise<void> {
     const at = (d?: Date) => (d ? toClickHouseDateTime64(d) : null);
-    await this.clickhouse.run('topk_snapshot_save', {
+    await this.clickhouse.run(SAVE, {
       window: snapshot.window,
       window_start: at(snapshot.interval?.start),
       window_end: at(snapshot.interval?.end),
-      computed_at: at(snapshot.computedAt),
+      computed_at: toClickHouseDateTime64(snapshot.computedAt),
       videos: snapshot.entries.map((e) => e.videoId),
       views: snapshot.entries.map((e) => e.views),
     });
@@ -33,7 +44,7 @@ export class SnapshotRepository {
 
   /** The newest stored list of every window. */
   async latest(): Promise<TopKSnapshot[]> {
-    const rows = await this.clickhouse.rows<SnapshotRow>('topk_snapshot_latest');
+    const rows = await this.clickhouse.rows(LATEST, {});
     const byWindow = new Map<string, TopKSnapshot>();
     for (const row of rows) {
       if (!(WINDOWS as readonly string[]).includes(row.window)) continue;

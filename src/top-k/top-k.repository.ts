@@ -3,6 +3,8 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { Deltas } from './incremental';
 import { RankedVideo } from './ranking';
 import { toClickHouseDateTime } from '../clickhouse/params';
+import { serverNowMs } from '../clickhouse/server-clock';
+import { sql } from '../clickhouse/sql-query';
 import { ALL_TIME, GrowingWindow, Interval, WINDOW_SPECS } from './windows';
 
 interface TopRow {
@@ -12,6 +14,23 @@ interface TopRow {
 }
 
 const toRanked = (rows: TopRow[]): RankedVideo[] => rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+
+const TOP_ALL_TIME = sql('topk_all_time', { k: 'UInt32' }).rows<TopRow>();
+const TOP_PERIOD = sql('topk_period', { table: 'Identifier', period: 'Identifier', start: "DateTime('UTC')", k: 'UInt32' }).rows<TopRow>();
+const TOTALS_ALL_TIME = sql('totals_all_time', { videos: 'Array(String)' }).rows<TopRow>();
+const TOTALS_PERIOD = sql('totals_period', {
+  table: 'Identifier',
+  period: 'Identifier',
+  start: "DateTime('UTC')",
+  videos: 'Array(String)',
+}).rows<TopRow>();
+const DELTAS = sql('topk_deltas', {
+  start: "DateTime('UTC')",
+  end: "DateTime('UTC')",
+  listed: 'Array(String)',
+  since_ms: 'Int64',
+  min_delta: 'UInt64',
+}).rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>();
 
 /** A growing window's current instance: a tumbling window's bounds, or all-time (no interval). */
 export interface WindowRef {
@@ -36,36 +55,32 @@ export class TopKRepository {
 
   /** The top `limit` of a window, computed in full from its grain's table. */
   async top(ref: WindowRef, limit: number): Promise<RankedVideo[]> {
-    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('topk_all_time', { k: limit }));
-    return toRanked(await this.clickhouse.rows<TopRow>('topk_period', { ...period(ref), k: limit }));
+    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows(TOP_ALL_TIME, { k: limit }));
+    return toRanked(await this.clickhouse.rows(TOP_PERIOD, { ...period(ref), k: limit }));
   }
 
   /** Exact window totals of some videos, by key lookup (videos without views in the window are absent). */
   async totals(ref: WindowRef, videos: string[]): Promise<RankedVideo[]> {
     if (videos.length === 0) return [];
-    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows<TopRow>('totals_all_time', { videos }));
-    return toRanked(await this.clickhouse.rows<TopRow>('totals_period', { ...period(ref), videos }));
+    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows(TOTALS_ALL_TIME, { videos }));
+    return toRanked(await this.clickhouse.rows(TOTALS_PERIOD, { ...period(ref), videos }));
   }
 
   /** How much videos other than `listed` grew in the window among the blocks ingested at or after `sinceMs` (ClickHouse's clock). */
   async deltas(ref: WindowRef, listed: string[], sinceMs: number, minDelta: number): Promise<Deltas> {
     const hours = ref.interval ?? ALL_TIME;
-    const [row] = await this.clickhouse.rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>(
-      'topk_deltas',
-      {
-        start: toClickHouseDateTime(hours.start),
-        end: toClickHouseDateTime(hours.end),
-        listed,
-        since_ms: sinceMs,
-        min_delta: minDelta,
-      },
-    );
+    const [row] = await this.clickhouse.rows(DELTAS, {
+      start: toClickHouseDateTime(hours.start),
+      end: toClickHouseDateTime(hours.end),
+      listed,
+      since_ms: sinceMs,
+      min_delta: minDelta,
+    });
     return { grown: new Map(row.grown_videos.map((videoId, i) => [videoId, Number(row.grown_views[i])])), maxOther: Number(row.max_other) };
   }
 
   /** ClickHouse's clock, in which ingestion times are recorded. */
-  async serverNowMs(): Promise<number> {
-    const [row] = await this.clickhouse.rows<{ now_ms: string | number }>('server_now');
-    return Number(row.now_ms);
+  serverNowMs(): Promise<number> {
+    return serverNowMs(this.clickhouse);
   }
 }
