@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { SystemClock } from '../src/clock/clock';
 import { eventTimeMs } from '../src/ingest/view-events';
-import { startApp, waitFor } from './support/app';
+import { isolated, startApp, waitFor } from './support/app';
 import { uniqueName } from './support/kafka';
 import { ingestStatus } from './support/ingest-status';
 
@@ -130,9 +130,7 @@ describe('POST /views: accepted means counted, for every id and time (real HTTP,
   beforeAll(async () => {
     ({ app } = await startApp(
       {
-        CLICKHOUSE_DATABASE: name,
-        KAFKA_TOPIC: name,
-        KAFKA_GROUP: name,
+        ...isolated(name),
         INGEST_TOKENS: TOKEN,
         INGEST_RATE_LIMIT: '1000000',
         INGEST_POLL_INTERVAL_MS: '500',

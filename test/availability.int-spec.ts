@@ -4,7 +4,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, toMessages } from './support/stream';
 import { ingestStatus } from './support/ingest-status';
@@ -15,9 +15,7 @@ describe('snapshots and stale serving (real Kafka, real ClickHouse)', () => {
   const name = uniqueName('avail');
   // Refreshes only when the test asks (after the one at start-up): 10 min period, so "stale" starts at 20 min.
   const env = {
-    CLICKHOUSE_DATABASE: name,
-    KAFKA_TOPIC: name,
-    KAFKA_GROUP: name,
+    ...isolated(name),
     REFRESH_INTERVAL_MS: '600000',
     MAX_STALENESS_MS: '7200000',
   };

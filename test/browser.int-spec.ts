@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Browser } from 'playwright-core';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { launchChromium, screenshot } from './support/browser';
 import { produce, uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, toMessages } from './support/stream';
@@ -26,7 +26,7 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
   let url: string;
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name }, clock));
+    ({ app } = await startApp({ ...isolated(name) }, clock));
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     await produce(name, toMessages(events, 100));

@@ -4,7 +4,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { recount, ViewEvent } from './support/stream';
 import { ingestStatus } from './support/ingest-status';
@@ -86,10 +86,8 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
   beforeAll(async () => {
     ({ app } = await startApp(
       {
-        CLICKHOUSE_DATABASE: name,
-        KAFKA_TOPIC: name,
+        ...isolated(name),
         KAFKA_TOPIC_PARTITIONS: '1',
-        KAFKA_GROUP: name,
         INGEST_POLL_INTERVAL_MS: '200',
         INGEST_TOKENS: TOKEN,
       },

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { DEDUPLICATION_WINDOW } from '../src/ingest/ingest-queue';
 import { SystemClock } from '../src/clock/clock';
-import { startApp, waitFor } from './support/app';
+import { isolated, startApp, waitFor } from './support/app';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 
 describe('exactly-once ingestion (real Kafka, real ZooKeeper, real ClickHouse)', () => {
@@ -71,10 +71,7 @@ describe('exactly-once ingestion (real Kafka, real ZooKeeper, real ClickHouse)',
   }
 
   beforeAll(async () => {
-    ({ app } = await startApp(
-      { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, KAFKA_FLUSH_INTERVAL_MS: '200' },
-      new SystemClock(),
-    ));
+    ({ app } = await startApp({ ...isolated(name), KAFKA_FLUSH_INTERVAL_MS: '200' }, new SystemClock()));
     clickhouse = app.get(ClickHouseService);
     await producer.connect();
   }, 120_000);

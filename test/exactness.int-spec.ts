@@ -7,7 +7,7 @@ import { PrecomputeService } from '../src/top-k/precompute.service';
 import { isRanked } from '../src/top-k/ranking';
 import { closingInstant, lastHourWindow, minuteStart } from '../src/top-k/last-hour';
 import { isTumbling, tumblingWindow, WINDOWS } from '../src/top-k/windows';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, readTopic, TEST_BROKERS, uniqueName, viewsIn } from './support/kafka';
 import { expectedTopK, generateStream, toMessages, ViewEvent } from './support/stream';
 import { ingestStatus } from './support/ingest-status';
@@ -56,7 +56,7 @@ describe('top-K exactness against a recount (real Kafka, real ClickHouse)', () =
   beforeAll(async () => {
     const name = uniqueName('exact');
     clock = new ManualClock(new Date(realNow));
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, RETENTION_HOUR_DAYS: '70' }, clock));
+    ({ app } = await startApp({ ...isolated(name), RETENTION_HOUR_DAYS: '70' }, clock));
     clickhouse = app.get(ClickHouseService);
   });
 

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './support/app';
+import { isolated, waitFor } from './support/app';
 import { DedicatedBroker } from './support/broker';
 import { ContinuousProducer } from './support/continuous-producer';
 import { consumerLagOn, readTopic, uniqueName, viewsIn } from './support/kafka';
@@ -53,10 +53,8 @@ describe('faults during ingest (real processes, real Kafka, real ZooKeeper, real
     new ServiceProcess({
       PORT: String(await freePort()),
       CHDB_PATH: dataDir,
-      CLICKHOUSE_DATABASE: name,
+      ...isolated(name),
       KAFKA_BROKERS: broker.brokers,
-      KAFKA_TOPIC: name,
-      KAFKA_GROUP: name,
       INGEST_GUARANTEE: guarantee,
       ZOOKEEPER_HOSTS: zookeeper.hosts,
       LATE_TOLERANCE_MS: String(TOLERANCE_MS),

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './support/app';
+import { isolated, waitFor } from './support/app';
 import { ContinuousProducer } from './support/continuous-producer';
 import { readTopic, TEST_BROKERS, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
@@ -34,10 +34,8 @@ describe('switching the ingestion guarantee with views in flight', () => {
         running = new ServiceProcess({
           PORT: String(await freePort()),
           CHDB_PATH: dataDir,
-          CLICKHOUSE_DATABASE: name,
+          ...isolated(name),
           KAFKA_BROKERS: TEST_BROKERS.join(','),
-          KAFKA_TOPIC: name,
-          KAFKA_GROUP: name,
           INGEST_GUARANTEE: guarantee,
           LATE_TOLERANCE_MS: String(TOLERANCE_MS),
           REFRESH_INTERVAL_MS: '1000',

@@ -4,7 +4,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { DedicatedBroker } from './support/broker';
 import { uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, ViewEvent } from './support/stream';
@@ -34,9 +34,7 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     broker.start();
     ({ app } = await startApp(
       {
-        CLICKHOUSE_DATABASE: name,
-        KAFKA_TOPIC: name,
-        KAFKA_GROUP: name,
+        ...isolated(name),
         KAFKA_BROKERS: broker.brokers,
         INGEST_TOKENS: TOKENS.join(','),
         INGEST_RATE_LIMIT: '8',

@@ -3,7 +3,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { consumerLag, produce, uniqueName } from './support/kafka';
 import { ingestStatus } from './support/ingest-status';
 
@@ -17,7 +17,7 @@ describe('ingestion when ClickHouse cannot write (real Kafka, real ClickHouse)',
   ];
 
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name }, new ManualClock(new Date())));
+    ({ app } = await startApp({ ...isolated(name) }, new ManualClock(new Date())));
     clickhouse = app.get(ClickHouseService);
     ingest = app.get(IngestMonitor);
   });

@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
 import { MINUTE_MS, minuteStart } from '../src/top-k/last-hour';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { topicTimestampType } from '../src/kafka/kafka-topic';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 import { ingestStatus } from './support/ingest-status';
@@ -31,10 +31,7 @@ describe('last-hour rolling forward (real Kafka, real ClickHouse)', () => {
   const viewsOf = (list: { videoId: string; views: number }[], id: string) => list.find((e) => e.videoId === id)?.views;
 
   beforeAll(async () => {
-    ({ app } = await startApp(
-      { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name, LATE_TOLERANCE_MS: String(tolerance) },
-      clock,
-    ));
+    ({ app } = await startApp({ ...isolated(name), LATE_TOLERANCE_MS: String(tolerance) }, clock));
     const rows = [
       ...Array.from({ length: 500 }, (_, i) => ({ video_id: 'burst', ts: burstMinute + (i % 60_000) })),
       ...Array.from({ length: 40 }, (_, i) => ({ video_id: 'earlier', ts: new Date(earlierMinute + i * 1000).toISOString() })),

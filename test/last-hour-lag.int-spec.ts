@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topK } from '../src/top-k/ranking';
 import { closingInstant, MINUTE_MS, minuteStart } from '../src/top-k/last-hour';
-import { waitFor } from './support/app';
+import { isolated, waitFor } from './support/app';
 import { consumerLag, readTopic, TEST_BROKERS, uniqueName, viewsIn } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
 
@@ -34,9 +34,7 @@ describe('last-hour while ingestion lags minutes behind the topic (real process,
       service = new ServiceProcess({
         PORT: String(await freePort()),
         CHDB_PATH: dataDir,
-        CLICKHOUSE_DATABASE: name,
-        KAFKA_TOPIC: name,
-        KAFKA_GROUP: name,
+        ...isolated(name),
         KAFKA_MAX_BLOCK_SIZE: '1',
         // The throttle above is the at-least-once engine's. With the exactly-once (Keeper) engine this run did not
         // finish within 12 minutes here (not investigated yet; see README, Delivery guarantees): what is tested is

@@ -9,13 +9,13 @@ import { ensureQueue } from '../src/ingest/ingest-queue';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { migrationFiles } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';
-import { TEST_CHDB_PATH } from './support/app';
+import { isolated, TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 import { onDatabase } from './support/clickhouse';
 
 describe(runMigrations.name, () => {
   const name = uniqueName('migrate');
-  const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name });
+  const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, ...isolated(name) });
   let clickhouse: ClickHouseService;
 
   beforeAll(() => {

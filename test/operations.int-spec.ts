@@ -5,7 +5,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
 import { WINDOWS } from '../src/top-k/windows';
-import { ManualClock, startApp, waitFor } from './support/app';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, toMessages } from './support/stream';
 
@@ -20,9 +20,7 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   const name = uniqueName('ops');
   const env = {
-    CLICKHOUSE_DATABASE: name,
-    KAFKA_TOPIC: name,
-    KAFKA_GROUP: name,
+    ...isolated(name),
     INGEST_POLL_INTERVAL_MS: '200',
     READY_MAX_LIST_AGE_MS: '60000',
   };

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './support/app';
+import { isolated, waitFor } from './support/app';
 import { uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
 
@@ -14,9 +14,7 @@ describe('the service process: configuration and logs', () => {
   const env = async (extra: Record<string, string>) => ({
     PORT: String(await freePort()),
     CHDB_PATH: dataDir,
-    CLICKHOUSE_DATABASE: name,
-    KAFKA_TOPIC: name,
-    KAFKA_GROUP: name,
+    ...isolated(name),
     CLICKHOUSE_PASSWORD: 'pw-never-logged-7f3a',
     ...extra,
   });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectInChild } from './support/chdb-child';
-import { waitFor } from './support/app';
+import { isolated, waitFor } from './support/app';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
 
@@ -34,10 +34,8 @@ describe('a replayed block (exactly once)', () => {
     service = new ServiceProcess({
       PORT: String(await freePort()),
       CHDB_PATH: dataDir,
-      CLICKHOUSE_DATABASE: name,
+      ...isolated(name),
       KAFKA_BROKERS: TEST_BROKERS.join(','),
-      KAFKA_TOPIC: name,
-      KAFKA_GROUP: name,
       KAFKA_TOPIC_PARTITIONS: '1',
       REFRESH_INTERVAL_MS: '1000',
       INGEST_POLL_INTERVAL_MS: '500',

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WINDOWS as ALL_WINDOWS } from '../src/top-k/windows';
-import { waitFor } from './support/app';
+import { isolated, waitFor } from './support/app';
 import { consumerLag, produce, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess, TopKResponse } from './support/service-process';
 import { expectedTopK, generateStream, toMessages, ViewEvent } from './support/stream';
@@ -45,9 +45,7 @@ describe('restart on the same data directory (real Kafka, real embedded ClickHou
     service = new ServiceProcess({
       PORT: String(await freePort()),
       CHDB_PATH: dataDir,
-      CLICKHOUSE_DATABASE: name,
-      KAFKA_TOPIC: name,
-      KAFKA_GROUP: name,
+      ...isolated(name),
       REFRESH_INTERVAL_MS: '300',
       LOG_LEVEL: 'warn',
     });

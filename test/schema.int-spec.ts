@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { loadConfig } from '../src/config/app-config';
-import { TEST_CHDB_PATH } from './support/app';
+import { isolated, TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 
 const FILE = join(__dirname, '../clickhouse/schema.sql');
@@ -32,7 +32,7 @@ async function renderSchema(clickhouse: ClickHouseService, database: string): Pr
 
 describe('clickhouse/schema.sql', () => {
   const name = uniqueName('schema');
-  const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name });
+  const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, ...isolated(name) });
   const clickhouse = new ClickHouseService(config);
 
   afterAll(async () => {

@@ -18,6 +18,14 @@ export class ManualClock extends Clock {
   }
 }
 
+/**
+ * The settings that give one test its own ClickHouse database, Kafka topic and consumer group, all named `name`
+ * (uniqueName): spread them into a test's environment, `{ ...isolated(name), LATE_TOLERANCE_MS: '5000' }`.
+ */
+export function isolated(name: string): { CLICKHOUSE_DATABASE: string; KAFKA_TOPIC: string; KAFKA_GROUP: string } {
+  return { CLICKHOUSE_DATABASE: name, KAFKA_TOPIC: name, KAFKA_GROUP: name };
+}
+
 /** chDB allows one data directory per process, so every test file in this process shares one (isolated by database). */
 export const TEST_CHDB_PATH = join(tmpdir(), `viewrank-test-chdb-${process.pid}`);
 
