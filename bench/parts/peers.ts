@@ -1,25 +1,17 @@
 // The alternatives a team would otherwise build, fed the same stream (the same pre-filled Kafka topic that
-// viewrank drained) in the same run, each on loopback, started here from Debian's packages:
-//  - Redis sorted sets: ZINCRBY per view into one sorted set per tumbling window (hour, day, month, all-time),
-//    pipelined; ZREVRANGE 0 k-1 WITHSCORES to read.
-//  - PostgreSQL, the write-up's first design: a counter row per video and per (hour, video), an index on the count,
-//    ORDER BY views DESC LIMIT k to read. Each Kafka batch becomes one upsert per table in which PostgreSQL groups
-//    the batch's views per key (a row cannot be updated twice by one statement): the friendliest way to run it.
-// Both read Kafka through a kafkajs consumer in this process, as a team's own consumer would.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
+// viewrank drained) in the same run, each on loopback, started here from Debian's packages: Redis sorted sets
+// (peers/redis.ts) and PostgreSQL counter rows (peers/postgres.ts). Both read Kafka through a kafkajs consumer in
+// this process, as a team's own consumer would; this file feeds them, reads them and compares them with viewrank.
 import { Kafka, logLevel } from 'kafkajs';
-import { Client, Pool } from 'pg';
-import { freePort } from '../../test/support/service-process';
 import { sameTop } from '../lib/compare';
 import { CpuMeter, memoryMiB } from '../lib/processes';
-import { maximum, percentile, sleep, until, waitForPort } from '../lib/service';
+import { maximum, percentile, sleep, until } from '../lib/service';
 import { BenchContext } from './context';
 import { RankedVideo } from '../../src/top-k/ranking';
 import { READ_CONNECTIONS, READ_KS, ReadRun } from './reads';
+import { Peer } from './peers/peer';
+import { startPostgres } from './peers/postgres';
+import { startRedis } from './peers/redis';
 
 export interface PeerIngest {
   system: string;
@@ -33,179 +25,6 @@ export interface PeerIngest {
   dataMiB: number;
   /** Its all-time top 1000 equals viewrank's on the same stream. */
   sameTopAsViewrank: boolean;
-}
-
-interface Peer {
-  name: string;
-  /** Kafka partitions fed at once: Redis takes overlapping pipelines; PostgreSQL upserts from one connection, in
-   *  order (concurrent upserts of the same hot videos would deadlock). */
-  concurrency: number;
-  pid: number;
-  apply(views: { id: string; ts: number }[]): Promise<void>;
-  /** Run once everything is in, before the reads. */
-  settle(): Promise<void>;
-  top(k: number): Promise<RankedVideo[]>;
-  dataMiB(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-const HOUR = 3_600_000;
-
-// Servers still running if the suite ends early (an error, Ctrl-C): stopped on the way out, never left behind.
-const running = new Map<ChildProcess, () => void>();
-process.once('exit', () => {
-  for (const stop of running.values()) {
-    try {
-      stop();
-    } catch {
-      // already gone
-    }
-  }
-});
-const windowKeys = (ts: number) => {
-  const iso = new Date(ts).toISOString();
-  return [`hour:${iso.slice(0, 13)}`, `day:${iso.slice(0, 10)}`, `month:${iso.slice(0, 7)}`, 'all-time'];
-};
-
-async function startRedis(): Promise<Peer> {
-  const port = await freePort();
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  running.set(server, () => server.kill('SIGKILL'));
-  await waitForPort(port, 'redis-server');
-  const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
-  return {
-    name: 'Redis sorted sets',
-    concurrency: 4,
-    pid: server.pid!,
-    async apply(views) {
-      const pipeline = redis.pipeline();
-      for (const view of views) for (const key of windowKeys(view.ts)) pipeline.zincrby(key, 1, view.id);
-      await pipeline.exec();
-    },
-    async settle() {},
-    async top(k) {
-      const flat = await redis.zrevrange('all-time', 0, k - 1, 'WITHSCORES');
-      return Array.from({ length: flat.length / 2 }, (_, i) => ({ videoId: flat[2 * i], views: Number(flat[2 * i + 1]) }));
-    },
-    async dataMiB() {
-      return Math.round(Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]) / 2 ** 20);
-    },
-    async stop() {
-      redis.disconnect();
-      await stopChild(server);
-      running.delete(server);
-    },
-  };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-const PG_SCHEMA = `
-  CREATE TABLE video_counts (video_id text PRIMARY KEY, views bigint NOT NULL);
-  CREATE INDEX video_counts_by_views ON video_counts (views DESC, video_id);
-  CREATE TABLE video_hour_counts (hour timestamptz, video_id text, views bigint NOT NULL, PRIMARY KEY (hour, video_id));
-  CREATE INDEX video_hour_counts_by_views ON video_hour_counts (hour, views DESC, video_id);`;
-const PG_UPSERT_TOTAL = `INSERT INTO video_counts (video_id, views) SELECT v, count(*) FROM unnest($1::text[]) AS v GROUP BY v
-  ON CONFLICT (video_id) DO UPDATE SET views = video_counts.views + EXCLUDED.views`;
-const PG_UPSERT_HOUR = `INSERT INTO video_hour_counts (hour, video_id, views)
-  SELECT to_timestamp(h * 3600), v, count(*) FROM unnest($2::bigint[], $1::text[]) AS t(h, v) GROUP BY h, v
-  ON CONFLICT (hour, video_id) DO UPDATE SET views = video_hour_counts.views + EXCLUDED.views`;
-// The ORDER BY names the table's column: an output column of the same name (say, views::int AS views) would be
-// sorted instead, and the index could not serve the order (half a second per read at a million videos).
-const PG_TOP = 'SELECT video_id, views FROM video_counts ORDER BY video_counts.views DESC, video_counts.video_id LIMIT $1';
-
-async function startPostgres(): Promise<Peer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'viewrank-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  // PostgreSQL refuses to run as root: its own user runs it (the Debian package creates 'postgres').
-  execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/initdb`, '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], {
-    stdio: 'ignore',
-  });
-  const server = spawn(
-    'runuser',
-    [
-      '-u',
-      'postgres',
-      '--',
-      `${PG_BIN}/postgres`,
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-k',
-      dir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'shared_buffers=1GB',
-      '-c',
-      'max_wal_size=4GB',
-    ],
-    { stdio: 'ignore' },
-  );
-  const pgStop = () =>
-    execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'immediate'], { stdio: 'ignore' });
-  running.set(server, pgStop);
-  const connection = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' };
-  await waitForPort(port, 'postgres');
-  let client = new Client(connection);
-  await until(
-    'postgres to accept connections (it refuses them while starting up)',
-    async () => {
-      client = new Client(connection);
-      return client.connect().then(
-        () => true,
-        () => false,
-      );
-    },
-    30_000,
-    200,
-  );
-  await client.query(PG_SCHEMA);
-  const reads = new Pool({ ...connection, max: READ_CONNECTIONS });
-  return {
-    name: 'PostgreSQL counter rows',
-    concurrency: 1,
-    pid: server.pid!,
-    async apply(views) {
-      const ids = views.map((v) => v.id);
-      await client.query('BEGIN');
-      await client.query(PG_UPSERT_TOTAL, [ids]);
-      await client.query(PG_UPSERT_HOUR, [ids, views.map((v) => Math.floor(v.ts / HOUR))]);
-      await client.query('COMMIT');
-    },
-    async settle() {
-      // What autovacuum would do in time: without it, the freshly updated index is full of dead entries.
-      await client.query('VACUUM ANALYZE');
-    },
-    async top(k) {
-      const { rows } = await reads.query<{ video_id: string; views: string }>(PG_TOP, [k]);
-      return rows.map((row) => ({ videoId: row.video_id, views: Number(row.views) }));
-    },
-    async dataMiB() {
-      return Math.round(Number((await client.query('SELECT pg_database_size(current_database()) AS size')).rows[0].size) / 2 ** 20);
-    },
-    async stop() {
-      await reads.end();
-      await client.end();
-      execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'fast'], { stdio: 'ignore' });
-      await stopChild(server);
-      running.delete(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Reads the whole topic from its start and feeds the peer, chunk by chunk; returns the seconds from first to last view. */
