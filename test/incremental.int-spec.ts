@@ -3,16 +3,14 @@
 // refresher reads: every window, all-time included, is summed from the hour rows.
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { runMigrations } from '../src/clickhouse/migrations';
-import { AppConfig, loadConfig } from '../src/config/app-config';
+import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/top-k/top-k.repository';
-import { onDatabase, topInInterval } from './support/clickhouse';
+import { migratedDatabase, topInInterval } from './support/clickhouse';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { ALL_TIME, MAX_K } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
-import { uniqueName } from './support/kafka';
 import { random, zipf } from './support/stream';
 
 const MINUTE = 60_000;
@@ -48,14 +46,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
   it('equals the full computation after every refresh', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
-        const database = uniqueName('incr');
-        const config: AppConfig = {
-          ...baseConfig,
-          clickhouse: { ...baseConfig.clickhouse, database },
-          kafka: { ...baseConfig.kafka, topic: database, group: database },
-        };
-        const clickhouse = onDatabase(base, database);
-        await runMigrations(clickhouse, config);
+        const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
         const repository = new TopKRepository(clickhouse);
         const refresher = new WindowRefresher(repository, config.incremental);
         let now = Date.now() - 2 * 24 * 60 * MINUTE;

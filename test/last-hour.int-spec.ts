@@ -6,8 +6,7 @@
 // the list equals a brute-force recount by the window's definition.
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { runMigrations } from '../src/clickhouse/migrations';
-import { AppConfig, loadConfig } from '../src/config/app-config';
+import { loadConfig } from '../src/config/app-config';
 import { topK } from '../src/top-k/ranking';
 import { AppendedOffsetsReader } from '../src/kafka/kafka-topic';
 import { AppendedOffsets, IngestWatermark } from '../src/top-k/ingest-watermark';
@@ -17,8 +16,7 @@ import { LastHourService } from '../src/top-k/last-hour.service';
 import { toClickHouseDateTime64 } from '../src/clickhouse/params';
 import { MAX_K, tumblingWindow } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
-import { uniqueName } from './support/kafka';
-import { onDatabase } from './support/clickhouse';
+import { migratedDatabase } from './support/clickhouse';
 
 const LATE_MS = 30_000;
 
@@ -114,14 +112,7 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
         fc.integer({ min: 20, max: 100 }),
         fc.array(stepArb, { minLength: 200, maxLength: 240 }),
         async (minutesBeforeMidnight, steps) => {
-          const database = uniqueName('lasthour');
-          const config: AppConfig = {
-            ...baseConfig,
-            clickhouse: { ...baseConfig.clickhouse, database },
-            kafka: { ...baseConfig.kafka, topic: database, group: database },
-          };
-          const clickhouse = onDatabase(base, database);
-          await runMigrations(clickhouse, config);
+          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'lasthour');
           const repository = new LastHourRepository(clickhouse);
           const log: Arrival[] = [];
           const watermark = new IngestWatermark(repository, new ModelTopic(log));

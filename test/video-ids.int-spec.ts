@@ -5,18 +5,16 @@
 // far: the pipeline dead-letters them (test/dead-letters.int-spec.ts).
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { runMigrations } from '../src/clickhouse/migrations';
-import { AppConfig, loadConfig } from '../src/config/app-config';
+import { loadConfig } from '../src/config/app-config';
 import { videoIdProblem } from '../src/ingest/view-events';
 import { topK } from '../src/top-k/ranking';
 import { TopKRepository } from '../src/top-k/top-k.repository';
-import { onDatabase, topInInterval } from './support/clickhouse';
+import { migratedDatabase, topInInterval } from './support/clickhouse';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { ALL_TIME, MAX_K } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
-import { uniqueName } from './support/kafka';
 
 const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
 
@@ -75,14 +73,7 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
         fc.uniqueArray(idArb, { minLength: 5, maxLength: 40 }),
         fc.array(fc.array(fc.nat(39), { maxLength: 30 }), { minLength: 3, maxLength: 6 }),
         async (ids, steps) => {
-          const database = uniqueName('ids');
-          const config: AppConfig = {
-            ...baseConfig,
-            clickhouse: { ...baseConfig.clickhouse, database },
-            kafka: { ...baseConfig.kafka, topic: database, group: database },
-          };
-          const clickhouse = onDatabase(base, database);
-          await runMigrations(clickhouse, config);
+          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'ids');
           const repository = new TopKRepository(clickhouse);
           const refresher = new WindowRefresher(repository, config.incremental);
           const counts = new Map<string, number>();

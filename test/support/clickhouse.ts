@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
+import { runMigrations } from '../../src/clickhouse/migrations';
+import { AppConfig } from '../../src/config/app-config';
 import { toClickHouseDateTime } from '../../src/clickhouse/params';
 import { RankedVideo } from '../../src/top-k/ranking';
 import { Interval } from '../../src/top-k/windows';
+import { uniqueName } from './kafka';
 
 /**
  * The same connection bound to another database (tests work on several databases in one process: chDB cannot be
@@ -13,6 +16,26 @@ import { Interval } from '../../src/top-k/windows';
  */
 export function onDatabase(clickhouse: ClickHouseService, database: string): ClickHouseService {
   return Object.create(clickhouse, { database: { value: database } }) as ClickHouseService;
+}
+
+/**
+ * A fresh migrated database on the shared connection, for property tests that start each run from nothing: its name
+ * (uniqueName(prefix), also its topic and group), the configuration naming it, and the connection bound to it.
+ */
+export async function migratedDatabase(
+  base: ClickHouseService,
+  baseConfig: AppConfig,
+  prefix: string,
+): Promise<{ database: string; config: AppConfig; clickhouse: ClickHouseService }> {
+  const database = uniqueName(prefix);
+  const config: AppConfig = {
+    ...baseConfig,
+    clickhouse: { ...baseConfig.clickhouse, database },
+    kafka: { ...baseConfig.kafka, topic: database, group: database },
+  };
+  const clickhouse = onDatabase(base, database);
+  await runMigrations(clickhouse, config);
+  return { database, config, clickhouse };
 }
 
 const TOP_IN_INTERVAL = readFileSync(join(__dirname, 'sql/top_in_interval.sql'), 'utf8');
