@@ -28,6 +28,16 @@ describe('docker/Dockerfile', () => {
     expect(sources).toEqual(expect.arrayContaining(['clickhouse', 'public', 'package-lock.json']));
   });
 
+  it('sends as build context only what it copies (.dockerignore: everything, but those)', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+    const rules = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    expect(rules[0]).toBe('*');
+    const kept = rules.filter((rule) => rule.startsWith('!')).map((rule) => rule.slice(1).replace(/\/$/, ''));
+    expect([...new Set(sources)].sort()).toEqual([...kept].sort());
+  });
+
   it('uses a Node version the service supports', () => {
     for (const stage of stages) expect(stage).toMatch(/^node:20\.(19|[2-9][0-9])/);
   });

@@ -1,8 +1,8 @@
 // Builds the one @clickhouse/client the service uses: a ClickHouse server over HTTP when CLICKHOUSE_URL
 // is set, otherwise embedded ClickHouse (chDB) in this process on a data directory.
 import { ClickHouseClient, createClient } from '@clickhouse/client';
-import { Session } from 'chdb';
-import { createChdbConnection } from 'chdb/connection';
+import type * as Chdb from 'chdb';
+import type * as ChdbConnection from 'chdb/connection';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
@@ -43,6 +43,12 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
     });
     return { client, mode: 'server', close: () => client.close() };
   }
+  // chDB is loaded here only: server mode never loads the embedded engine (566 MB, and prebuilt for linux-x64 only,
+  // where other platforms fail with ChdbPlatformUnsupportedError at load).
+  /* eslint-disable @typescript-eslint/no-require-imports -- a synchronous load on this path alone */
+  const { Session } = require('chdb') as typeof Chdb;
+  const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnection;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const path = resolve(config.chdbPath);
   mkdirSync(path, { recursive: true });
   // chDB runs one engine per process, shared by every session on the same path. This first session starts
