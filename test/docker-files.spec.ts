@@ -1,5 +1,6 @@
 // docker/: there is no Docker engine on the machines this project is built on, so the files are checked here for
 // what can be checked without one: structure, health checks, a non-root runtime, and settings the service knows.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -56,12 +57,33 @@ describe('docker/docker-compose.yml', () => {
   }
   const services = compose.services as Record<string, ComposeService>;
 
-  it('runs Kafka in KRaft mode, a ClickHouse 25.x server and the service, each with a health check', () => {
+  it('runs Kafka in KRaft mode, a ClickHouse server and the service, each with a health check', () => {
     expect(Object.keys(services).sort()).toEqual(['clickhouse', 'kafka', 'viewrank']);
     expect(services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
-    expect(services.clickhouse.image).toMatch(/^clickhouse\/clickhouse-server:25\.\d+/);
+    expect(services.clickhouse.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+/);
     for (const [name, service] of Object.entries(services))
       expect({ name, test: Array.isArray(service.healthcheck?.test) }).toEqual({ name, test: true });
+  });
+
+  it('pins the ClickHouse server to the release the embedded engine runs (what every migration and query is tested on)', () => {
+    // In a child process: the engine is loaded there only, not in this test worker.
+    const run = spawnSync(process.execPath, ['-e', "process.stdout.write(require('chdb').query('SELECT version()', 'TSV'))"], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const engine = run.stdout.trim().split('.').slice(0, 2).join('.');
+    expect(engine).toMatch(/^\d+\.\d+$/);
+    expect(services.clickhouse.image).toBe(`clickhouse/clickhouse-server:${engine}`);
+  });
+
+  it('publishes no default password: compose refuses to start without CLICKHOUSE_PASSWORD', () => {
+    for (const name of ['clickhouse', 'viewrank']) {
+      expect({ name, password: services[name].environment.CLICKHOUSE_PASSWORD }).toEqual({
+        name,
+        password: expect.stringMatching(/^\$\{CLICKHOUSE_PASSWORD:\?[^}]+\}$/),
+      });
+    }
   });
 
   it('keeps data in named volumes', () => {
