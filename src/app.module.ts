@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
+import { ClickHouseHttpModule } from './clickhouse-http/clickhouse-http.module';
 import { ClockModule } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -22,6 +23,7 @@ export class AppModule {
         ClockModule,
         MetricsModule,
         ClickHouseModule,
+        ClickHouseHttpModule,
         IngestModule,
         TopKModule,
         HealthModule,

@@ -1,7 +1,9 @@
 // clickhouse/README.md, the analyst guide: every query in it runs as written against real ClickHouse fed through
-// real Kafka, and the ones that answer "how many" are checked against a brute-force recount of the same events.
+// real Kafka, the way an analyst runs it: with the official @clickhouse/client, through the service's ClickHouse HTTP
+// interface (src/clickhouse-http/). The ones that answer "how many" are checked against a brute-force recount.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClickHouseClient, createClient } from '@clickhouse/client';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
@@ -11,6 +13,7 @@ import { ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { expectedTopK, generateStream, recount, toMessages } from './support/stream';
 import { ingestStatus } from './support/ingest-status';
+import { freePort } from './support/service-process';
 
 const HOUR = 3_600_000;
 const guide = readFileSync(join(__dirname, '../clickhouse/README.md'), 'utf8');
@@ -24,13 +27,25 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
   const clock = new ManualClock(new Date(now));
   let app: NestFastifyApplication;
   let clickhouse: ClickHouseService;
-  const run = <T = Record<string, string | number>>(query: string, params: Record<string, unknown> = {}) =>
-    clickhouse.select<T>(queries.get(query)!, params);
+  let analyst: ClickHouseClient;
+  const run = async <T = Record<string, string | number>>(query: string, params: Record<string, unknown> = {}) =>
+    (await analyst.query({ query: queries.get(query)!, query_params: params, format: 'JSONEachRow' })).json<T>();
   const asRanked = (rows: Record<string, string | number>[]) => rows.map((r) => ({ videoId: String(r.video_id), views: Number(r.views) }));
 
   // The guide names the database `viewrank`, as deployed; chDB's data directory here belongs to this test process.
   beforeAll(async () => {
-    ({ app } = await startApp({ CLICKHOUSE_DATABASE: 'viewrank', KAFKA_TOPIC: name, KAFKA_GROUP: name }, clock));
+    const port = await freePort();
+    ({ app } = await startApp(
+      {
+        CLICKHOUSE_DATABASE: 'viewrank',
+        KAFKA_TOPIC: name,
+        KAFKA_GROUP: name,
+        ANALYST_PASSWORD: 'guide-analyst-secret',
+        CLICKHOUSE_HTTP_PORT: String(port),
+      },
+      clock,
+    ));
+    analyst = createClient({ url: `http://127.0.0.1:${port}`, username: 'analyst', password: 'guide-analyst-secret' });
     clickhouse = app.get(ClickHouseService);
     await produce(name, [...toMessages(events, 100), ...bad]);
     await waitFor('every view counted', async () => (await ingestStatus(app)).viewsCounted === events.length);
@@ -39,6 +54,7 @@ describe('the analyst guide (clickhouse/README.md) against real Kafka and ClickH
   });
 
   afterAll(async () => {
+    await analyst.close();
     await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC').catch(() => undefined);
     await app.close();
   });

@@ -72,3 +72,17 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
     },
   };
 }
+
+/**
+ * Embedded mode: a second connection to the engine, with a session of its own. chDB's adapter applies a query's
+ * settings with SET on the connection's session, where they stay: so a session that is made read-only, or given
+ * limits, must never be the service's (src/clickhouse-http/ gives one to analysts).
+ */
+export function openSeparateSession(config: AppConfig['clickhouse']): ClickHouseClient {
+  if (config.url) throw new Error('a separate chDB session exists in embedded mode only');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- chDB is loaded on the embedded path only
+  const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnection;
+  return createClient({
+    connection: createChdbConnection({ path: resolve(config.chdbPath) }) as unknown as ChdbAsClientConnection,
+  });
+}

@@ -219,6 +219,50 @@ export class EnvironmentVariables {
   @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'READ_API_KEY must be 16 to 256 visible characters' })
   READ_API_KEY?: string;
 
+  /** Embedded mode: ClickHouse's HTTP interface for analysts, on its own port (src/clickhouse-http/). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  CLICKHOUSE_HTTP_PORT = 8123;
+
+  @IsString()
+  @MinLength(1)
+  CLICKHOUSE_HTTP_HOST = '127.0.0.1';
+
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'ANALYST_USER must be a plain name ([A-Za-z_][A-Za-z0-9_]*)' })
+  ANALYST_USER = 'analyst';
+
+  /** Unset: the HTTP interface stays off. */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ANALYST_PASSWORD must be 12 to 256 visible characters' })
+  ANALYST_PASSWORD?: string;
+
+  /** Limits on every analyst query, protecting ingestion and the refresh on a shared machine. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  ANALYST_MAX_EXECUTION_TIME_S = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(16_777_216)
+  @Max(1_099_511_627_776)
+  ANALYST_MAX_MEMORY_BYTES = 1_073_741_824;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  ANALYST_MAX_RESULT_ROWS = 1_000_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  ANALYST_MAX_THREADS = 1;
+
   /** Readiness fails while any window's list is older than this (or missing). */
   @Transform(toInt)
   @IsInt()
@@ -237,7 +281,7 @@ export type AppConfig = ReturnType<typeof toAppConfig>;
 export class ConfigError extends Error {}
 
 /** Settings whose values are never printed, not even in a validation error. */
-export const SECRET_SETTINGS = ['CLICKHOUSE_PASSWORD', 'INGEST_TOKENS', 'READ_API_KEY'];
+export const SECRET_SETTINGS = ['CLICKHOUSE_PASSWORD', 'INGEST_TOKENS', 'READ_API_KEY', 'ANALYST_PASSWORD'];
 
 /**
  * The names of every setting, in declaration order. Optional settings are own properties too (class fields are
@@ -327,6 +371,18 @@ export function toAppConfig(vars: EnvironmentVariables) {
       rateLimit: vars.INGEST_RATE_LIMIT,
       rateWindowMs: vars.INGEST_RATE_WINDOW_MS,
       ackTimeoutMs: vars.INGEST_ACK_TIMEOUT_MS,
+    },
+    /** Embedded mode, analysts' SQL: ClickHouse's HTTP protocol over the engine. No password: off. */
+    clickhouseHttp: {
+      port: vars.CLICKHOUSE_HTTP_PORT,
+      host: vars.CLICKHOUSE_HTTP_HOST,
+      analyst: { user: vars.ANALYST_USER, password: vars.ANALYST_PASSWORD },
+      limits: {
+        max_execution_time: vars.ANALYST_MAX_EXECUTION_TIME_S,
+        max_memory_usage: String(vars.ANALYST_MAX_MEMORY_BYTES),
+        max_result_rows: String(vars.ANALYST_MAX_RESULT_ROWS),
+        max_threads: vars.ANALYST_MAX_THREADS,
+      },
     },
     /** When set, reads need it in X-Api-Key. */
     readApiKey: vars.READ_API_KEY,

@@ -1,0 +1,122 @@
+import { ClickHouseClient, ClickHouseError, ClickHouseSettings } from '@clickhouse/client';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { gzipSync } from 'node:zlib';
+import { matchesSecret } from '../auth/secrets';
+import { openSeparateSession } from '../clickhouse/clickhouse.client';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { contentType, credentials, exceptionText, parseRequest, SqlRequest, statusOf } from './protocol';
+
+/** Largest request body (the query): ClickHouse's own default for a query is 256 KiB; bodies here are queries only. */
+const MAX_QUERY_BYTES = 1_048_576;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * ClickHouse's HTTP interface (the protocol of port 8123) over the embedded engine, for analysts' own clients:
+ * @clickhouse/client, curl, JDBC, Grafana, DBeaver. Off unless ANALYST_PASSWORD is set, and in server mode (analysts
+ * then use the server). The analyst's session is its own (a chDB connection of its own: settings set on it stay
+ * there), given the limits and then readonly=1: SELECT, SHOW, DESCRIBE, EXPLAIN; no write, no DDL, no setting
+ * changed. Queries run one at a time, so analysts share one thread budget and never starve ingestion or the refresh.
+ */
+@Injectable()
+export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ClickHouseHttpServer.name);
+  private server?: FastifyInstance;
+  private session?: ClickHouseClient;
+  private database = '';
+  /** The queue of analyst queries: each starts when the one before has ended. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  get enabled(): boolean {
+    return !this.config.clickhouse.url && this.config.clickhouseHttp.analyst.password !== undefined;
+  }
+
+  /** After the migrations (module init): the analyst sees the schema from the first query. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    const { host, port, limits } = this.config.clickhouseHttp;
+    this.session = openSeparateSession(this.config.clickhouse);
+    await this.use(this.config.clickhouse.database);
+    // The limits first, readonly last: in readonly mode not even a limit can be set any more.
+    await this.session.command({ query: 'SELECT 1', clickhouse_settings: { ...limits, readonly: '1' } });
+    const server = Fastify({ bodyLimit: MAX_QUERY_BYTES });
+    server.removeAllContentTypeParsers();
+    server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    server.get('/ping', async (_request, reply) => reply.type('text/plain; charset=UTF-8').send('Ok.\n'));
+    server.route({ method: ['GET', 'POST'], url: '/', handler: (request, reply) => this.handle(request, reply) });
+    await server.listen({ host, port });
+    this.server = server;
+    this.logger.log(
+      `ClickHouse HTTP interface for analysts on http://${host}:${port} (user ${this.config.clickhouseHttp.analyst.user}, read-only)`,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server?.close();
+    await this.queue.catch(() => undefined);
+    await this.session?.close();
+  }
+
+  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const url = request.query as Record<string, string>;
+    const body = typeof request.body === 'string' ? request.body : '';
+    const sql = parseRequest(url, request.method === 'POST' ? body : '', String(request.headers['accept-encoding'] ?? ''));
+    const queryId = sql.queryId ?? crypto.randomUUID();
+    reply.header('X-ClickHouse-Query-Id', queryId).header('X-ClickHouse-Timezone', 'UTC');
+    const { user, password } = credentials(request.headers, url);
+    const analyst = this.config.clickhouseHttp.analyst;
+    if (user !== analyst.user || !matchesSecret(password, [analyst.password!])) {
+      const message = `${user}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)`;
+      return this.fail(reply, 516, message);
+    }
+    if (sql.query.trim() === '') return void reply.type('text/plain; charset=UTF-8').send('Ok.\n');
+    if (sql.database !== undefined && !IDENTIFIER.test(sql.database)) {
+      return this.fail(reply, 81, `Database ${JSON.stringify(sql.database)} does not exist. (UNKNOWN_DATABASE)`);
+    }
+    const run = this.queue.then(() => this.run(sql, queryId));
+    this.queue = run.catch(() => undefined);
+    try {
+      const { output, summary } = await run;
+      reply.header('X-ClickHouse-Format', sql.format).header('X-ClickHouse-Summary', JSON.stringify(summary)).type(contentType(sql.format));
+      if (sql.gzip) return void reply.header('Content-Encoding', 'gzip').send(gzipSync(output));
+      return void reply.send(output);
+    } catch (error) {
+      const code = Number((error as ClickHouseError).code) || 1002;
+      const type = (error as ClickHouseError).type;
+      const message = (error as Error).message;
+      return this.fail(reply, code, type && !message.includes(`(${type})`) ? `${message} (${type})` : message);
+    }
+  }
+
+  /** One analyst query, its output whole (chDB materialises results anyway) and ClickHouse's summary of it. */
+  private async run(sql: SqlRequest, queryId: string): Promise<{ output: Buffer; summary: unknown }> {
+    if (sql.database !== undefined && sql.database !== this.database) await this.use(sql.database);
+    const result = await this.session!.exec({
+      query: sql.query,
+      query_params: sql.params,
+      query_id: queryId,
+      // The caller's settings as given: the engine refuses any change in readonly mode, as a server would.
+      clickhouse_settings: { ...sql.settings, ...(sql.formatInQuery ? {} : { default_format: sql.format }) } as ClickHouseSettings,
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Buffer));
+    return { output: Buffer.concat(chunks), summary: result.summary ?? {} };
+  }
+
+  /** Makes `database` the session's current one (validated as a plain identifier before it gets here). */
+  private async use(database: string): Promise<void> {
+    await this.session!.command({ query: `USE \`${database}\`` });
+    this.database = database;
+  }
+
+  private fail(reply: FastifyReply, code: number, message: string): void {
+    reply
+      .status(statusOf(code))
+      .header('X-ClickHouse-Exception-Code', String(code))
+      .type('text/plain; charset=UTF-8')
+      .send(exceptionText(code, message));
+  }
+}

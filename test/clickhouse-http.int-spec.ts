@@ -1,0 +1,135 @@
+// ClickHouse's HTTP interface over the embedded engine (src/clickhouse-http/), against the service running with real
+// Kafka: the official @clickhouse/client and plain HTTP as curl sends it. The analyst reads exactly what a recount
+// says, is refused writes, DDL, the Kafka queue and anything past a limit with ClickHouse's own error codes, and
+// ingestion goes on meanwhile.
+import { createClient } from '@clickhouse/client';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { isolated, ManualClock, startApp, waitFor } from './support/app';
+import { ingestStatus } from './support/ingest-status';
+import { produce, uniqueName } from './support/kafka';
+import { freePort } from './support/service-process';
+import { expectedTopK, generateStream, toMessages } from './support/stream';
+
+const PASSWORD = 'analyst-secret-0123';
+
+describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
+  const name = uniqueName('chhttp');
+  const now = Date.now();
+  const events = generateStream({ seed: 5, views: 3000, videos: 150, segments: [{ from: now - 3_600_000, to: now, weight: 1 }] });
+  const later = generateStream({ seed: 6, views: 500, videos: 40, segments: [{ from: now - 60_000, to: now, weight: 1 }] });
+  let app: NestFastifyApplication;
+  let base: string;
+  const auth = { Authorization: `Basic ${Buffer.from(`analyst:${PASSWORD}`).toString('base64')}` };
+  const http = (path: string, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
+  const refused = async (query: string) => {
+    const response = await http(`/?database=${name}`, { method: 'POST', body: query });
+    return { status: response.status, code: response.headers.get('x-clickhouse-exception-code'), text: await response.text() };
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    ({ app } = await startApp(
+      {
+        ...isolated(name),
+        ANALYST_PASSWORD: PASSWORD,
+        CLICKHOUSE_HTTP_PORT: String(port),
+        ANALYST_MAX_RESULT_ROWS: '5000',
+        ANALYST_MAX_EXECUTION_TIME_S: '2',
+      },
+      new ManualClock(new Date(now)),
+    ));
+    await produce(name, toMessages(events, 100));
+    await waitFor('every view counted', async () => (await ingestStatus(app)).viewsCounted === events.length);
+  });
+
+  afterAll(() => app.close());
+
+  it('answers the official client like a ClickHouse server, with the counts of a recount', async () => {
+    const client = createClient({ url: base, username: 'analyst', password: PASSWORD, database: name });
+    try {
+      expect(await client.ping()).toEqual({ success: true });
+      const result = await client.query({
+        query: 'SELECT video_id, sum(views) AS views FROM views_total GROUP BY video_id ORDER BY views DESC, video_id LIMIT {k:UInt32}',
+        query_params: { k: 20 },
+        format: 'JSONEachRow',
+      });
+      const rows = await result.json<{ video_id: string; views: string }>();
+      expect(rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }))).toEqual(expectedTopK(events, 20));
+      const tables = await (await client.query({ query: 'SHOW TABLES', format: 'JSONEachRow' })).json<{ name: string }>();
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['views_by_hour', 'views_total', 'views_dead_letter']));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('speaks the protocol as curl sees it: query or body, params, formats, ids, summary, gzip, /ping', async () => {
+    expect(await (await fetch(`${base}/ping`)).text()).toBe('Ok.\n');
+    const get = await http(`/?query=${encodeURIComponent('SELECT 1 + 1')}`);
+    expect(get.status).toBe(200);
+    expect(await get.text()).toBe('2\n');
+    expect(get.headers.get('x-clickhouse-format')).toBe('TabSeparated');
+    expect(JSON.parse(get.headers.get('x-clickhouse-summary')!)).toMatchObject({ result_rows: '1' });
+    expect(get.headers.get('x-clickhouse-query-id')).toMatch(/^[0-9a-f-]{36}$/);
+
+    const post = await http(`/?database=${name}&param_n=3&default_format=JSONEachRow&query_id=my-query`, {
+      method: 'POST',
+      body: 'SELECT number * {n:UInt8} AS x FROM system.numbers LIMIT 2',
+    });
+    expect(post.headers.get('x-clickhouse-query-id')).toBe('my-query');
+    expect(post.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await post.text()).toBe('{"x":0}\n{"x":3}\n');
+
+    const inQuery = await http('/', { method: 'POST', body: 'SELECT 7 AS seven FORMAT CSVWithNames' });
+    expect(inQuery.headers.get('x-clickhouse-format')).toBe('CSVWithNames');
+    expect(await inQuery.text()).toBe('"seven"\n7\n');
+
+    // fetch decodes gzip itself: the header says the body was compressed, the text that it decoded to the answer.
+    const gzipped = await http(`/?enable_http_compression=1&query=${encodeURIComponent('SELECT count() FROM numbers(10)')}`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await gzipped.text()).toBe('10\n');
+  });
+
+  it('refuses with ClickHouse error codes: a wrong password, writes, DDL, settings, the Kafka queue, a limit, bad SQL', async () => {
+    const wrong = await fetch(`${base}/?query=SELECT+1`, { headers: { 'X-ClickHouse-User': 'analyst', 'X-ClickHouse-Key': 'nope' } });
+    expect({ status: wrong.status, code: wrong.headers.get('x-clickhouse-exception-code') }).toEqual({ status: 401, code: '516' });
+    expect(await wrong.text()).toMatch(/^Code: 516\. DB::Exception: analyst: Authentication failed/);
+
+    expect(await refused(`INSERT INTO views_total (video_id, views) VALUES ('x', 1)`)).toMatchObject({ status: 403, code: '164' });
+    expect(await refused('CREATE TABLE sneaky (a UInt8) ENGINE = Memory')).toMatchObject({ status: 403, code: '164' });
+    expect(await refused('DROP TABLE views_total')).toMatchObject({ status: 403, code: '164' });
+    expect(await refused('SET readonly = 0')).toMatchObject({ status: 403, code: '164' });
+    // Reading the Kafka engine table would take messages from ingestion: the engine refuses it, and readonly refuses
+    // the setting that would allow it.
+    const queue = await refused('SELECT * FROM views_queue LIMIT 1');
+    expect(queue).toMatchObject({ status: 500, code: '620' });
+    expect(queue.text).toMatch(/^Code: 620\. DB::Exception: Direct select is not allowed/);
+    expect(await refused('SELECT * FROM views_queue LIMIT 1 SETTINGS stream_like_engine_allow_direct_select = 1')).toMatchObject({
+      status: 403,
+      code: '164',
+    });
+    const tooLong = await refused('SELECT count() FROM system.numbers');
+    expect({ status: tooLong.status, code: tooLong.code }).toEqual({ status: 408, code: '159' });
+    const tooMany = await refused('SELECT number FROM system.numbers LIMIT 6000');
+    expect({ status: tooMany.status, code: tooMany.code }).toEqual({ status: 500, code: '396' });
+    expect(await refused('SELEC 1')).toMatchObject({ status: 400, code: '62' });
+    expect(await refused('SELECT * FROM no_such_table')).toMatchObject({ status: 404, code: '60' });
+  });
+
+  it('leaves ingestion running: views produced after all that are counted, and the service still writes', async () => {
+    await produce(name, toMessages(later, 100));
+    await waitFor('the later views counted', async () => (await ingestStatus(app)).viewsCounted === events.length + later.length);
+    const client = createClient({ url: base, username: 'analyst', password: PASSWORD, database: name });
+    try {
+      const [row] = await (
+        await client.query({ query: 'SELECT sum(views) AS views FROM views_total', format: 'JSONEachRow' })
+      ).json<{ views: string }>();
+      expect(Number(row.views)).toBe(events.length + later.length);
+    } finally {
+      await client.close();
+    }
+  });
+});
