@@ -63,7 +63,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const url = request.query as Record<string, string>;
     const body = typeof request.body === 'string' ? request.body : '';
-    const sql = parseRequest(url, request.method === 'POST' ? body : '', String(request.headers['accept-encoding'] ?? ''));
+    const sql = parseRequest(url, request.method === 'POST' ? body : '', request.headers);
     const queryId = sql.queryId ?? crypto.randomUUID();
     reply.header('X-ClickHouse-Query-Id', queryId).header('X-ClickHouse-Timezone', 'UTC');
     const { user, password } = credentials(request.headers, url);

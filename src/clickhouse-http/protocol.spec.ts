@@ -25,12 +25,19 @@ describe(parseRequest.name, () => {
     });
     expect(parseRequest({ default_format: 'CSV' }, 'SELECT 1')).toMatchObject({ format: 'CSV', formatInQuery: false });
     expect(parseRequest({}, 'SELECT "FORMAT JSON" AS x')).toMatchObject({ format: 'TabSeparated' });
+    // As headers too (the Java client sends them so).
+    expect(
+      parseRequest({}, 'SELECT 1', { 'x-clickhouse-format': 'RowBinaryWithNamesAndTypes', 'x-clickhouse-database': 'v' }),
+    ).toMatchObject({
+      format: 'RowBinaryWithNamesAndTypes',
+      database: 'v',
+    });
   });
 
   it('compresses only when asked both ways', () => {
-    expect(parseRequest({ enable_http_compression: '1' }, 'SELECT 1', 'gzip, deflate').gzip).toBe(true);
-    expect(parseRequest({ enable_http_compression: '1' }, 'SELECT 1', 'deflate').gzip).toBe(false);
-    expect(parseRequest({}, 'SELECT 1', 'gzip').gzip).toBe(false);
+    expect(parseRequest({ enable_http_compression: '1' }, 'SELECT 1', { 'accept-encoding': 'gzip, deflate' }).gzip).toBe(true);
+    expect(parseRequest({ enable_http_compression: '1' }, 'SELECT 1', { 'accept-encoding': 'deflate' }).gzip).toBe(false);
+    expect(parseRequest({}, 'SELECT 1', { 'accept-encoding': 'gzip' }).gzip).toBe(false);
   });
 });
 

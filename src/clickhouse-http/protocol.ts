@@ -21,7 +21,16 @@ export interface SqlRequest {
   gzip: boolean;
 }
 
-export function parseRequest(url: Record<string, string>, body: string, acceptEncoding = ''): SqlRequest {
+export function parseRequest(
+  url: Record<string, string>,
+  body: string,
+  headers: Record<string, string | string[] | undefined> = {},
+): SqlRequest {
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const acceptEncoding = header('accept-encoding') ?? '';
   const query = [url.query, body].filter((part) => part !== undefined && part !== '').join('\n');
   const inQuery = /\bFORMAT\s+([A-Za-z][A-Za-z0-9]*)\s*;?\s*$/i.exec(query.trim())?.[1];
   const params: Record<string, string> = {};
@@ -32,8 +41,8 @@ export function parseRequest(url: Record<string, string>, body: string, acceptEn
   }
   return {
     query,
-    database: url.database || undefined,
-    format: inQuery ?? (url.default_format || 'TabSeparated'),
+    database: url.database || header('x-clickhouse-database') || undefined,
+    format: inQuery ?? (url.default_format || header('x-clickhouse-format') || 'TabSeparated'),
     formatInQuery: inQuery !== undefined,
     queryId: url.query_id || undefined,
     params,
