@@ -1,6 +1,6 @@
 // Builds the one @clickhouse/client the service uses: a ClickHouse server over HTTP when CLICKHOUSE_URL
 // is set, otherwise embedded ClickHouse (chDB) in this process on a data directory.
-import { ClickHouseClient, createClient } from '@clickhouse/client';
+import { ClickHouseClient, ClickHouseSettings, createClient } from '@clickhouse/client';
 import type * as Chdb from 'chdb';
 import type * as ChdbConnection from 'chdb/connection';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,10 +45,8 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
   }
   // chDB is loaded here only: server mode never loads the embedded engine (566 MB, and prebuilt for linux-x64 only,
   // where other platforms fail with ChdbPlatformUnsupportedError at load).
-  /* eslint-disable @typescript-eslint/no-require-imports -- a synchronous load on this path alone */
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on this path alone
   const { Session } = require('chdb') as typeof Chdb;
-  const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnection;
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const path = resolve(config.chdbPath);
   mkdirSync(path, { recursive: true });
   // chDB runs one engine per process, shared by every session on the same path. This first session starts
@@ -57,12 +55,7 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
   const configFile = join(path, 'viewrank-engine-config.xml');
   writeFileSync(configFile, embeddedEngineConfig(zookeeper));
   const engine = new Session(path, { connectionArgs: [`--config-file=${configFile}`] });
-  const client = createClient({
-    // chdb implements @clickhouse/client-common's Connection; @clickhouse/client bundles its own copy of
-    // those types, which TypeScript does not unify with the package's, hence the cast.
-    connection: createChdbConnection({ path }) as unknown as ChdbAsClientConnection,
-    clickhouse_settings: { date_time_output_format: 'iso' },
-  });
+  const client = chdbClient(path, { date_time_output_format: 'iso' });
   return {
     client,
     mode: 'embedded',
@@ -80,9 +73,17 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
  */
 export function openSeparateSession(config: AppConfig['clickhouse']): ClickHouseClient {
   if (config.url) throw new Error('a separate chDB session exists in embedded mode only');
+  return chdbClient(resolve(config.chdbPath));
+}
+
+/** @clickhouse/client on a new chDB connection (a session of its own) to the engine of `path`. */
+function chdbClient(path: string, settings?: ClickHouseSettings): ClickHouseClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- chDB is loaded on the embedded path only
   const { createChdbConnection } = require('chdb/connection') as typeof ChdbConnection;
   return createClient({
-    connection: createChdbConnection({ path: resolve(config.chdbPath) }) as unknown as ChdbAsClientConnection,
+    // chdb implements @clickhouse/client-common's Connection; @clickhouse/client bundles its own copy of
+    // those types, which TypeScript does not unify with the package's, hence the cast.
+    connection: createChdbConnection({ path }) as unknown as ChdbAsClientConnection,
+    clickhouse_settings: settings,
   });
 }
