@@ -21,15 +21,16 @@ export interface SqlRequest {
   gzip: boolean;
 }
 
-export function parseRequest(
-  url: Record<string, string>,
-  body: string,
-  headers: Record<string, string | string[] | undefined> = {},
-): SqlRequest {
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
+export type Headers = Record<string, string | string[] | undefined>;
+
+/** A request header's (first) value. */
+function headerValue(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function parseRequest(url: Record<string, string>, body: string, headers: Headers = {}): SqlRequest {
+  const header = (name: string) => headerValue(headers, name);
   const acceptEncoding = header('accept-encoding') ?? '';
   const query = [url.query, body].filter((part) => part !== undefined && part !== '').join('\n');
   const inQuery = /\bFORMAT\s+([A-Za-z][A-Za-z0-9]*)\s*;?\s*$/i.exec(query.trim())?.[1];
@@ -57,11 +58,8 @@ export interface Credentials {
 }
 
 /** The caller's user and password: X-ClickHouse-User/Key, Basic authorization, or the user/password parameters. */
-export function credentials(headers: Record<string, string | string[] | undefined>, url: Record<string, string>): Credentials {
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
+export function credentials(headers: Headers, url: Record<string, string>): Credentials {
+  const header = (name: string) => headerValue(headers, name);
   if (header('x-clickhouse-user') !== undefined) return { user: header('x-clickhouse-user')!, password: header('x-clickhouse-key') ?? '' };
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header('authorization') ?? '')?.[1];
   if (basic) {
