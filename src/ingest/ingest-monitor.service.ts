@@ -26,7 +26,7 @@ export interface LagReading {
 }
 
 /** Views counted and dead letters kept since the database was created (UInt64: strings in JSON). */
-export const INGEST_STATUS = sql('ingest_status', {}).rows<{ views_counted: string; dead_letters: string }>();
+const INGEST_STATUS = sql('ingest_status', {}).rows<{ views_counted: string; dead_letters: string }>();
 
 /** Views counted and dead letters kept since the database was created. */
 export interface IngestTotals {
@@ -120,8 +120,8 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
     return fresh;
   }
 
-  /** Views counted and dead letters kept since the database was created (the small ingest_counts table). */
-  private async totals(): Promise<IngestTotals> {
+  /** Views counted and dead letters kept since the database was created (the small ingest_counts table), read now. */
+  async totals(): Promise<IngestTotals> {
     const [counts] = await this.clickhouse.rows(INGEST_STATUS, {});
     return { viewsCounted: Number(counts.views_counted), deadLetters: Number(counts.dead_letters) };
   }
