@@ -19,7 +19,7 @@ export class ClickHouseModule implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { applied, skipped } = await runMigrations(this.clickhouse, this.config);
+    const { applied, skipped } = await runMigrations(this.clickhouse, this.config, undefined, { onWait: (m) => this.logger.warn(m) });
     this.logger.log(
       `migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${skipped.length} already in place`,
     );

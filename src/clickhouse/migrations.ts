@@ -1,6 +1,7 @@
 // Applies clickhouse/migrations/NNNN_*.sql in order, once each, and records them in schema_migrations.
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { SchemaLockOptions, withSchemaLock } from './schema-lock';
 import { MigrationFile, migrationFiles } from './sql-files';
 import { splitStatements } from './sql-statements';
 
@@ -55,11 +56,22 @@ export function checksum(file: MigrationFile): string {
 
 /**
  * Idempotent: statements are CREATE … IF NOT EXISTS, a migration is recorded only after all its statements
- * succeeded, and one already recorded is skipped (a changed file is reported, never silently re-applied).
+ * succeeded, and one already recorded is skipped (a changed file is reported, never silently re-applied). Runs under
+ * the schema lock (schema-lock.ts), so instances starting together never run the same migration twice: the second
+ * reads what the first recorded once it has the lock.
  */
-export async function runMigrations(db: SqlRunner, config: AppConfig, files = migrationFiles()): Promise<MigrationResult> {
+export async function runMigrations(
+  db: SqlRunner,
+  config: AppConfig,
+  files = migrationFiles(),
+  lock: Partial<SchemaLockOptions> = {},
+): Promise<MigrationResult> {
   const params = migrationParams(config);
   await db.command('CREATE DATABASE IF NOT EXISTS {db:Identifier}', { db: params.db });
+  return withSchemaLock(db, config.clickhouse.database, () => applyMigrations(db, params, files), lock);
+}
+
+async function applyMigrations(db: SqlRunner, params: Record<string, string | number>, files: MigrationFile[]): Promise<MigrationResult> {
   await db.command(
     `CREATE TABLE IF NOT EXISTS {db:Identifier}.schema_migrations
      (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))

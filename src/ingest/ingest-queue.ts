@@ -2,6 +2,7 @@
 // INGEST_GUARANTEE (issue #14), and recreated when the guarantee or a Kafka engine setting changed.
 import { AppConfig } from '../config/app-config';
 import { migrationParams, retryingLater, SqlRunner } from '../clickhouse/migrations';
+import { SchemaLockOptions, withSchemaLock } from '../clickhouse/schema-lock';
 import { queueFile } from '../clickhouse/sql-files';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { splitStatements } from '../clickhouse/sql-statements';
@@ -82,13 +83,21 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
  */
 export type GroupHandover = (ingested: Map<number, number>) => Promise<void>;
 
-/** Reads the queue's state, and creates or recreates it per planQueue. Returns the plan carried out. */
+/**
+ * Reads the queue's state, and creates or recreates it per planQueue, under the schema lock: of two instances starting
+ * together, the second finds the queue the first created. Returns the plan carried out.
+ */
 export async function ensureQueue(
   db: SqlRunner,
   config: AppConfig,
   handOver: GroupHandover,
   generation = Date.now().toString(36),
+  lock: Partial<SchemaLockOptions> = {},
 ): Promise<QueuePlan> {
+  return withSchemaLock(db, config.clickhouse.database, () => planAndCreateQueue(db, config, handOver, generation), lock);
+}
+
+async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: GroupHandover, generation: string): Promise<QueuePlan> {
   const params = migrationParams(config);
   const tables = await db.select<{ name: string; engine_full: string }>(
     `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,

@@ -33,14 +33,20 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
       );
     }
     // Last: ingestion starts when the queue's view exists.
-    const queue = await ensureQueue(this.clickhouse, this.config, async (ingested) => {
-      // Long enough for the broker to expire a member that left without saying so (clickhouse/embedded-config.xml).
-      const moved = await handOverGroup(this.config.kafka, ingested, 60_000);
-      if (moved.size > 0)
-        this.logger.warn(
-          `consumer group ${this.config.kafka.group}: committed offsets moved up to what ClickHouse wrote: ${JSON.stringify(Object.fromEntries(moved))}`,
-        );
-    });
+    const queue = await ensureQueue(
+      this.clickhouse,
+      this.config,
+      async (ingested) => {
+        // Long enough for the broker to expire a member that left without saying so (clickhouse/embedded-config.xml).
+        const moved = await handOverGroup(this.config.kafka, ingested, 60_000);
+        if (moved.size > 0)
+          this.logger.warn(
+            `consumer group ${this.config.kafka.group}: committed offsets moved up to what ClickHouse wrote: ${JSON.stringify(Object.fromEntries(moved))}`,
+          );
+      },
+      undefined,
+      { onWait: (m) => this.logger.warn(m) },
+    );
     const where = queue.keeperPath ? `, offsets in Keeper at ${queue.keeperPath}` : ', offsets in the consumer group';
     this.logger.log(
       `ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`,
