@@ -2,7 +2,19 @@
 // an answer and an error look. Pure functions; the server (clickhouse-http.server.ts) runs them.
 
 /** URL parameters that are the protocol's own, not settings. */
-const PROTOCOL_PARAMS = new Set(['query', 'database', 'default_format', 'query_id', 'user', 'password', 'compress', 'decompress']);
+const PROTOCOL_PARAMS = new Set([
+  'query',
+  'database',
+  'default_format',
+  'query_id',
+  'user',
+  'password',
+  'compress',
+  'decompress',
+  'session_id',
+  'session_timeout',
+  'session_check',
+]);
 
 export interface SqlRequest {
   /** The `query` parameter, then the body (as ClickHouse joins them for POST). */
@@ -13,6 +25,8 @@ export interface SqlRequest {
   /** Whether the format came from default_format or the default (then passed to the engine), or from the query. */
   formatInQuery: boolean;
   queryId?: string;
+  /** A `session_id`, which this interface refuses: each request is its own session. */
+  sessionId?: string;
   /** `param_<name>` parameters, by name. */
   params: Record<string, string>;
   /** Every other URL parameter: a setting. */
@@ -46,6 +60,7 @@ export function parseRequest(url: Record<string, string>, body: string, headers:
     format: inQuery ?? (url.default_format || header('x-clickhouse-format') || 'TabSeparated'),
     formatInQuery: inQuery !== undefined,
     queryId: url.query_id || undefined,
+    sessionId: url.session_id || undefined,
     params,
     settings,
     gzip: settings.enable_http_compression === '1' && /\bgzip\b/.test(acceptEncoding),

@@ -263,6 +263,21 @@ export class EnvironmentVariables {
   @Max(256)
   ANALYST_MAX_THREADS = 1;
 
+  /** The Linux nice value of analyst query threads (ClickHouse's os_thread_priority): 19 yields the CPU to the service. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  ANALYST_OS_THREAD_PRIORITY = 19;
+
+  /** The interface's administrator: every statement, for operators and a server-mode viewrank. Unset password: no admin. */
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'ADMIN_USER must be a plain name ([A-Za-z_][A-Za-z0-9_]*)' })
+  ADMIN_USER = 'admin';
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ADMIN_PASSWORD must be 12 to 256 visible characters' })
+  ADMIN_PASSWORD?: string;
+
   /** Readiness fails while any window's list is older than this (or missing). */
   @Transform(toInt)
   @IsInt()
@@ -281,7 +296,7 @@ export type AppConfig = ReturnType<typeof toAppConfig>;
 export class ConfigError extends Error {}
 
 /** Settings whose values are never printed, not even in a validation error. */
-export const SECRET_SETTINGS = ['CLICKHOUSE_PASSWORD', 'INGEST_TOKENS', 'READ_API_KEY', 'ANALYST_PASSWORD'];
+export const SECRET_SETTINGS = ['CLICKHOUSE_PASSWORD', 'INGEST_TOKENS', 'READ_API_KEY', 'ANALYST_PASSWORD', 'ADMIN_PASSWORD'];
 
 /**
  * The names of every setting, in declaration order. Optional settings are own properties too (class fields are
@@ -303,6 +318,9 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
     const shown = (e: ValidationError) => (SECRET_SETTINGS.includes(e.property) ? '(hidden)' : JSON.stringify(e.value));
     const lines = errors.map((e) => `  ${e.property}=${shown(e)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (vars.ADMIN_PASSWORD !== undefined && vars.ANALYST_PASSWORD !== undefined && vars.ADMIN_USER === vars.ANALYST_USER) {
+    throw new ConfigError(`Invalid configuration:\n  ADMIN_USER=${JSON.stringify(vars.ADMIN_USER)}: must differ from ANALYST_USER`);
   }
   return vars;
 }
@@ -372,16 +390,18 @@ export function toAppConfig(vars: EnvironmentVariables) {
       rateWindowMs: vars.INGEST_RATE_WINDOW_MS,
       ackTimeoutMs: vars.INGEST_ACK_TIMEOUT_MS,
     },
-    /** Embedded mode, analysts' SQL: ClickHouse's HTTP protocol over the engine. No password: off. */
+    /** Embedded mode, analysts' SQL: ClickHouse's HTTP protocol over the engine. No password at all: off. */
     clickhouseHttp: {
       port: vars.CLICKHOUSE_HTTP_PORT,
       host: vars.CLICKHOUSE_HTTP_HOST,
       analyst: { user: vars.ANALYST_USER, password: vars.ANALYST_PASSWORD },
+      admin: { user: vars.ADMIN_USER, password: vars.ADMIN_PASSWORD },
       limits: {
         max_execution_time: vars.ANALYST_MAX_EXECUTION_TIME_S,
         max_memory_usage: String(vars.ANALYST_MAX_MEMORY_BYTES),
         max_result_rows: String(vars.ANALYST_MAX_RESULT_ROWS),
         max_threads: vars.ANALYST_MAX_THREADS,
+        os_thread_priority: String(vars.ANALYST_OS_THREAD_PRIORITY),
       },
     },
     /** When set, reads need it in X-Api-Key. */
