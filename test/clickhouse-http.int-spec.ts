@@ -11,6 +11,7 @@ import { freePort } from './support/service-process';
 import { expectedTopK, generateStream, toMessages } from './support/stream';
 
 const PASSWORD = 'analyst-secret-0123';
+const ADMIN_PASSWORD = 'admin-secret-4567';
 
 describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
   const name = uniqueName('chhttp');
@@ -34,6 +35,7 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
       {
         ...isolated(name),
         ANALYST_PASSWORD: PASSWORD,
+        ADMIN_PASSWORD,
         CLICKHOUSE_HTTP_PORT: String(port),
         ANALYST_MAX_RESULT_ROWS: '5000',
         ANALYST_MAX_EXECUTION_TIME_S: '2',
@@ -117,6 +119,48 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     expect({ status: tooMany.status, code: tooMany.code }).toEqual({ status: 500, code: '396' });
     expect(await refused('SELEC 1')).toMatchObject({ status: 400, code: '62' });
     expect(await refused('SELECT * FROM no_such_table')).toMatchObject({ status: 404, code: '60' });
+  });
+
+  it("runs the analyst's queries at nice 19 (os_thread_priority), within the limits it cannot lift", async () => {
+    const settings = await http(`/?database=${name}&default_format=JSONEachRow`, {
+      method: 'POST',
+      body: "SELECT name, value FROM system.settings WHERE name IN ('os_thread_priority', 'readonly', 'max_threads') ORDER BY name",
+    });
+    expect(await settings.text()).toBe(
+      ['{"name":"max_threads","value":"1"}', '{"name":"os_thread_priority","value":"19"}', '{"name":"readonly","value":"1"}', ''].join(
+        '\n',
+      ),
+    );
+  });
+
+  it('gives the administrator every statement, each request a session of its own, and nothing to a wrong password', async () => {
+    const admin = { 'X-ClickHouse-User': 'admin', 'X-ClickHouse-Key': ADMIN_PASSWORD };
+    const as = async (headers: Record<string, string>, query: string, params = '') => {
+      const response = await fetch(`${base}/?database=${name}${params}`, { method: 'POST', body: query, headers });
+      return { status: response.status, code: response.headers.get('x-clickhouse-exception-code'), text: await response.text() };
+    };
+    expect(await as(admin, 'CREATE TABLE admin_made (a UInt8) ENGINE = MergeTree ORDER BY a')).toMatchObject({ status: 200 });
+    expect(await as(admin, 'INSERT INTO admin_made VALUES (1), (2)')).toMatchObject({ status: 200 });
+    expect((await as(admin, 'SELECT sum(a) FROM admin_made')).text).toBe('3\n');
+    // The analyst reads what the administrator wrote, and still cannot write.
+    expect((await refused('SELECT count() FROM admin_made')).text).toBe('2\n');
+    expect(await refused('INSERT INTO admin_made VALUES (3)')).toMatchObject({ status: 403, code: '164' });
+    // A setting given with one request applies to it alone, as on a server: the next request has the default.
+    expect((await as(admin, "SELECT value FROM system.settings WHERE name = 'max_threads'", '&max_threads=1')).text).toBe('1\n');
+    expect((await as(admin, "SELECT changed FROM system.settings WHERE name = 'max_threads'")).text).toBe('0\n');
+    expect((await as(admin, "SELECT value FROM system.settings WHERE name = 'readonly'")).text).toBe('0\n');
+    // No password but its own; no user but the configured two; sessions are not offered.
+    expect(await as({ 'X-ClickHouse-User': 'admin', 'X-ClickHouse-Key': PASSWORD }, 'SELECT 1')).toMatchObject({
+      status: 401,
+      code: '516',
+    });
+    expect(await as({ 'X-ClickHouse-User': 'analyst', 'X-ClickHouse-Key': ADMIN_PASSWORD }, 'SELECT 1')).toMatchObject({
+      status: 401,
+      code: '516',
+    });
+    expect(await as({ 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': '' }, 'SELECT 1')).toMatchObject({ status: 401, code: '516' });
+    expect(await as(admin, 'SELECT 1', '&session_id=s1')).toMatchObject({ status: 501, code: '48' });
+    expect(await as(admin, 'DROP TABLE admin_made SYNC')).toMatchObject({ status: 200 });
   });
 
   it('leaves ingestion running: views produced after all that are counted, and the service still writes', async () => {

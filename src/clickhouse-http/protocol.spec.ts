@@ -8,6 +8,7 @@ describe(parseRequest.name, () => {
     );
     expect(request).toEqual({
       query: 'SELECT {n:UInt8}\nAS five',
+      sessionId: undefined,
       database: 'viewrank',
       format: 'TabSeparated',
       formatInQuery: false,
@@ -56,7 +57,7 @@ describe('answers', () => {
     expect(contentType('JSONEachRow')).toBe('application/json; charset=UTF-8');
     expect(contentType('TabSeparatedWithNames')).toBe('text/tab-separated-values; charset=UTF-8');
     expect(contentType('RowBinary')).toBe('application/octet-stream');
-    expect([516, 164, 60, 62, 159, 396].map(statusOf)).toEqual([401, 403, 404, 400, 408, 500]);
+    expect([516, 164, 60, 62, 159, 48, 396].map(statusOf)).toEqual([401, 403, 404, 400, 408, 501, 500]);
     expect(exceptionText(164, 'Code: 164. DB::Exception: readonly. (READONLY)')).toBe('Code: 164. DB::Exception: readonly. (READONLY)\n');
     expect(exceptionText(516, 'analyst: Authentication failed')).toBe('Code: 516. DB::Exception: analyst: Authentication failed\n');
   });

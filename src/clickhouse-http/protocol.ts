@@ -104,6 +104,7 @@ export function statusOf(code: number): number {
   if ([60, 81, 46, 47, 16].includes(code)) return 404; // UNKNOWN_TABLE, UNKNOWN_DATABASE, UNKNOWN_FUNCTION, UNKNOWN_IDENTIFIER, NO_SUCH_COLUMN_IN_TABLE
   if ([62, 27, 6, 26, 53, 36, 42, 43, 115, 456, 457].includes(code)) return 400; // SYNTAX_ERROR, CANNOT_PARSE_*, TYPE_MISMATCH, BAD_ARGUMENTS, …
   if (code === 159) return 408; // TIMEOUT_EXCEEDED
+  if (code === 48) return 501; // NOT_IMPLEMENTED
   return 500;
 }
 
