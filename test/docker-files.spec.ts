@@ -39,6 +39,11 @@ describe('docker/Dockerfile', () => {
     expect([...new Set(sources)].sort()).toEqual([...kept].sort());
   });
 
+  it('builds an embedded variant by default and a server variant without the engine', () => {
+    expect(dockerfile).toMatch(/^ARG ENGINE=embedded$/m);
+    expect(dockerfile).toMatch(/if \[ "\$ENGINE" = server \]; then rm -rf node_modules\/@chdb;/);
+  });
+
   it('uses a Node version the service supports', () => {
     for (const stage of stages) expect(stage).toMatch(/^node:20\.(19|[2-9][0-9])/);
   });
@@ -100,7 +105,8 @@ describe('docker/docker-compose.yml', () => {
     expect(env.CLICKHOUSE_URL).toBe('http://clickhouse:8123');
     expect(env.CLICKHOUSE_KAFKA_BROKERS).toBe('kafka:9092');
     expect(services.viewrank.depends_on).toEqual({ kafka: { condition: 'service_healthy' }, clickhouse: { condition: 'service_healthy' } });
-    expect(services.viewrank.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile' });
+    // The server variant: no embedded engine in the image (the Dockerfile's ENGINE argument).
+    expect(services.viewrank.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile', args: { ENGINE: 'server' } });
   });
 
   it('mounts files that exist', () => {

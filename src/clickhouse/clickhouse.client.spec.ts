@@ -22,4 +22,29 @@ describe('openClickHouse', () => {
     expect(loadsChdb('http://127.0.0.1:1')).toBe(false);
     expect(loadsChdb(undefined)).toBe(true);
   });
+
+  it('says to set CLICKHOUSE_URL where the embedded engine is missing (the server image, another platform)', () => {
+    // The server image has no @chdb/* package: resolving it fails, as it does here once hidden.
+    const script = `
+      const Module = require('node:module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request.startsWith('@chdb/')) throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+        return resolve.call(this, request, ...rest);
+      };
+      const { openClickHouse } = require(${JSON.stringify(join(__dirname, 'clickhouse.client'))});
+      try {
+        openClickHouse(
+          { url: undefined, user: 'default', password: '', database: 'x', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
+          { hosts: [{ host: '127.0.0.1', port: 2181 }], sessionTimeoutMs: 6000 },
+        );
+        console.log('opened');
+      } catch (error) {
+        console.log(error.message);
+      }`;
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toMatch(
+      /^embedded ClickHouse \(chDB\) cannot load here \(.+\): .*Set CLICKHOUSE_URL to use a ClickHouse server\.$/m,
+    );
+  });
 });

@@ -45,8 +45,7 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
   }
   // chDB is loaded here only: server mode never loads the embedded engine (566 MB, and prebuilt for linux-x64 only,
   // where other platforms fail with ChdbPlatformUnsupportedError at load).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on this path alone
-  const { Session } = require('chdb') as typeof Chdb;
+  const { Session } = loadChdb();
   const path = resolve(config.chdbPath);
   mkdirSync(path, { recursive: true });
   // chDB runs one engine per process, shared by every session on the same path. This first session starts
@@ -64,6 +63,19 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
       engine.close();
     },
   };
+}
+
+/** chDB, or an error that says what to do where it has no engine (the server image, another platform). */
+function loadChdb(): typeof Chdb {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on the embedded path alone
+    return require('chdb') as typeof Chdb;
+  } catch (error) {
+    throw new Error(
+      `embedded ClickHouse (chDB) cannot load here (${(error as Error).message.split('\n')[0]}): it ships for linux-x64 only, ` +
+        'and the server image (ENGINE=server) has none. Set CLICKHOUSE_URL to use a ClickHouse server.',
+    );
+  }
 }
 
 /**
