@@ -4,7 +4,8 @@
 import { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { openSeparateSession } from '../src/clickhouse/clickhouse.client';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { runMigrations, SqlRunner } from '../src/clickhouse/migrations';
+import { runMigrations } from '../src/clickhouse/migrations';
+import { SqlRunner } from '../src/clickhouse/sql-runner';
 import { withSchemaLock } from '../src/clickhouse/schema-lock';
 import { migrationFiles } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';

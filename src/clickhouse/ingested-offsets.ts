@@ -1,6 +1,6 @@
 // What ClickHouse has written of the views topic, per Kafka partition: read by ingestion (lag, the consumer group's
 // hand-over) and by last-hour (whether a minute's messages are all in).
-import { SqlRunner } from './migrations';
+import { SqlRunner } from './sql-runner';
 import { namedQuery } from './sql-files';
 import { sql } from './sql-query';
 

@@ -2,13 +2,9 @@
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { SchemaLockOptions, withSchemaLock } from './schema-lock';
+import { SqlRunner } from './sql-runner';
 import { MigrationFile, migrationFiles } from './sql-files';
 import { splitStatements } from './sql-statements';
-
-export interface SqlRunner {
-  command(query: string, params?: Record<string, unknown>, settings?: Record<string, unknown>): Promise<void>;
-  select<T>(query: string, params?: Record<string, unknown>): Promise<T[]>;
-}
 
 export interface MigrationResult {
   applied: string[];

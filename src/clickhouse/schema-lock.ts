@@ -1,7 +1,7 @@
 // One instance at a time changes the schema: a lock on the database, so that instances starting together against one
 // ClickHouse server never both run the same migration or both recreate the Kafka engine table.
 import { hostname } from 'node:os';
-import { SqlRunner } from './migrations';
+import { SqlRunner } from './sql-runner';
 import { namedQuery } from './sql-files';
 import { sql } from './sql-query';
 

@@ -1,7 +1,8 @@
 // The Kafka engine table (views_queue) and its view, created by the service at each start for the configured
 // INGEST_GUARANTEE (issue #14), and recreated when the guarantee or a Kafka engine setting changed.
 import { AppConfig } from '../config/app-config';
-import { migrationParams, retryingLater, SqlRunner } from '../clickhouse/migrations';
+import { migrationParams, retryingLater } from '../clickhouse/migrations';
+import { SqlRunner } from '../clickhouse/sql-runner';
 import { SchemaLockOptions, withSchemaLock } from '../clickhouse/schema-lock';
 import { queueFile } from '../clickhouse/sql-files';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';

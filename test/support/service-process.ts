@@ -84,6 +84,19 @@ export class ServiceProcess {
     return Number(/^viewrank_views_ingested_total (\d+)$/m.exec(text)?.[1] ?? 0);
   }
 
+  /**
+   * Waits until the service's consumer lag (its metric, which counts what ClickHouse wrote) is 0: everything produced
+   * so far has been consumed.
+   */
+  async consumedEverything(timeoutMs = 120_000): Promise<void> {
+    await waitFor(
+      'the service to have consumed everything',
+      async () => /^viewrank_kafka_consumer_lag_messages 0$/m.test(await (await fetch(`${this.url}/metrics`)).text()),
+      timeoutMs,
+      1000,
+    );
+  }
+
   async topK(window: string, k: number): Promise<TopKResponse> {
     const response = await fetch(`${this.url}/views/top-k?window=${window}&k=${k}`);
     return { status: response.status, body: await response.json(), headers: Object.fromEntries(response.headers) };

@@ -2,7 +2,7 @@
 // comparison of the fault and guarantee-switch tests.
 import { closingInstant, minuteStart } from '../../src/top-k/last-hour';
 import { waitFor } from './app';
-import { TopicMessage, viewsIn } from './kafka';
+import { readTopic, TopicMessage, viewsIn } from './kafka';
 import { ServiceProcess, TopKResponse } from './service-process';
 
 export const WINDOWS = ['hour', 'day', 'month', 'all-time', 'last-hour'] as const;
@@ -85,4 +85,29 @@ function compare(counted: Map<string, number>, expected: Map<string, number>): W
   }
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return { onTopic: sum(expected), counted: sum(counted), lost, countedTwice };
+}
+
+/**
+ * The check of the fault-style tests: once `running` has consumed everything, every window's settled list against
+ * the recount of `topic`, printed under `label`; none may lose a view or count one twice. Returns the figures.
+ */
+export async function expectEveryWindowExact(
+  running: ServiceProcess,
+  brokers: string,
+  topic: string,
+  lateToleranceMs: number,
+  label: string,
+): Promise<Record<string, WindowFigures>> {
+  await running.consumedEverything();
+  const lists = await settledLists(running, lateToleranceMs);
+  const figures = compareWindows(lists, await readTopic(brokers, topic), lateToleranceMs);
+  console.log(`${label}; ${JSON.stringify(figures)}`);
+  for (const window of WINDOWS) {
+    expect({ window, lost: figures[window].lost, countedTwice: figures[window].countedTwice }).toEqual({
+      window,
+      lost: 0,
+      countedTwice: 0,
+    });
+  }
+  return figures;
 }
