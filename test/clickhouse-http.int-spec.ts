@@ -7,6 +7,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { ingestStatus } from './support/ingest-status';
 import { produce, uniqueName } from './support/kafka';
+import { fromCompressedBlocks, toCompressedBlocks } from '../src/clickhouse-http/compressed-blocks';
 import { freePort } from './support/service-process';
 import { expectedTopK, generateStream, toMessages } from './support/stream';
 
@@ -93,6 +94,26 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     });
     expect(gzipped.headers.get('content-encoding')).toBe('gzip');
     expect(await gzipped.text()).toBe('10\n');
+  });
+
+  it("answers in ClickHouse's own compressed blocks with compress=1, and reads them with decompress=1", async () => {
+    const compressed = await http(`/?compress=1&database=${name}`, { method: 'POST', body: 'SELECT sum(views) FROM views_total' });
+    const bytes = Buffer.from(await compressed.arrayBuffer());
+    expect(bytes[16]).toBe(0x82); // LZ4, after the 16-byte CityHash128 checksum
+    expect(fromCompressedBlocks(bytes).toString()).toBe(`${events.length}\n`);
+
+    const request = await http(`/?decompress=1&database=${name}`, {
+      method: 'POST',
+      body: toCompressedBlocks(Buffer.from('SELECT uniqExact(video_id) FROM views_total')),
+    });
+    expect(await request.text()).toBe(`${new Set(events.map((e) => e.videoId)).size}\n`);
+    const corrupt = toCompressedBlocks(Buffer.from('SELECT 1'));
+    corrupt[corrupt.length - 1] ^= 0xff;
+    const refusedBody = await http('/?decompress=1', { method: 'POST', body: corrupt });
+    expect({ status: refusedBody.status, code: refusedBody.headers.get('x-clickhouse-exception-code') }).toEqual({
+      status: 400,
+      code: '40',
+    });
   });
 
   it('refuses with ClickHouse error codes: a wrong password, writes, DDL, settings, the Kafka queue, a limit, bad SQL', async () => {

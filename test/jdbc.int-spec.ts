@@ -1,6 +1,6 @@
 // The Java client analysts use (ClickHouse's official JDBC driver, jdbc-v2 0.10.0 from Maven Central, scripts/jdbc.sh)
-// against the service's ClickHouse HTTP interface: it connects, lists the tables through JDBC metadata, and runs a
-// ready query of the analyst guide, whose answer is checked against a recount.
+// against the service's ClickHouse HTTP interface: it connects with the URL unchanged, lists the tables through JDBC
+// metadata, and runs a ready query of the analyst guide, whose answer is checked against a recount.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,23 +35,26 @@ describe('the JDBC driver against the ClickHouse HTTP interface', () => {
 
   afterAll(() => app.close());
 
-  it("connects, lists the tables and runs the guide's totals query", async () => {
-    // compress=false: the driver otherwise asks for ClickHouse's own compressed blocks (LZ4 with CityHash128
-    // checksums), which the interface does not produce (docs/operations.md, SQL for analysts).
-    const url = `jdbc:clickhouse://127.0.0.1:${port}/${name}?compress=false`;
-    const query = totals.replace('viewrank.', `${name}.`);
-    // Asynchronously: the interface answers from this very process, whose event loop must keep running.
-    const { stdout } = await promisify(execFile)(
-      'bash',
-      [join(__dirname, '../scripts/jdbc.sh'), 'check', url, 'analyst', PASSWORD, name, query],
-      {
-        encoding: 'utf8',
-        timeout: 300_000,
-      },
-    );
-    const [tables, row] = stdout.trim().split('\n');
-    expect(tables.split('\t')[0]).toBe('tables');
-    expect(tables.split('\t')[1].split(',')).toEqual(expect.arrayContaining(['views_by_hour', 'views_total', 'views_dead_letter']));
-    expect(row.split('\t').map(Number)).toEqual([events.length, recount(events).size]);
-  });
+  // As an analyst writes it, and so with the driver's default compress=1 (ClickHouse's own compressed blocks, LZ4 with
+  // CityHash128 checksums, which the driver verifies); and with compress=false.
+  it.each(['', '?compress=false'])(
+    "connects at jdbc:clickhouse://…/database%s, lists the tables and runs the guide's totals query",
+    async (options) => {
+      const url = `jdbc:clickhouse://127.0.0.1:${port}/${name}${options}`;
+      const query = totals.replace('viewrank.', `${name}.`);
+      // Asynchronously: the interface answers from this very process, whose event loop must keep running.
+      const { stdout } = await promisify(execFile)(
+        'bash',
+        [join(__dirname, '../scripts/jdbc.sh'), 'check', url, 'analyst', PASSWORD, name, query],
+        {
+          encoding: 'utf8',
+          timeout: 300_000,
+        },
+      );
+      const [tables, row] = stdout.trim().split('\n');
+      expect(tables.split('\t')[0]).toBe('tables');
+      expect(tables.split('\t')[1].split(',')).toEqual(expect.arrayContaining(['views_by_hour', 'views_total', 'views_dead_letter']));
+      expect(row.split('\t').map(Number)).toEqual([events.length, recount(events).size]);
+    },
+  );
 });

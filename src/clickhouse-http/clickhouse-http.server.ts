@@ -6,6 +6,7 @@ import { matchesSecret } from '../auth/secrets';
 import { openSeparateSession } from '../clickhouse/clickhouse.client';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { fromCompressedBlocks, toCompressedBlocks } from './compressed-blocks';
 import { contentType, credentials, exceptionText, parseRequest, SqlRequest, statusOf } from './protocol';
 
 /** Largest request body (the query): ClickHouse's own default for a query is 256 KiB; bodies here are queries only. */
@@ -53,7 +54,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     }
     const server = Fastify({ bodyLimit: MAX_QUERY_BYTES });
     server.removeAllContentTypeParsers();
-    server.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    // Bytes: with decompress=1 the body is ClickHouse's compressed blocks.
+    server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     server.get('/ping', async (_request, reply) => reply.type('text/plain; charset=UTF-8').send('Ok.\n'));
     server.route({ method: ['GET', 'POST'], url: '/', handler: (request, reply) => this.handle(request, reply) });
     await server.listen({ host, port });
@@ -73,8 +75,15 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const url = request.query as Record<string, string>;
-    const body = typeof request.body === 'string' ? request.body : '';
-    const sql = parseRequest(url, request.method === 'POST' ? body : '', request.headers);
+    const bytes = Buffer.isBuffer(request.body) && request.method === 'POST' ? request.body : Buffer.alloc(0);
+    let body: string;
+    try {
+      body = (url.decompress === '1' ? fromCompressedBlocks(bytes) : bytes).toString('utf8');
+    } catch (error) {
+      const message = (error as Error).message;
+      return this.fail(reply, /checksum/.test(message) ? 40 : 271, `Cannot decompress the request body: ${message}`);
+    }
+    const sql = parseRequest(url, body, request.headers);
     const queryId = sql.queryId ?? crypto.randomUUID();
     reply.header('X-ClickHouse-Query-Id', queryId).header('X-ClickHouse-Timezone', 'UTC');
     const { user, password } = credentials(request.headers, url);
@@ -94,8 +103,9 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     try {
       const { output, summary } = await run;
       reply.header('X-ClickHouse-Format', sql.format).header('X-ClickHouse-Summary', JSON.stringify(summary)).type(contentType(sql.format));
-      if (sql.gzip) return void reply.header('Content-Encoding', 'gzip').send(gzipSync(output));
-      return void reply.send(output);
+      const framed = sql.compress ? toCompressedBlocks(output) : output;
+      if (sql.gzip) return void reply.header('Content-Encoding', 'gzip').send(gzipSync(framed));
+      return void reply.send(framed);
     } catch (error) {
       const code = Number((error as ClickHouseError).code) || 1002;
       const type = (error as ClickHouseError).type;

@@ -16,6 +16,7 @@ describe(parseRequest.name, () => {
       params: { n: '5' },
       settings: { max_threads: '2' },
       gzip: false,
+      compress: false,
     });
   });
 
@@ -39,6 +40,8 @@ describe(parseRequest.name, () => {
     expect(parseRequest({ enable_http_compression: '1' }, 'SELECT 1', { 'accept-encoding': 'gzip, deflate' }).gzip).toBe(true);
     expect(parseRequest({ enable_http_compression: '1' }, 'SELECT 1', { 'accept-encoding': 'deflate' }).gzip).toBe(false);
     expect(parseRequest({}, 'SELECT 1', { 'accept-encoding': 'gzip' }).gzip).toBe(false);
+    // ClickHouse's own blocks: a protocol parameter, not a setting.
+    expect(parseRequest({ compress: '1' }, 'SELECT 1')).toMatchObject({ compress: true, settings: {} });
   });
 });
 

@@ -33,6 +33,8 @@ export interface SqlRequest {
   settings: Record<string, string>;
   /** enable_http_compression=1 and the client accepts gzip. */
   gzip: boolean;
+  /** compress=1: the answer in ClickHouse's own compressed blocks (compressed-blocks.ts). */
+  compress: boolean;
 }
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -64,6 +66,7 @@ export function parseRequest(url: Record<string, string>, body: string, headers:
     params,
     settings,
     gzip: settings.enable_http_compression === '1' && /\bgzip\b/.test(acceptEncoding),
+    compress: url.compress === '1',
   };
 }
 
@@ -102,7 +105,7 @@ export function statusOf(code: number): number {
   if (code === 516 || code === 194) return 401; // AUTHENTICATION_FAILED, REQUIRED_PASSWORD
   if (code === 164 || code === 497 || code === 291) return 403; // READONLY, ACCESS_DENIED, DATABASE_ACCESS_DENIED
   if ([60, 81, 46, 47, 16].includes(code)) return 404; // UNKNOWN_TABLE, UNKNOWN_DATABASE, UNKNOWN_FUNCTION, UNKNOWN_IDENTIFIER, NO_SUCH_COLUMN_IN_TABLE
-  if ([62, 27, 6, 26, 53, 36, 42, 43, 115, 456, 457].includes(code)) return 400; // SYNTAX_ERROR, CANNOT_PARSE_*, TYPE_MISMATCH, BAD_ARGUMENTS, …
+  if ([62, 27, 6, 26, 53, 36, 42, 43, 115, 456, 457, 40, 271].includes(code)) return 400; // SYNTAX_ERROR, CANNOT_PARSE_*, TYPE_MISMATCH, BAD_ARGUMENTS, CHECKSUM_DOESNT_MATCH, CANNOT_DECOMPRESS, …
   if (code === 159) return 408; // TIMEOUT_EXCEEDED
   if (code === 48) return 501; // NOT_IMPLEMENTED
   return 500;
