@@ -4,7 +4,7 @@ import { engineSettings, planQueue } from './ingest-queue';
 // engine_full as system.tables shows it for the two kinds of queue table (values as configured by default).
 const atLeastOnce =
   "Kafka SETTINGS kafka_broker_list = '127.0.0.1:9092', kafka_topic_list = 'video-views', kafka_group_name = 'viewrank', " +
-  "kafka_format = 'JSONEachRow', kafka_num_consumers = 1, kafka_max_block_size = 1048576, kafka_flush_interval_ms = 1000, " +
+  "kafka_format = 'JSONEachRow', kafka_num_consumers = 2, kafka_max_block_size = 1048576, kafka_flush_interval_ms = 1000, " +
   "kafka_handle_error_mode = 'stream', input_format_skip_unknown_fields = 1";
 // Exactly once as the previous release created it: the flush interval as configured, the poll's wait the default.
 const exactlyOnceBefore = atLeastOnce.replace(
@@ -69,8 +69,8 @@ describe('planQueue', () => {
   });
 
   it('recreates on a changed engine setting, keeping the Keeper path so a half-written block is still replayed whole', () => {
-    const twoConsumers = loadConfig({ KAFKA_CONSUMERS: '2', KAFKA_FLUSH_INTERVAL_MS: '500' });
-    expect(planQueue(twoConsumers, { engineFull: exactlyOnce, viewExists: true }, 'g4')).toEqual({
+    const threeConsumers = loadConfig({ KAFKA_CONSUMERS: '3', KAFKA_FLUSH_INTERVAL_MS: '500' });
+    expect(planQueue(threeConsumers, { engineFull: exactlyOnce, viewExists: true }, 'g4')).toEqual({
       action: 'create',
       guarantee: 'exactly-once',
       keeperPath: '/viewrank/viewrank/views_queue/abc',
