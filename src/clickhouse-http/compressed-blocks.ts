@@ -29,8 +29,7 @@ function hash128to64(low: bigint, high: bigint): bigint {
   return mul(b, KMUL);
 }
 
-function hashLen0to16(s: Uint8Array, at: number, len: number): bigint {
-  const view = new DataView(s.buffer, s.byteOffset);
+function hashLen0to16(view: DataView, at: number, len: number): bigint {
   if (len > 8) {
     const a = view.getBigUint64(at, true);
     const b = view.getBigUint64(at + len - 8, true);
@@ -41,15 +40,14 @@ function hashLen0to16(s: Uint8Array, at: number, len: number): bigint {
     return hash128to64(add(BigInt(len), a << 3n), BigInt(view.getUint32(at + len - 4, true)));
   }
   if (len > 0) {
-    const y = BigInt(s[at] + (s[at + (len >> 1)] << 8));
-    const z = BigInt(len + (s[at + len - 1] << 2));
+    const y = BigInt(view.getUint8(at) + (view.getUint8(at + (len >> 1)) << 8));
+    const z = BigInt(len + (view.getUint8(at + len - 1) << 2));
     return mul(shiftMix(mul(y, K2) ^ mul(z, K3)), K2);
   }
   return K2;
 }
 
-function weakHashLen32WithSeeds(s: Uint8Array, at: number, a: bigint, b: bigint): U128 {
-  const view = new DataView(s.buffer, s.byteOffset);
+function weakHashLen32WithSeeds(view: DataView, at: number, a: bigint, b: bigint): U128 {
   const [w, x, y, z] = [0, 8, 16, 24].map((o) => view.getBigUint64(at + o, true));
   a = add(a, w);
   b = rotate(add(b, a, z), 21);
@@ -59,8 +57,7 @@ function weakHashLen32WithSeeds(s: Uint8Array, at: number, a: bigint, b: bigint)
   return [add(a, z), add(b, c)];
 }
 
-function cityMurmur(s: Uint8Array, at: number, len: number, seed: U128): U128 {
-  const view = new DataView(s.buffer, s.byteOffset);
+function cityMurmur(view: DataView, at: number, len: number, seed: U128): U128 {
   const fetch = (offset: number) => view.getBigUint64(offset, true);
   let [a, b] = seed;
   let c: bigint;
@@ -68,7 +65,7 @@ function cityMurmur(s: Uint8Array, at: number, len: number, seed: U128): U128 {
   let l = len - 16;
   if (l <= 0) {
     a = mul(shiftMix(mul(a, K1)), K1);
-    c = add(mul(b, K1), hashLen0to16(s, at, len));
+    c = add(mul(b, K1), hashLen0to16(view, at, len));
     d = shiftMix(add(a, len >= 8 ? fetch(at) : c));
   } else {
     c = hash128to64(add(fetch(at + len - 8), K1), a);
@@ -90,9 +87,8 @@ function cityMurmur(s: Uint8Array, at: number, len: number, seed: U128): U128 {
   return [a ^ b, hash128to64(b, a)];
 }
 
-function cityHash128WithSeed(s: Uint8Array, at: number, len: number, seed: U128): U128 {
-  if (len < 128) return cityMurmur(s, at, len, seed);
-  const view = new DataView(s.buffer, s.byteOffset);
+function cityHash128WithSeed(view: DataView, at: number, len: number, seed: U128): U128 {
+  if (len < 128) return cityMurmur(view, at, len, seed);
   const fetch = (offset: number) => view.getBigUint64(offset, true);
   let [x, y] = seed;
   let z = mul(BigInt(len), K1);
@@ -108,8 +104,8 @@ function cityHash128WithSeed(s: Uint8Array, at: number, len: number, seed: U128)
     x ^= w[1];
     y ^= v[0];
     z = rotate(z ^ w[0], 33);
-    [v[0], v[1]] = weakHashLen32WithSeeds(s, at, mul(v[1], K1), add(x, w[0]));
-    [w[0], w[1]] = weakHashLen32WithSeeds(s, at + 32, add(z, w[1]), y);
+    [v[0], v[1]] = weakHashLen32WithSeeds(view, at, mul(v[1], K1), add(x, w[0]));
+    [w[0], w[1]] = weakHashLen32WithSeeds(view, at + 32, add(z, w[1]), y);
     [z, x] = [x, z];
     at += 64;
   };
@@ -126,7 +122,7 @@ function cityHash128WithSeed(s: Uint8Array, at: number, len: number, seed: U128)
     w[0] = add(w[0], fetch(at + len - tailDone + 16));
     x = add(mul(rotate(x, 49), K0), w[0]);
     w[0] = add(w[0], v[0]);
-    [v[0], v[1]] = weakHashLen32WithSeeds(s, at + len - tailDone, v[0], v[1]);
+    [v[0], v[1]] = weakHashLen32WithSeeds(view, at + len - tailDone, v[0], v[1]);
   }
   x = hash128to64(x, v[0]);
   y = hash128to64(y, w[0]);
@@ -135,13 +131,13 @@ function cityHash128WithSeed(s: Uint8Array, at: number, len: number, seed: U128)
 
 /** CityHash128 v1.0.2 of `s`: [low 64 bits, high 64 bits]. */
 export function cityHash128(s: Uint8Array): U128 {
-  const view = new DataView(s.buffer, s.byteOffset);
+  const view = new DataView(s.buffer, s.byteOffset, s.byteLength);
   const len = s.length;
-  if (len >= 16) return cityHash128WithSeed(s, 16, len - 16, [view.getBigUint64(0, true) ^ K3, view.getBigUint64(8, true)]);
+  if (len >= 16) return cityHash128WithSeed(view, 16, len - 16, [view.getBigUint64(0, true) ^ K3, view.getBigUint64(8, true)]);
   if (len >= 8) {
-    return cityHash128WithSeed(s, 0, 0, [view.getBigUint64(0, true) ^ mul(BigInt(len), K0), view.getBigUint64(len - 8, true) ^ K1]);
+    return cityHash128WithSeed(view, 0, 0, [view.getBigUint64(0, true) ^ mul(BigInt(len), K0), view.getBigUint64(len - 8, true) ^ K1]);
   }
-  return cityHash128WithSeed(s, 0, len, [K0, K1]);
+  return cityHash128WithSeed(view, 0, len, [K0, K1]);
 }
 
 const LZ4 = 0x82;
@@ -212,14 +208,17 @@ function frame(method: number, payload: Uint8Array, rawSize: number): Buffer {
   return block;
 }
 
-/** `data` as ClickHouse's compressed blocks (LZ4), as its HTTP interface answers with compress=1. */
-export function toCompressedBlocks(data: Uint8Array, blockSize = BLOCK_SIZE): Buffer {
-  const blocks: Buffer[] = [];
+/** `data` as ClickHouse's compressed blocks (LZ4), one `blockSize` of data at a time. */
+export function* compressedBlocks(data: Uint8Array, blockSize = BLOCK_SIZE): Generator<Buffer> {
   for (let at = 0; at < data.length; at += blockSize) {
     const part = data.subarray(at, Math.min(at + blockSize, data.length));
-    blocks.push(frame(LZ4, lz4Literals(part), part.length));
+    yield frame(LZ4, lz4Literals(part), part.length);
   }
-  return Buffer.concat(blocks);
+}
+
+/** `data` as ClickHouse's compressed blocks (LZ4), as its HTTP interface answers with compress=1. */
+export function toCompressedBlocks(data: Uint8Array, blockSize = BLOCK_SIZE): Buffer {
+  return Buffer.concat([...compressedBlocks(data, blockSize)]);
 }
 
 /** The data of ClickHouse's compressed blocks (a decompress=1 request body), each checksum verified. */
