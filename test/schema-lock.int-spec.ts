@@ -7,7 +7,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { SqlRunner } from '../src/clickhouse/sql-runner';
 import { withSchemaLock } from '../src/clickhouse/schema-lock';
-import { migrationFiles } from '../src/clickhouse/sql-files';
+import { migrationFiles, namedQuery } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';
 import { ensureQueue } from '../src/ingest/ingest-queue';
 import { isolated, TEST_CHDB_PATH } from './support/app';
@@ -101,10 +101,7 @@ describe('the schema lock', () => {
     const config = configFor(database);
     await clickhouse.command('CREATE DATABASE {db:Identifier}', { db: database });
     // What a holder killed mid-migration leaves: the lock table with its last heartbeat.
-    await clickhouse.command(
-      "CREATE TABLE {db:Identifier}.schema_lock (holder String, beat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()",
-      { db: database },
-    );
+    await clickhouse.command(namedQuery('schema_lock_take'), { db: database });
     await clickhouse.command("INSERT INTO {db:Identifier}.schema_lock (holder) VALUES ('dead-host:1:00000000')", { db: database });
     const waits: string[] = [];
     const started = Date.now();

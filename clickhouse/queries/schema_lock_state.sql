@@ -6,4 +6,4 @@ SELECT
     toUnixTimestamp(metadata_modification_time) * 1000 AS created,
     toUnixTimestamp64Milli(now64(3)) AS now
 FROM system.tables
-WHERE database = {database:String} AND name = 'schema_lock'
+WHERE database = {db:String} AND name = 'schema_lock'

@@ -7,7 +7,7 @@ import { sql } from './sql-query';
 
 const TAKE = sql('schema_lock_take', {});
 const BEAT = sql('schema_lock_beat', { holder: 'String' });
-const STATE = sql('schema_lock_state', { database: 'String' }).rows<{
+const STATE = sql('schema_lock_state', {}).rows<{
   holder: string;
   last_beat: number | string | null;
   created: number | string;
@@ -101,12 +101,10 @@ interface LockState {
 
 /** The lock as it stands, or undefined once it is gone (released in between). */
 async function lockState(db: SqlRunner, database: string): Promise<LockState | undefined> {
-  const rows = await db
-    .select<NonNullable<typeof STATE.rowType>>(namedQuery(STATE.name), { db: database, database })
-    .catch((error: Error) => {
-      if (/\b(60|UNKNOWN_TABLE)\b/.test(error.message)) return [];
-      throw error;
-    });
+  const rows = await db.select<NonNullable<typeof STATE.rowType>>(namedQuery(STATE.name), { db: database }).catch((error: Error) => {
+    if (/\b(60|UNKNOWN_TABLE)\b/.test(error.message)) return [];
+    throw error;
+  });
   const row = rows[0];
   if (!row) return undefined;
   return {
