@@ -1,6 +1,7 @@
 // What one run of the suite measured, as bench/results/suite-<date>.json holds it: written by suite.ts, read by
 // summary.ts (bench/RESULTS.md, the chart) and by the bench smoke test.
 import { BenchContext } from './parts/context';
+import type { Headline } from './goals';
 import { FreshnessResult } from './parts/freshness';
 import { DrainRun, SteadyStep } from './parts/ingest';
 import { PeerIngest } from './parts/peers';
@@ -21,4 +22,6 @@ export interface SuiteResult {
   reads: ReadRun[];
   peers: PeerIngest[];
   precompute?: { date: string; rounds: number; results: PrecomputeRow[] };
+  /** The previous full run's headline figures, set beside this run's in the goals table. */
+  previous?: { file: string; date: string; headline: Headline };
 }

@@ -3,11 +3,13 @@
 //   npm run bench -- --smoke       a tiny size that only proves the suite works (CI runs it)
 //   npm run bench -- --parts=ingest,peers     some parts only: ingest, physical, freshness, reads, peers, precompute
 //   npm run bench:summary -- --from=bench/results/<date>.json     redraw RESULTS.md and the chart from a results file
+//   --previous=bench/results/<date>.json     the run whose figures stand beside this one's in the goals table
+//                                            (default: the latest full-size run of an earlier day)
 // Writes bench/results/<date>.json, bench/RESULTS.md and bench/chart.png (with --smoke: into .cache/bench-smoke/).
 // Needs the built service, a broker and the peers' servers: `npm run bench` installs and starts them first.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TEST_BROKERS } from '../test/support/kafka';
 import { brokerPid, BenchContext, SIZES } from './parts/context';
@@ -19,8 +21,27 @@ import { viewrankReads } from './parts/reads';
 import { machine } from './report';
 import { SuiteResult } from './result';
 import { writeSummary } from './summary';
+import { headline } from './goals';
 
 const PARTS = ['ingest', 'physical', 'freshness', 'reads', 'peers', 'precompute'];
+
+/** The latest full-size suite run of a day before `today` in bench/results/, for the goals table. */
+function previousRun(today: string, file?: string): SuiteResult['previous'] {
+  const dir = join(__dirname, 'results');
+  const candidates = file
+    ? [file]
+    : readdirSync(dir)
+        .filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name) && name.slice(0, 10) < today)
+        .sort()
+        .reverse()
+        .map((name) => join(dir, name));
+  for (const path of candidates) {
+    const earlier = JSON.parse(readFileSync(path, 'utf8')) as SuiteResult;
+    if (earlier.size === 'default' || file)
+      return { file: relative(join(__dirname, '..'), path), date: earlier.date, headline: headline(earlier) };
+  }
+  return undefined;
+}
 
 function child(script: string, args: string[]): string {
   const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], {
@@ -34,7 +55,12 @@ function child(script: string, args: string[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string', default: PARTS.join(',') }, from: { type: 'string' } },
+    options: {
+      smoke: { type: 'boolean', default: false },
+      parts: { type: 'string', default: PARTS.join(',') },
+      from: { type: 'string' },
+      previous: { type: 'string' },
+    },
   });
   if (values.from) {
     // Only rewrite the summary and chart beside a results file (after a change to how they are drawn).
@@ -57,6 +83,7 @@ async function main(): Promise<void> {
     reads: [],
     peers: [],
   };
+  if (!ctx.smoke) result.previous = previousRun(result.date.slice(0, 10), values.previous);
   const views = ctx.sizes.drainViews;
   let shared: { topic: string; allTime: RankedVideo[] } | undefined;
   if (parts.includes('ingest') || parts.includes('peers')) {

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../test/support/browser';
+import { goalRows, headline } from './goals';
 import type { SuiteResult } from './result';
 
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -37,6 +38,26 @@ export function summaryMarkdown(r: SuiteResult): string {
     '',
   );
   out.push('![ingest rate and read latency](chart.png)', '');
+  out.push('## Goals', '');
+  out.push(
+    r.previous
+      ? `This run's headline figures against the goals of issue #17, beside the previous full run (${r.previous.date.slice(0, 10)}, \`${r.previous.file}\`). The sections below give every figure and how it was measured.`
+      : "This run's headline figures against the goals of issue #17 (no earlier full run to set beside them). The sections below give every figure and how it was measured.",
+    '',
+  );
+  out.push(
+    table(
+      ['what', 'goal', r.previous ? `previous (${r.previous.date.slice(0, 10)})` : 'previous', `this run (${r.date.slice(0, 10)})`, 'met'],
+      goalRows(headline(r), r.previous?.headline).map((g) => [
+        g.what,
+        g.goal,
+        g.previous,
+        `**${g.now}**`,
+        g.met === undefined ? 'not measured' : g.met ? 'yes' : `**no**: ${g.gap}`,
+      ]),
+    ),
+  );
+  out.push('');
   const reference = r.ingest.drain.find((d) => d.viewsPerMessage === 100 && Object.keys(d.settings).length === 0);
   if (r.ingest.drain.length > 0) {
     out.push('## Ingest through Kafka', '');
@@ -134,7 +155,7 @@ export function summaryMarkdown(r: SuiteResult): string {
     const f = r.freshness;
     out.push('## Freshness under load', '');
     out.push(
-      `Produce → visible in \`GET /views/top-k?k=1000\`, ${f.probes} probes, with ${n(f.backgroundViewsPerSecond)} views/s of background ingest. Refresh every 5 s, Kafka engine flush every 1 s.`,
+      `Produce → visible in \`GET /views/top-k?k=1000\`, ${f.probes} probes, with ${n(f.backgroundViewsPerSecond)} views/s of background ingest. Refresh every ${(f.refreshIntervalMs ?? 5000) / 1000} s, Kafka engine flush every ${(f.flushIntervalMs ?? 1000) / 1000} s.`,
       '',
     );
     out.push(

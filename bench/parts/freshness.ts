@@ -6,12 +6,16 @@ import { viewsMessage } from '../loadgen';
 import { loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
 import { BenchContext } from './context';
 import { RankedVideo } from '../../src/top-k/ranking';
+import { EnvironmentVariables } from '../../src/config/app-config';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
 
 export interface FreshnessResult {
   backgroundViewsPerSecond: number;
   probes: number;
+  /** The service's settings that bound freshness (its defaults: the run sets neither). */
+  refreshIntervalMs?: number;
+  flushIntervalMs?: number;
   perWindow: Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>;
   latenciesMs: Record<string, number[]>;
   /** Any answer other than 200 while probing (none expected). */
@@ -73,6 +77,8 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
   const result: FreshnessResult = {
     backgroundViewsPerSecond: ctx.sizes.backgroundRate,
     probes: ctx.sizes.freshnessProbes,
+    refreshIntervalMs: new EnvironmentVariables().REFRESH_INTERVAL_MS,
+    flushIntervalMs: new EnvironmentVariables().KAFKA_FLUSH_INTERVAL_MS,
     perWindow: Object.fromEntries(
       WINDOWS.map((w) => [w, { p50Ms: percentile(latencies[w], 50), p99Ms: percentile(latencies[w], 99), maxMs: maximum(latencies[w]) }]),
     ),

@@ -1,0 +1,58 @@
+import { goalRows, headline, Headline } from './goals';
+import { suiteResult } from './lib/suite-fixture';
+
+describe('benchmark goals', () => {
+  it('takes the headline figures from a run: the default drain, the steady rates kept and lost, reads under ingest', () => {
+    const r = suiteResult();
+    r.reads.push({ system: 'viewrank', k: 1000, ingest: true, requestsPerSecond: 2000, p50Ms: 3, p99Ms: 16, maxMs: 40, errors: 0 });
+    r.freshness = {
+      backgroundViewsPerSecond: 100_000,
+      probes: 2,
+      perWindow: { 'last-hour': { p50Ms: 2000, p99Ms: 4700, maxMs: 4700 }, 'all-time': { p50Ms: 3000, p99Ms: 9300, maxMs: 9300 } },
+      latenciesMs: {},
+      answersOtherThan200: [],
+    };
+    expect(headline(r)).toEqual({
+      drainViewsPerSecond: 400_000,
+      // The KAFKA_CONSUMERS=2 step is a tuning, not the defaults.
+      steadyKeptUpPerSecond: 200_000,
+      steadyFellBehindPerSecond: 300_000,
+      freshnessP99Ms: { 'last-hour': 4700, 'all-time': 9300 },
+      readP99MsUnderIngest: 16,
+      memoryMiB: 300,
+      peersMemoryMiB: { 'Redis sorted sets': 15 },
+    });
+  });
+
+  it('judges each goal and says how far off a missed one is, beside the previous run', () => {
+    const previous: Headline = { drainViewsPerSecond: 461_461, steadyKeptUpPerSecond: 200_000, steadyFellBehindPerSecond: 300_000 };
+    const now: Headline = {
+      drainViewsPerSecond: 1_020_000,
+      steadyKeptUpPerSecond: 500_000,
+      steadyFellBehindPerSecond: 600_000,
+      freshnessP99Ms: { 'last-hour': 2100, hour: 3400 },
+      readP99MsUnderIngest: 5,
+      memoryMiB: 300,
+      peersMemoryMiB: { 'Redis sorted sets': 265, 'PostgreSQL counter rows': 378 },
+    };
+    const rows = goalRows(now, previous);
+    expect(rows.map((row) => [row.what, row.met, row.gap])).toEqual([
+      ['drain, 100 views/message', true, undefined],
+      ['steady, load generator beside it', false, '0.83× the goal'],
+      ['freshness p99, produce → visible', false, 'worst window 1.13× the goal'],
+      ['reads p99, k = 1000, 10 connections, during ingest', true, undefined],
+      ['memory (Pss) after the drain', false, '1.13× the leanest peer'],
+    ]);
+    expect(rows[0]).toMatchObject({ previous: '461k views/s', now: '1,020k views/s' });
+    expect(rows[1]).toMatchObject({ previous: 'kept up at 200k, not at 300k', now: 'kept up at 500k, not at 600k' });
+    expect(rows[2]).toMatchObject({ previous: 'not measured', now: '2.1 s (last-hour) to 3.4 s (hour)' });
+    expect(rows[4].now).toBe('300 MiB (Redis 265, PostgreSQL 378)');
+  });
+
+  it('leaves a goal unjudged when the run did not measure it, rather than calling it met or missed', () => {
+    const rows = goalRows({}, undefined);
+    expect(rows.every((row) => row.met === undefined && row.now === 'not measured' && row.previous === 'not measured')).toBe(true);
+    // Memory without peers in the same run cannot be judged either.
+    expect(goalRows({ memoryMiB: 100 }, undefined)[4].met).toBeUndefined();
+  });
+});

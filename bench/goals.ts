@@ -1,0 +1,130 @@
+// The suite's goals (issue #17) and the figures each run holds against them: the headline numbers of a run, taken
+// from its results, set beside the same numbers from the previous full run. Pure: summary.ts renders the rows.
+import type { SuiteResult } from './result';
+
+/** The few figures every goal is judged on, as one run measured them (undefined: the run left that part out). */
+export interface Headline {
+  /** Drain of the pre-filled topic, 100 views per message, default settings. */
+  drainViewsPerSecond?: number;
+  /** Steady load beside the load generator, 100 views per message, defaults: the highest rate kept up, and the first not. */
+  steadyKeptUpPerSecond?: number;
+  steadyFellBehindPerSecond?: number;
+  /** Freshness p99 per window, ms. */
+  freshnessP99Ms?: Record<string, number>;
+  /** Reads of the all-time list at k = 1000, 10 connections, while ingesting: p99 ms. */
+  readP99MsUnderIngest?: number;
+  /** The service's memory (Pss) after the 100-views-per-message drain, and each peer's in the same run, MiB. */
+  memoryMiB?: number;
+  peersMemoryMiB?: Record<string, number>;
+}
+
+export interface GoalRow {
+  what: string;
+  goal: string;
+  previous: string;
+  now: string;
+  /** undefined: this run did not measure it. */
+  met?: boolean;
+  /** For a goal not met: how far off, in words (e.g. "0.27× the goal"). */
+  gap?: string;
+}
+
+const GOALS = { drain: 1_000_000, steady: 600_000, freshnessP99Ms: 3000, readP99Ms: 5 };
+
+export function headline(r: SuiteResult): Headline {
+  const defaults = (s: Record<string, string>) => Object.keys(s).length === 0;
+  const drain = r.ingest.drain.find((d) => d.viewsPerMessage === 100 && defaults(d.settings));
+  const steady = r.ingest.steady.filter((s) => s.viewsPerMessage === 100 && defaults(s.settings));
+  const keptUp = steady.filter((s) => s.keptUp).map((s) => s.targetPerSecond);
+  const behind = steady.filter((s) => !s.keptUp).map((s) => s.targetPerSecond);
+  const read = r.reads.find((x) => x.system === 'viewrank' && x.k === 1000 && x.ingest);
+  return {
+    drainViewsPerSecond: drain?.viewsPerSecond,
+    steadyKeptUpPerSecond: steady.length > 0 ? Math.max(0, ...keptUp) : undefined,
+    steadyFellBehindPerSecond: behind.length > 0 ? Math.min(...behind) : undefined,
+    freshnessP99Ms: r.freshness ? Object.fromEntries(Object.entries(r.freshness.perWindow).map(([w, p]) => [w, p.p99Ms])) : undefined,
+    readP99MsUnderIngest: read?.p99Ms,
+    memoryMiB: drain?.serviceMiB,
+    peersMemoryMiB: r.peers.length > 0 ? Object.fromEntries(r.peers.map((p) => [p.system, p.memoryMiB])) : undefined,
+  };
+}
+
+const thousands = (v: number) => `${Math.round(v / 1000).toLocaleString('en-US')}k`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const times = (a: number, b: number) => `${(a / b).toFixed(2)}× the goal`;
+
+function steadyText(h: Headline): string | undefined {
+  if (h.steadyKeptUpPerSecond === undefined) return undefined;
+  const kept = h.steadyKeptUpPerSecond > 0 ? `kept up at ${thousands(h.steadyKeptUpPerSecond)}` : 'kept up at no rate tried';
+  return h.steadyFellBehindPerSecond !== undefined ? `${kept}, not at ${thousands(h.steadyFellBehindPerSecond)}` : kept;
+}
+
+function freshnessText(p99: Record<string, number> | undefined): string | undefined {
+  if (!p99 || Object.keys(p99).length === 0) return undefined;
+  const entries = Object.entries(p99).sort((a, b) => a[1] - b[1]);
+  const [low, high] = [entries[0], entries.at(-1)!];
+  return low[1] === high[1] ? `${seconds(high[1])} (every window)` : `${seconds(low[1])} (${low[0]}) to ${seconds(high[1])} (${high[0]})`;
+}
+
+function memoryText(h: Headline): string | undefined {
+  if (h.memoryMiB === undefined) return undefined;
+  const peers = Object.entries(h.peersMemoryMiB ?? {}).map(([system, mib]) => `${system.split(' ')[0]} ${mib}`);
+  return `${h.memoryMiB} MiB${peers.length > 0 ? ` (${peers.join(', ')})` : ''}`;
+}
+
+/** One row per goal: this run's figure beside the previous run's, and whether the goal is met. */
+export function goalRows(now: Headline, previous: Headline | undefined): GoalRow[] {
+  const show = (text: string | undefined) => text ?? 'not measured';
+  const rows: GoalRow[] = [];
+  const drain = now.drainViewsPerSecond;
+  rows.push({
+    what: 'drain, 100 views/message',
+    goal: `≥ ${GOALS.drain.toLocaleString('en-US')} views/s on 2 cores`,
+    previous: show(previous?.drainViewsPerSecond !== undefined ? `${thousands(previous.drainViewsPerSecond)} views/s` : undefined),
+    now: show(drain !== undefined ? `${thousands(drain)} views/s` : undefined),
+    met: drain === undefined ? undefined : drain >= GOALS.drain,
+    gap: drain !== undefined && drain < GOALS.drain ? times(drain, GOALS.drain) : undefined,
+  });
+  const steady = now.steadyKeptUpPerSecond;
+  rows.push({
+    what: 'steady, load generator beside it',
+    goal: `kept up at ≥ ${GOALS.steady.toLocaleString('en-US')} views/s`,
+    previous: show(previous && steadyText(previous)),
+    now: show(steadyText(now)),
+    met: steady === undefined ? undefined : steady >= GOALS.steady,
+    gap: steady !== undefined && steady < GOALS.steady ? times(steady, GOALS.steady) : undefined,
+  });
+  const worst =
+    now.freshnessP99Ms && Object.keys(now.freshnessP99Ms).length > 0 ? Math.max(...Object.values(now.freshnessP99Ms)) : undefined;
+  rows.push({
+    what: 'freshness p99, produce → visible',
+    goal: `≤ ${seconds(GOALS.freshnessP99Ms)} in every window`,
+    previous: show(freshnessText(previous?.freshnessP99Ms)),
+    now: show(freshnessText(now.freshnessP99Ms)),
+    met: worst === undefined ? undefined : worst <= GOALS.freshnessP99Ms,
+    gap: worst !== undefined && worst > GOALS.freshnessP99Ms ? `worst window ${times(worst, GOALS.freshnessP99Ms)}` : undefined,
+  });
+  const read = now.readP99MsUnderIngest;
+  rows.push({
+    what: 'reads p99, k = 1000, 10 connections, during ingest',
+    goal: `≤ ${GOALS.readP99Ms} ms`,
+    previous: show(previous?.readP99MsUnderIngest !== undefined ? `${previous.readP99MsUnderIngest} ms` : undefined),
+    now: show(read !== undefined ? `${read} ms` : undefined),
+    met: read === undefined ? undefined : read <= GOALS.readP99Ms,
+    gap: read !== undefined && read > GOALS.readP99Ms ? times(read, GOALS.readP99Ms) : undefined,
+  });
+  const peers = Object.values(now.peersMemoryMiB ?? {});
+  const least = peers.length > 0 ? Math.min(...peers) : undefined;
+  rows.push({
+    what: 'memory (Pss) after the drain',
+    goal: 'no more than the peers in the same run',
+    previous: show(previous && memoryText(previous)),
+    now: show(memoryText(now)),
+    met: now.memoryMiB === undefined || least === undefined ? undefined : now.memoryMiB <= least,
+    gap:
+      now.memoryMiB !== undefined && least !== undefined && now.memoryMiB > least
+        ? `${(now.memoryMiB / least).toFixed(2)}× the leanest peer`
+        : undefined,
+  });
+  return rows;
+}
