@@ -2,9 +2,9 @@
 import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { registerStructureGuard } from './http-guards';
+import { securityHeaders } from './http/security-headers';
 import { requestId } from './logging/logging.module';
 
 /** Request bodies are small JSON batches at most; anything larger is refused (413) before parsing. */
@@ -17,11 +17,11 @@ export function createAdapter(): FastifyAdapter {
 }
 
 /**
- * Security headers on every answer (@fastify/helmet): nosniff, no framing, no referrer leaks, and a content security
+ * Security headers on every answer (helmet, computed once): nosniff, no framing, no referrer leaks, and a content security
  * policy that allows only this origin's scripts. Styles may be inline (Swagger UI and the leaderboard use them).
  * No HSTS and no upgrade-insecure-requests: the service speaks plain HTTP; TLS, where used, ends at a proxy.
  */
-const HELMET_OPTIONS = {
+const HELMET_OPTIONS: Parameters<typeof securityHeaders>[0] = {
   hsts: false,
   contentSecurityPolicy: {
     useDefaults: false,
@@ -41,10 +41,11 @@ const HELMET_OPTIONS = {
 };
 
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
-  await app.register(helmet as never, HELMET_OPTIONS);
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   registerStructureGuard(fastify);
+  const headers = securityHeaders(HELMET_OPTIONS);
   fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     reply.header('X-Request-Id', request.id);
     done();
   });

@@ -247,6 +247,11 @@ describe('HTTP fuzzing', () => {
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(response.headers['strict-transport-security']).toBeUndefined();
+    // Refusals and unknown routes carry them too.
+    for (const url of ['/views/top-k?window=nope', '/no-such-route']) {
+      const refused = await app.inject({ method: 'GET', url });
+      expect([refused.statusCode, refused.headers['x-content-type-options']]).toEqual([url.startsWith('/views') ? 400 : 404, 'nosniff']);
+    }
   });
 
   it('refuses oversized bodies (413) and batches (400)', async () => {
