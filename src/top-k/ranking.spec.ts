@@ -9,6 +9,20 @@ describe(compareVideoIds.name, () => {
     expect(compareVideoIds('B', 'a')).toBeLessThan(0);
     expect(compareVideoIds('v10', 'v9')).toBeLessThan(0);
     expect(compareVideoIds('x', 'x')).toBe(0);
+    expect(compareVideoIds('ab', 'abc')).toBeLessThan(0);
+  });
+
+  it('agrees in sign with comparing the encoded bytes, for any ids (ASCII, the BMP, astral planes)', () => {
+    const id = fc.string({
+      unit: fc.oneof(fc.constantFrom('a', 'b', '\uE000', '\uFFFD', '\u00E9'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(id, id, (a, b) => {
+        expect(Math.sign(compareVideoIds(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
