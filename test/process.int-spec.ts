@@ -1,7 +1,7 @@
 // The service as operators start it (a real process, real Kafka, real embedded ClickHouse): a bad setting stops it
 // with a message naming the setting; its log is JSON lines carrying request ids, quiet by default, without secrets.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolated, waitFor } from './support/app';
@@ -47,6 +47,23 @@ describe('the service process: configuration and logs', () => {
     );
     expect(records.filter((r) => r.req || r.context === 'InstanceLoader' || r.context === 'RouterExplorer')).toEqual([]);
     expect(service.output).not.toContain('pw-never-logged-7f3a');
+  });
+
+  it("runs the engine's threads at ENGINE_THREAD_NICE and its own main thread at 0", async () => {
+    const service = new ServiceProcess(await env({ ENGINE_THREAD_NICE: '7' }));
+    await service.start();
+    try {
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the nice value; the name (field 2) may hold spaces, so split after it.
+      const nice = (tid: string) => Number(readFileSync(`/proc/${service.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+      const name = (tid: string) => readFileSync(`/proc/${service.pid}/task/${tid}/comm`, 'utf8').trim();
+      const threads = readdirSync(`/proc/${service.pid}/task`);
+      expect(nice(String(service.pid))).toBe(0);
+      const engine = threads.filter((tid) => ['ThreadPool', 'MergeMutate'].includes(name(tid)));
+      expect(engine.length).toBeGreaterThan(0);
+      expect(engine.map(nice)).toEqual(engine.map(() => 7));
+    } finally {
+      await service.stop('SIGTERM');
+    }
   });
 
   it('on SIGTERM, fails readiness at once and keeps answering through the drain period, then exits 0', async () => {

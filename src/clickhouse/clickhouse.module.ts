@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ClickHouseService } from './clickhouse.service';
+import { EnginePriorityService } from './engine-priority.service';
 import { runMigrations } from './migrations';
 
 /**
@@ -9,7 +10,7 @@ import { runMigrations } from './migrations';
  * before any other module's start-up (the ingest queue, src/ingest/ingest-setup.service.ts, comes next).
  */
 @Global()
-@Module({ providers: [ClickHouseService], exports: [ClickHouseService] })
+@Module({ providers: [ClickHouseService, EnginePriorityService], exports: [ClickHouseService] })
 export class ClickHouseModule implements OnModuleInit {
   private readonly logger = new Logger(ClickHouseModule.name);
 

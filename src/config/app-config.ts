@@ -282,6 +282,16 @@ export class EnvironmentVariables {
   @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ADMIN_PASSWORD must be 12 to 256 visible characters' })
   ADMIN_PASSWORD?: string;
 
+  /**
+   * Embedded mode: the Linux nice value of the engine's threads (Kafka consumers, views, merges), so that the event
+   * loop answering reads comes first on a busy machine. 0 leaves them as they start.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  ENGINE_THREAD_NICE = 10;
+
   /** Readiness fails while any window's list is older than this (or missing). */
   @Transform(toInt)
   @IsInt()
@@ -383,6 +393,8 @@ export function toAppConfig(vars: EnvironmentVariables) {
     /** Views whose event time is older than this are dead-lettered rather than counted. */
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     logLevel: vars.LOG_LEVEL,
+    /** Embedded mode: the nice value of the engine's threads (0: left alone). */
+    engineThreadNice: vars.ENGINE_THREAD_NICE,
     ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,
     readiness: { maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
     /** How long the service keeps answering after SIGTERM, with readiness failing, before it closes. */

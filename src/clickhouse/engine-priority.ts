@@ -1,0 +1,56 @@
+// Embedded mode: the engine's threads yield the CPU to the event loop. chDB runs ClickHouse inside this process, so
+// its Kafka consumers, views and merges compete with the thread that answers GET /views/top-k. ClickHouse's own
+// os_thread_priority reaches only query threads (the Kafka engine's consumer threads kept nice 0 with it set in the
+// profile), so the service sets the nice value of every engine thread itself, by name, and again every few seconds
+// as the engine's pools start new threads. Linux only (per-thread nice through setpriority on a thread id).
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+
+export interface ProcessThread {
+  tid: number;
+  name: string;
+}
+
+/**
+ * Node's own threads keep their priority: the main thread (its id is the process id), V8's platform workers (named
+ * as the main thread is) and libuv's pool. Every other thread is the engine's: ClickHouse names its own
+ * (ThreadPool, QueryPipelineEx, MergeMutate, Kafka…) and librdkafka's.
+ */
+export function engineThreads(threads: readonly ProcessThread[], pid: number): number[] {
+  // Threads take their creator's name until renamed: V8's carry the main thread's (the executable's, at most 15 characters).
+  const node = new Set(['node', 'libuv-worker', threads.find((t) => t.tid === pid)?.name]);
+  return threads.filter((t) => t.tid !== pid && !node.has(t.name)).map((t) => t.tid);
+}
+
+export function processThreads(pid = process.pid): ProcessThread[] {
+  const threads: ProcessThread[] = [];
+  for (const entry of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      threads.push({ tid: Number(entry), name: readFileSync(`/proc/${pid}/task/${entry}/comm`, 'utf8').trim() });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
+/**
+ * Sets `nice` on every engine thread that does not have it (new threads, and threads ClickHouse set back after an
+ * analyst's query at os_thread_priority); returns how many it changed.
+ */
+export function reniceEngineThreads(nice: number): number {
+  let changed = 0;
+  for (const tid of engineThreads(processThreads(), process.pid)) {
+    try {
+      if (getPriority(tid) === nice) continue;
+      setPriority(tid, nice);
+      changed++;
+    } catch {
+      // The thread ended, or raising a priority back is not permitted here: neither stops the service.
+    }
+  }
+  return changed;
+}
+
+/** How often new engine threads are looked for. */
+export const RENICE_EVERY_MS = 5000;
