@@ -1,22 +1,8 @@
 // The suite's goals (issue #17) and the figures each run holds against them: the headline numbers of a run, taken
 // from its results, set beside the same numbers from the previous full run. Pure: summary.ts renders the rows.
-import type { SuiteResult } from './result';
+import type { Headline, SuiteResult } from './result';
 
-/** The few figures every goal is judged on, as one run measured them (undefined: the run left that part out). */
-export interface Headline {
-  /** Drain of the pre-filled topic, 100 views per message, default settings. */
-  drainViewsPerSecond?: number;
-  /** Steady load beside the load generator, 100 views per message, defaults: the highest rate kept up, and the first not. */
-  steadyKeptUpPerSecond?: number;
-  steadyFellBehindPerSecond?: number;
-  /** Freshness p99 per window, ms. */
-  freshnessP99Ms?: Record<string, number>;
-  /** Reads of the all-time list at k = 1000, 10 connections, while ingesting: p99 ms. */
-  readP99MsUnderIngest?: number;
-  /** The service's memory (Pss) after the 100-views-per-message drain, and each peer's in the same run, MiB. */
-  memoryMiB?: number;
-  peersMemoryMiB?: Record<string, number>;
-}
+export type { Headline } from './result';
 
 export interface GoalRow {
   what: string;

@@ -1,7 +1,6 @@
 // What one run of the suite measured, as bench/results/suite-<date>.json holds it: written by suite.ts, read by
 // summary.ts (bench/RESULTS.md, the chart) and by the bench smoke test.
 import { BenchContext } from './parts/context';
-import type { Headline } from './goals';
 import { FreshnessResult } from './parts/freshness';
 import { DrainRun, SteadyStep } from './parts/ingest';
 import { PeerIngest } from './parts/peers';
@@ -24,4 +23,20 @@ export interface SuiteResult {
   precompute?: { date: string; rounds: number; results: PrecomputeRow[] };
   /** The previous full run's headline figures, set beside this run's in the goals table. */
   previous?: { file: string; date: string; headline: Headline };
+}
+
+/** The few figures every goal is judged on, as one run measured them (undefined: the run left that part out). */
+export interface Headline {
+  /** Drain of the pre-filled topic, 100 views per message, default settings. */
+  drainViewsPerSecond?: number;
+  /** Steady load beside the load generator, 100 views per message, defaults: the highest rate kept up, and the first not. */
+  steadyKeptUpPerSecond?: number;
+  steadyFellBehindPerSecond?: number;
+  /** Freshness p99 per window, ms. */
+  freshnessP99Ms?: Record<string, number>;
+  /** Reads of the all-time list at k = 1000, 10 connections, while ingesting: p99 ms. */
+  readP99MsUnderIngest?: number;
+  /** The service's memory (Pss) after the 100-views-per-message drain, and each peer's in the same run, MiB. */
+  memoryMiB?: number;
+  peersMemoryMiB?: Record<string, number>;
 }
