@@ -52,6 +52,11 @@ describe('benchmark goals', () => {
   it('leaves a goal unjudged when the run did not measure it, rather than calling it met or missed', () => {
     const rows = goalRows({}, undefined);
     expect(rows.every((row) => row.met === undefined && row.now === 'not measured' && row.previous === 'not measured')).toBe(true);
+    // A probe never seen is recorded as the probe timeout, and said so.
+    expect(goalRows({ freshnessP99Ms: { hour: 120_000, day: 2000 } }, undefined)[2]).toMatchObject({
+      now: '2.0 s (day) to > 120 s (hour)',
+      met: false,
+    });
     // Memory without peers in the same run cannot be judged either.
     expect(goalRows({ memoryMiB: 100 }, undefined)[4].met).toBeUndefined();
   });

@@ -9,6 +9,8 @@ import { RankedVideo } from '../../src/top-k/ranking';
 import { EnvironmentVariables } from '../../src/config/app-config';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
+/** A probe not visible this long after it was produced ends the run: the service is not keeping up. */
+export const PROBE_TIMEOUT_MS = 120_000;
 
 export interface FreshnessResult {
   backgroundViewsPerSecond: number;
@@ -20,6 +22,8 @@ export interface FreshnessResult {
   latenciesMs: Record<string, number[]>;
   /** Any answer other than 200 while probing (none expected). */
   answersOtherThan200: string[];
+  /** Per window, probes not visible within PROBE_TIMEOUT_MS (the run stops at the first). */
+  notVisible?: Record<string, number>;
 }
 
 export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
@@ -34,6 +38,7 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
   });
   const latencies: Record<string, number[]> = Object.fromEntries(WINDOWS.map((w) => [w, []]));
   const notOk: string[] = [];
+  const notVisible: Record<string, number> = {};
   try {
     await sleep(15_000); // let the background stream fill the lists first
     for (let probe = 0; probe < ctx.sizes.freshnessProbes; probe++) {
@@ -48,7 +53,7 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
       const producedAt = performance.now();
       await produce(bench.topic, [viewsMessage(new Array<string>(views).fill(videoId), Date.now())]);
       const pending = new Set(WINDOWS);
-      while (pending.size > 0 && performance.now() - producedAt < 120_000) {
+      while (pending.size > 0 && performance.now() - producedAt < PROBE_TIMEOUT_MS) {
         await Promise.all(
           [...pending].map(async (window) => {
             const { status, body } = await bench.service.topK(window, 1000);
@@ -65,8 +70,12 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
         );
         await sleep(50);
       }
-      if (pending.size > 0)
-        throw new Error(`probe ${videoId} never reached ${[...pending].join(', ')}; answers other than 200: ${notOk.slice(-5).join('; ')}`);
+      if (pending.size > 0) {
+        // The service has fallen behind the background stream: later probes would wait behind a growing backlog too.
+        for (const window of pending) notVisible[window] = (notVisible[window] ?? 0) + 1;
+        console.log(`freshness: probe ${videoId} not in ${[...pending].join(', ')} after ${PROBE_TIMEOUT_MS / 1000} s; probing stops`);
+        break;
+      }
       await sleep(300 + Math.random() * 2000); // land at different points of the refresh cycle
     }
   } finally {
@@ -80,10 +89,17 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
     refreshIntervalMs: new EnvironmentVariables().REFRESH_INTERVAL_MS,
     flushIntervalMs: new EnvironmentVariables().KAFKA_FLUSH_INTERVAL_MS,
     perWindow: Object.fromEntries(
-      WINDOWS.map((w) => [w, { p50Ms: percentile(latencies[w], 50), p99Ms: percentile(latencies[w], 99), maxMs: maximum(latencies[w]) }]),
+      WINDOWS.map((w) => [
+        w,
+        // A probe never seen counts as the timeout: the percentiles then say at least that (shown as "> 120 s").
+        notVisible[w]
+          ? { p50Ms: percentile([...latencies[w], PROBE_TIMEOUT_MS], 50), p99Ms: PROBE_TIMEOUT_MS, maxMs: PROBE_TIMEOUT_MS }
+          : { p50Ms: percentile(latencies[w], 50), p99Ms: percentile(latencies[w], 99), maxMs: maximum(latencies[w]) },
+      ]),
     ),
     latenciesMs: latencies,
     answersOtherThan200: notOk,
+    notVisible,
   };
   console.log('freshness', JSON.stringify(result.perWindow));
   return result;
