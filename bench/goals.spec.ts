@@ -56,6 +56,11 @@ describe('benchmark goals', () => {
     expect(goalRows({ freshnessP99Ms: { hour: 120_000, day: 2000 } }, undefined)[2]).toMatchObject({
       now: '2.0 s (day) to > 120 s (hour)',
       met: false,
+      gap: 'a probe was not visible within 120 s',
+    });
+    expect(goalRows({ steadyKeptUpPerSecond: 0, steadyFellBehindPerSecond: 100_000 }, undefined)[1]).toMatchObject({
+      now: 'kept up at no rate tried, not at 100k',
+      gap: 'fell behind at the lowest rate tried',
     });
     // Memory without peers in the same run cannot be judged either.
     expect(goalRows({ memoryMiB: 100 }, undefined)[4].met).toBeUndefined();

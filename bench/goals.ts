@@ -79,7 +79,12 @@ export function goalRows(now: Headline, previous: Headline | undefined): GoalRow
     previous: show(previous && steadyText(previous)),
     now: show(steadyText(now)),
     met: steady === undefined ? undefined : steady >= GOALS.steady,
-    gap: steady !== undefined && steady < GOALS.steady ? times(steady, GOALS.steady) : undefined,
+    gap:
+      steady === undefined || steady >= GOALS.steady
+        ? undefined
+        : steady === 0
+          ? 'fell behind at the lowest rate tried'
+          : times(steady, GOALS.steady),
   });
   const worst =
     now.freshnessP99Ms && Object.keys(now.freshnessP99Ms).length > 0 ? Math.max(...Object.values(now.freshnessP99Ms)) : undefined;
@@ -89,7 +94,12 @@ export function goalRows(now: Headline, previous: Headline | undefined): GoalRow
     previous: show(freshnessText(previous?.freshnessP99Ms)),
     now: show(freshnessText(now.freshnessP99Ms)),
     met: worst === undefined ? undefined : worst <= GOALS.freshnessP99Ms,
-    gap: worst !== undefined && worst > GOALS.freshnessP99Ms ? `worst window ${times(worst, GOALS.freshnessP99Ms)}` : undefined,
+    gap:
+      worst === undefined || worst <= GOALS.freshnessP99Ms
+        ? undefined
+        : worst >= 120_000
+          ? 'a probe was not visible within 120 s'
+          : `worst window ${times(worst, GOALS.freshnessP99Ms)}`,
   });
   const read = now.readP99MsUnderIngest;
   rows.push({
