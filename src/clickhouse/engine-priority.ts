@@ -35,14 +35,15 @@ export function processThreads(pid = process.pid): ProcessThread[] {
 }
 
 /**
- * Sets `nice` on every engine thread that does not have it (new threads, and threads ClickHouse set back after an
- * analyst's query at os_thread_priority); returns how many it changed.
+ * Lowers to `nice` every engine thread that runs at a higher priority (new threads, and threads ClickHouse set back
+ * to 0 after an analyst's query). A thread already nicer (an analyst's query at os_thread_priority 19) is left as it
+ * is. Returns how many it changed.
  */
 export function reniceEngineThreads(nice: number): number {
   let changed = 0;
   for (const tid of engineThreads(processThreads(), process.pid)) {
     try {
-      if (getPriority(tid) === nice) continue;
+      if (getPriority(tid) >= nice) continue;
       setPriority(tid, nice);
       changed++;
     } catch {
