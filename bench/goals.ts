@@ -1,5 +1,6 @@
 // The suite's goals (issue #17) and the figures each run holds against them: the headline numbers of a run, taken
 // from its results, set beside the same numbers from the previous full run. Pure: summary.ts renders the rows.
+import { PROBE_TIMEOUT_MS } from './parts/context';
 import type { Headline, SuiteResult } from './result';
 
 export type { Headline } from './result';
@@ -37,7 +38,7 @@ export function headline(r: SuiteResult): Headline {
 
 const thousands = (v: number) => `${Math.round(v / 1000).toLocaleString('en-US')}k`;
 // A freshness probe never seen is recorded as the probe timeout (bench/parts/freshness.ts).
-const seconds = (ms: number) => (ms >= 120_000 ? '> 120 s' : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms: number) => (ms >= PROBE_TIMEOUT_MS ? `> ${PROBE_TIMEOUT_MS / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 const times = (a: number, b: number) => `${(a / b).toFixed(2)}× the goal`;
 
 function steadyText(h: Headline): string | undefined {
@@ -97,8 +98,8 @@ export function goalRows(now: Headline, previous: Headline | undefined): GoalRow
     gap:
       worst === undefined || worst <= GOALS.freshnessP99Ms
         ? undefined
-        : worst >= 120_000
-          ? 'a probe was not visible within 120 s'
+        : worst >= PROBE_TIMEOUT_MS
+          ? `a probe was not visible within ${PROBE_TIMEOUT_MS / 1000} s`
           : `worst window ${times(worst, GOALS.freshnessP99Ms)}`,
   });
   const read = now.readP99MsUnderIngest;

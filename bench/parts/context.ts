@@ -60,6 +60,12 @@ export const SIZES: Record<'smoke' | 'default', Sizes> = {
   },
 };
 
+/**
+ * Freshness: a probe not visible this long after it was produced ends the part (the service is not keeping up), and
+ * is recorded as this latency, which the goals table reads as "> 120 s".
+ */
+export const PROBE_TIMEOUT_MS = 120_000;
+
 export interface BenchContext {
   smoke: boolean;
   sizes: Sizes;

@@ -4,13 +4,11 @@
 import { produce } from '../../test/support/kafka';
 import { viewsMessage } from '../loadgen';
 import { loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
-import { BenchContext } from './context';
+import { BenchContext, PROBE_TIMEOUT_MS } from './context';
 import { RankedVideo } from '../../src/top-k/ranking';
 import { EnvironmentVariables } from '../../src/config/app-config';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
-/** A probe not visible this long after it was produced ends the run: the service is not keeping up. */
-export const PROBE_TIMEOUT_MS = 120_000;
 
 export interface FreshnessResult {
   backgroundViewsPerSecond: number;
