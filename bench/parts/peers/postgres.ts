@@ -2,7 +2,7 @@
 // ORDER BY views DESC LIMIT k to read. Each Kafka batch becomes one upsert per table in which PostgreSQL groups the
 // batch's views per key (a row cannot be updated twice by one statement). Debian's postgresql-15, on loopback.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
@@ -31,6 +31,9 @@ export async function startPostgres(): Promise<Peer> {
   const dir = mkdtempSync(join(tmpdir(), 'viewrank-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
+  // The server's own log, so that a connection it drops can be explained (printed with the error below).
+  const logFile = join(dir, 'server.log');
+  const log = openSync(logFile, 'a');
   // PostgreSQL refuses to run as root: its own user runs it (the Debian package creates 'postgres').
   execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/initdb`, '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], {
     stdio: 'ignore',
@@ -57,8 +60,9 @@ export async function startPostgres(): Promise<Peer> {
       '-c',
       'max_wal_size=4GB',
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', log, log] },
   );
+  closeSync(log);
   const pgStop = () =>
     execFileSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, 'stop', '-D', data, '-m', 'immediate'], { stdio: 'ignore' });
   running.set(server, pgStop);
@@ -77,8 +81,13 @@ export async function startPostgres(): Promise<Peer> {
     30_000,
     200,
   );
+  // A connection the server drops is an 'error' event on its client (and on the pool, for an idle pooled client).
+  // Without a listener Node throws it and the whole suite dies; with one, the peer's next query fails with the reason.
+  const onLost = (error: Error) => console.error(`PostgreSQL peer: connection lost (${error.message}); server log:\n${tail(logFile)}`);
+  client.on('error', onLost);
   await client.query(PG_SCHEMA);
   const reads = new Pool({ ...connection, max: READ_CONNECTIONS });
+  reads.on('error', onLost);
   return {
     name: 'PostgreSQL counter rows',
     concurrency: 1,
@@ -110,4 +119,12 @@ export async function startPostgres(): Promise<Peer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no server log)';
+  }
 }
