@@ -129,6 +129,21 @@ ENGINE = ReplacingMergeTree
 ORDER BY tuple()
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE viewrank.topk_final
+(
+    `window` LowCardinality(String) COMMENT 'hour, day or month',
+    `window_start` DateTime('UTC'),
+    `window_end` DateTime('UTC') COMMENT 'exclusive',
+    `computed_at` DateTime64(3, 'UTC') COMMENT 'the service clock when the list was computed',
+    `videos` Array(String),
+    `views` Array(UInt64)
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(window_start)
+ORDER BY (window, window_start, computed_at)
+TTL window_end + toIntervalDay(_CAST(400, 'UInt32'))
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE viewrank.topk_snapshots
 (
     `window` LowCardinality(String),

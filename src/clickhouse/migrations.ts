@@ -26,6 +26,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     month_retention_months: config.retention.monthMonths,
     dead_letter_retention_days: config.retention.deadLetterDays,
     snapshot_retention_hours: config.retention.snapshotHours,
+    final_list_retention_days: config.retention.finalListDays,
     max_event_age_days: config.maxEventAgeDays,
     late_tolerance_ms: config.lateToleranceMs,
   };

@@ -8,7 +8,14 @@ describe(loadConfig.name, () => {
     expect(config.kafka.clickhouseBrokers).toBe('127.0.0.1:9092');
     expect(config.kafka.topic).toBe('video-views');
     expect(config.refreshIntervalMs).toBe(1000);
-    expect(config.retention).toEqual({ minuteHours: 3, hourDays: 35, monthMonths: 13, deadLetterDays: 30, snapshotHours: 24 });
+    expect(config.retention).toEqual({
+      minuteHours: 3,
+      hourDays: 35,
+      monthMonths: 13,
+      deadLetterDays: 30,
+      snapshotHours: 24,
+      finalListDays: 400,
+    });
     expect(config.maxStalenessMs).toBe(7_200_000);
   });
 

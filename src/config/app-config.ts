@@ -160,6 +160,41 @@ export class EnvironmentVariables {
   @Max(36500)
   RETENTION_DEAD_LETTER_DAYS = 30;
 
+  /** TTL of the stored final lists of past hours, days and months (topk_final). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  RETENTION_FINAL_LIST_DAYS = 400;
+
+  /** Past windows' lists kept in memory; the least recently used goes first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PAST_WINDOW_CACHE = 100;
+
+  /** Past windows computing or waiting to be computed at once; a request for one more gets 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PAST_WINDOW_QUEUE = 8;
+
+  /** GET /views/top-k/stream: clients at once; one more gets 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  STREAM_MAX_CLIENTS = 1000;
+
+  /** GET /views/top-k/stream: a comment line this often keeps idle connections (and proxies) alive. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  STREAM_HEARTBEAT_MS = 15_000;
+
   /** How late a view may arrive and still count in last-hour: a minute's counts are frozen this long after it ends. */
   @Transform(toInt)
   @IsInt()
@@ -385,7 +420,12 @@ export function toAppConfig(vars: EnvironmentVariables) {
       monthMonths: vars.RETENTION_MONTH_MONTHS,
       deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
       snapshotHours: vars.RETENTION_SNAPSHOT_HOURS,
+      finalListDays: vars.RETENTION_FINAL_LIST_DAYS,
     },
+    /** Past windows (GET /views/top-k?at=): lists kept in memory, and computations at once before a 429. */
+    pastWindows: { cache: vars.PAST_WINDOW_CACHE, queue: vars.PAST_WINDOW_QUEUE },
+    /** GET /views/top-k/stream. */
+    stream: { maxClients: vars.STREAM_MAX_CLIENTS, heartbeatMs: vars.STREAM_HEARTBEAT_MS },
     /** Lists older than this are not served (503). */
     maxStalenessMs: vars.MAX_STALENESS_MS,
     /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */

@@ -12,9 +12,10 @@ import { eventTimeMs, videoIdProblem } from '../ingest/view-events';
 import { ViewProducer } from '../kafka/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
+import { PastWindowsService } from '../top-k/past-windows.service';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { TopKSnapshot } from '../top-k/snapshot';
-import { MAX_K, WINDOWS } from '../top-k/windows';
+import { Interval, isTumbling, MAX_K, WindowName, WINDOWS } from '../top-k/windows';
 import { TopKController } from '../top-k/top-k.controller';
 
 const TOKEN = 'fuzz-token-0123456789abcdef';
@@ -30,11 +31,17 @@ const isJson = (text: string) => {
   }
 };
 
-/** The oracle for a top-K query: valid iff exactly window and k, each well-formed. */
+/** Instants `at` may name at NOW in every tumbling window; the fuzzer's other values of `at` are all invalid. */
+const VALID_AT = ['2026-11-28T02:00:00Z', '2026-11-27T10:00:00+05:30', '2026-11-28t02:59:59.999z'];
+const INVALID_AT = ['2026-11-28T03:00:00.001Z', '2024-01-01T00:00:00Z', '2026-11-28', 'yesterday', '2026-11-28T24:00:00Z'];
+
+/** The oracle for a top-K query: valid iff exactly window and k, each well-formed, and maybe a valid at. */
 function validQuery(params: Record<string, string>): boolean {
   const keys = Object.keys(params).sort();
+  const at = keys.includes('at');
+  if (at && !(VALID_AT.includes(params.at) && isTumbling(params.window as WindowName))) return false;
   return (
-    keys.join() === 'k,window' &&
+    keys.filter((key) => key !== 'at').join() === 'k,window' &&
     (WINDOWS as readonly string[]).includes(params.window) &&
     /^[0-9]{1,9}$/.test(params.k) &&
     +params.k >= 1 &&
@@ -74,6 +81,12 @@ describe('HTTP fuzzing', () => {
       providers: [
         HttpIngestStats,
         { provide: PrecomputeService, useValue: { snapshot: (window: string) => ({ ...snapshot, window }) } },
+        {
+          provide: PastWindowsService,
+          useValue: {
+            list: async (window: string, interval: Interval) => ({ window, interval, computedAt: NOW, entries: [], final: true }),
+          },
+        },
         { provide: Clock, useValue: { now: () => NOW } },
         { provide: APP_CONFIG, useValue: loadConfig({ INGEST_TOKENS: TOKEN }) },
         // Kafka itself is exercised in test/http-ingest.int-spec.ts; here only what reaches it matters.
@@ -91,9 +104,10 @@ describe('HTTP fuzzing', () => {
   };
 
   it('GET /views/top-k: 200 for valid parameters, otherwise 400 naming the parameter', async () => {
-    const key = fc.oneof(fc.constantFrom('window', 'k', 'K', 'limit', 'window[]', ''), fc.string({ maxLength: 8 }));
+    const key = fc.oneof(fc.constantFrom('window', 'k', 'at', 'K', 'limit', 'window[]', ''), fc.string({ maxLength: 8 }));
     const value = fc.oneof(
       fc.constantFrom(...WINDOWS, '0', '1', '10', '1000', '1001', '-1', '1e3', ' 5', '', '٣'),
+      fc.constantFrom(...VALID_AT, ...INVALID_AT),
       fc.string({ maxLength: 12 }),
       fc.string({ unit: 'binary', maxLength: 12 }),
     );
@@ -107,7 +121,7 @@ describe('HTTP fuzzing', () => {
         }
         expect({ query, status: response.statusCode }).toEqual({ query, status: 400 });
         const message = messageOf(response.body);
-        expect(message).toMatch(/\b(window|k)\b|should not exist/);
+        expect(message).toMatch(/\b(window|k|at)\b|should not exist/);
       }),
       { numRuns: 400 },
     );

@@ -4,7 +4,9 @@ import { startTestingApp } from '../../test/support/testing-app';
 import { Clock } from '../clock/clock';
 import { loadConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { PastList } from './final-list.repository';
 import { PrecomputeService } from './precompute.service';
+import { PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { TopKSnapshot } from './snapshot';
 import { TopKController } from './top-k.controller';
 
@@ -14,12 +16,25 @@ describe(TopKController.name, () => {
   const snapshots = new Map<string, TopKSnapshot>();
   let now = new Date('2026-11-27T10:42:07Z');
   const get = (url: string) => app.inject({ method: 'GET', url });
+  /** What the past-window service was asked, and what it answers (a list, or busy). */
+  const pastAsked: unknown[][] = [];
+  let pastAnswer: PastList | Error;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [TopKController],
       providers: [
         { provide: PrecomputeService, useValue: { snapshot: (w: string) => snapshots.get(w) } },
+        {
+          provide: PastWindowsService,
+          useValue: {
+            list: async (...args: unknown[]) => {
+              pastAsked.push(args);
+              if (pastAnswer instanceof Error) throw pastAnswer;
+              return pastAnswer;
+            },
+          },
+        },
         { provide: Clock, useValue: { now: () => now } },
         { provide: APP_CONFIG, useValue: loadConfig({}) },
       ],
@@ -107,5 +122,84 @@ describe(TopKController.name, () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual([{ videoId: 'z', views: 9 }]);
     expect(response.headers['x-window-start']).toBeUndefined();
+  });
+
+  describe('past windows (at=)', () => {
+    it.each([
+      ['/views/top-k?window=hour&k=1&at=yesterday', 'at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z'],
+      ['/views/top-k?window=hour&k=1&at=2026-11-27', 'at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z'],
+      [
+        '/views/top-k?window=hour&k=1&at=2026-11-27T10:00:00Z&at=2026-11-27T09:00:00Z',
+        'at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z',
+      ],
+      ['/views/top-k?window=last-hour&k=1&at=2026-11-27T10:00:00Z', 'at applies to window=hour, day or month, not to window=last-hour'],
+      ['/views/top-k?window=all-time&k=1&at=2026-11-27T10:00:00Z', 'at applies to window=hour, day or month, not to window=all-time'],
+      [
+        '/views/top-k?window=day&k=1&at=2026-11-27T10:42:08Z',
+        'at 2026-11-27T10:42:08.000Z is in the future: for window=day it must be between 2026-10-24T00:00:00.000Z and 2026-11-27T10:42:07.000Z (now)',
+      ],
+      [
+        '/views/top-k?window=hour&k=1&at=2026-10-23T10:59:59Z',
+        'at 2026-10-23T10:59:59.000Z is older than the hour counts kept: for window=hour it must be between 2026-10-23T11:00:00.000Z and 2026-11-27T10:42:07.000Z (now)',
+      ],
+      [
+        '/views/top-k?window=hour&k=1&at=2026-11-27T23:59:60Z',
+        'at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z (got "2026-11-27T23:59:60Z")',
+      ],
+    ])('GET %s → 400 "%s"', async (url, message) => {
+      const response = await get(url);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: [message] });
+    });
+
+    it('an instant of the current window is the current list', async () => {
+      pastAsked.length = 0;
+      const response = await get('/views/top-k?window=all-time&k=1');
+      expect(response.statusCode).toBe(200);
+      const current = await get('/views/top-k?window=hour&k=2&at=2026-11-27T10:00:00%2B00:00');
+      expect(current.statusCode).toBe(200);
+      expect(current.headers['x-window-start']).toBe('2026-11-27T10:00:00.000Z');
+      expect(current.headers['x-window-final']).toBeUndefined();
+      expect(pastAsked).toEqual([]);
+    });
+
+    it('a past instant asks for its whole window and serves it with its headers; final lists are cacheable for good', async () => {
+      const interval = { start: new Date('2026-11-26T00:00:00Z'), end: new Date('2026-11-27T00:00:00Z') };
+      const entries = [
+        { videoId: 'p', views: 7 },
+        { videoId: 'q', views: 5 },
+      ];
+      pastAnswer = { window: 'day', interval, computedAt: new Date('2026-11-27T01:00:00Z'), entries, final: true };
+      pastAsked.length = 0;
+      // 14:30 at UTC+05:30 is 09:00 UTC, on the 26th.
+      const response = await get('/views/top-k?window=day&k=1&at=2026-11-26T14:30:00%2B05:30');
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe('[{"videoId":"p","views":7}]');
+      expect(pastAsked).toEqual([['day', interval, new Date('2026-11-27T00:00:30Z')]]);
+      expect(response.headers).toMatchObject({
+        'cache-control': 'public, max-age=31536000, immutable',
+        'x-window': 'day',
+        'x-window-start': '2026-11-26T00:00:00.000Z',
+        'x-window-end': '2026-11-27T00:00:00.000Z',
+        'x-computed-at': '2026-11-27T01:00:00.000Z',
+        'x-window-final': 'true',
+      });
+      pastAnswer = { ...pastAnswer, final: false };
+      const open = await get('/views/top-k?window=day&k=5&at=2026-11-26T09:00:00Z');
+      expect(open.headers).toMatchObject({ 'cache-control': 'no-cache', 'x-window-final': 'false' });
+      expect(open.json()).toEqual(entries);
+    });
+
+    it('too many past windows at once: 429 with Retry-After', async () => {
+      pastAnswer = new PastWindowsBusy('8 past windows are being computed; retry in a second');
+      const response = await get('/views/top-k?window=hour&k=1&at=2026-11-27T08:00:00Z');
+      expect(response.statusCode).toBe(429);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json()).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: '8 past windows are being computed; retry in a second',
+      });
+    });
   });
 });

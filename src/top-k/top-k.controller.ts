@@ -1,8 +1,21 @@
-import { Controller, Get, Header, Inject, Query, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Query,
+  Res,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -14,10 +27,14 @@ import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService } from './precompute.service';
+import { pastWindowRequest } from './past-windows';
+import { PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { availability } from './staleness';
 import { topKBody } from './top-k.body';
+import { currentListHeaders, pastListHeaders } from './top-k.headers';
 import { ErrorDto } from '../http/error.dto';
-import { RankedVideoDto, TopKQuery } from './top-k.query';
+import { parseInstant, RankedVideoDto, TopKQuery } from './top-k.query';
+import { isTumbling } from './windows';
 
 /** Reads precomputed lists only: no ClickHouse query happens on this path. */
 const WINDOW_HEADERS = {
@@ -38,6 +55,11 @@ const WINDOW_HEADERS = {
       'last-hour only: the end of the newest minute frozen into the list. Minutes before it are final; later ones are read live and grow while ingestion catches up',
     schema: { type: 'string', format: 'date-time' },
   },
+  'X-Window-Final': {
+    description:
+      'Only with at= for a past window: "true" when the list is final (stored, never recomputed, cacheable for good), "false" while the window closed too recently',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  },
 };
 
 @ApiTags('top-k')
@@ -47,22 +69,49 @@ const WINDOW_HEADERS = {
 export class TopKController {
   constructor(
     private readonly precompute: PrecomputeService,
+    private readonly past: PastWindowsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('top-k')
   @ApiOperation({
-    summary: 'The most viewed videos of a window',
+    summary: 'The most viewed videos of a window, now or in the past',
     description:
-      'Exact counts, most viewed first; equal counts in video id order (UTF-8 bytes). Served from the precomputed cache, refreshed every few seconds.',
+      'Exact counts, most viewed first; equal counts in video id order (UTF-8 bytes). The current windows are served from the precomputed cache, ' +
+      'refreshed every second. With at=, the hour, day or month that contains that instant: a final past window is served from memory or from its ' +
+      'stored list, byte-identical every time; a past window is computed the first time it is asked for, one at a time, so a burst of them gets 429.',
   })
-  @ApiOkResponse({ type: [RankedVideoDto], headers: WINDOW_HEADERS })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'A parameter is missing or invalid; the message names it' })
+  @ApiOkResponse({
+    type: [RankedVideoDto],
+    headers: WINDOW_HEADERS,
+    example: [
+      { videoId: 'dQw4w9WgXcQ', views: 1234567 },
+      { videoId: '9bZkp7q19f0', views: 987654 },
+    ],
+  })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    example: {
+      statusCode: 400,
+      message:
+        'at 2026-12-04T00:00:00.000Z is in the future: for window=day it must be between 2026-10-30T00:00:00.000Z and 2026-12-03T10:20:00.000Z (now)',
+      error: 'Bad Request',
+    },
+    description:
+      'A parameter is missing or invalid (window, k, or at: not RFC 3339, outside the counts kept, or with last-hour or all-time); the message names it',
+  })
   @ApiUnauthorizedResponse({
     type: ErrorDto,
     example: { statusCode: 401, message: 'a valid X-Api-Key header is required', error: 'Unauthorized' },
     description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
+  })
+  @ApiResponse({
+    status: 429,
+    type: ErrorDto,
+    example: { statusCode: 429, message: '8 past windows are being computed; retry in a second', error: 'Too Many Requests' },
+    description: 'Only with at=: PAST_WINDOW_QUEUE past windows are already being computed; retry after Retry-After seconds',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,
@@ -72,9 +121,40 @@ export class TopKController {
       error: 'Service Unavailable',
     },
     description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   })
   @Header('Cache-Control', 'no-cache')
-  topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): string {
+  async topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    reply.type('application/json; charset=utf-8');
+    if (query.at !== undefined) {
+      const past = await this.pastList(query, query.at, reply);
+      if (past !== undefined) return past;
+    }
+    return this.currentList(query, reply);
+  }
+
+  /** The list of the window that contains `at`, or undefined when that is the current window. */
+  private async pastList(query: TopKQuery, at: string, reply: FastifyReply): Promise<string | undefined> {
+    if (!isTumbling(query.window))
+      throw new BadRequestException([`at applies to window=hour, day or month, not to window=${query.window}`]);
+    const instant = parseInstant(at);
+    if (!instant) throw new BadRequestException([`at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z (got ${JSON.stringify(at)})`]);
+    const { retention, lateToleranceMs } = this.config;
+    const request = pastWindowRequest(query.window, instant, this.clock.now(), { ...retention, lateToleranceMs });
+    if (request.kind === 'invalid') throw new BadRequestException([request.reason]);
+    if (request.kind === 'current') return undefined;
+    try {
+      const list = await this.past.list(query.window, request.interval, request.finalFrom);
+      reply.headers(pastListHeaders(list, this.config.readApiKey !== undefined));
+      return topKBody(list.entries, query.k);
+    } catch (error) {
+      if (!(error instanceof PastWindowsBusy)) throw error;
+      reply.header('Retry-After', '1');
+      throw new HttpException({ statusCode: 429, message: error.message, error: 'Too Many Requests' }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+  }
+
+  private currentList(query: TopKQuery, reply: FastifyReply): string {
     const snapshot = this.precompute.snapshot(query.window);
     if (!snapshot) {
       reply.header('Retry-After', '5');
@@ -86,16 +166,7 @@ export class TopKController {
       const cause = this.precompute.lastError ? ` (last refresh error: ${this.precompute.lastError})` : '';
       throw new ServiceUnavailableException(`${status.reason}${cause}`);
     }
-    reply.header('Age', String(Math.floor(status.ageMs / 1000)));
-    if (status.stale) reply.header('X-Stale', 'true');
-    reply.header('X-Window', snapshot.window);
-    if (snapshot.interval) {
-      reply.header('X-Window-Start', snapshot.interval.start.toISOString());
-      reply.header('X-Window-End', snapshot.interval.end.toISOString());
-    }
-    reply.header('X-Computed-At', snapshot.computedAt.toISOString());
-    if (snapshot.watermark) reply.header('X-Watermark', snapshot.watermark.toISOString());
-    reply.type('application/json; charset=utf-8');
+    reply.headers(currentListHeaders(snapshot, status));
     return topKBody(snapshot.entries, query.k);
   }
 }

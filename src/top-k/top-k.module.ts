@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppendedOffsets, IngestWatermark, KafkaAppendedOffsets } from './ingest-watermark';
+import { FinalListRepository } from './final-list.repository';
+import { PastWindowsService } from './past-windows.service';
 import { PrecomputeService } from './precompute.service';
 import { LastHourRepository } from './last-hour.repository';
 import { LastHourService } from './last-hour.service';
@@ -7,7 +9,10 @@ import { SnapshotRepository } from './snapshot.repository';
 import { TopKController } from './top-k.controller';
 import { TopKRepository } from './top-k.repository';
 
-/** Precomputes the top-K of every window into an in-memory cache, and serves it: GET /views/top-k. */
+/**
+ * Precomputes the top-K of every window into an in-memory cache, and serves it: GET /views/top-k; with at=, the lists of
+ * past windows, final ones stored once (topk_final).
+ */
 @Module({
   controllers: [TopKController],
   providers: [
@@ -18,7 +23,9 @@ import { TopKRepository } from './top-k.repository';
     LastHourService,
     SnapshotRepository,
     PrecomputeService,
+    FinalListRepository,
+    PastWindowsService,
   ],
-  exports: [PrecomputeService, LastHourService, IngestWatermark],
+  exports: [PrecomputeService, LastHourService, IngestWatermark, PastWindowsService, TopKRepository],
 })
 export class TopKModule {}

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsRFC3339, Max, Min } from 'class-validator';
 import { MAX_K, WINDOWS, WindowName } from './windows';
 
 /**
@@ -32,6 +32,27 @@ export class TopKQuery {
   @IsDefined({ message: 'k is required' })
   @Transform(digitsToNumber)
   k!: number;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    example: '2026-12-02T14:30:00Z',
+    description:
+      'hour, day and month only: the window that contains this instant (RFC 3339), e.g. yesterday or 14:00 last Tuesday, as long as its counts are kept ' +
+      '(RETENTION_HOUR_DAYS for hour and day, RETENTION_MONTH_MONTHS for month). A window that ended more than LATE_TOLERANCE_MS ago, once ingestion ' +
+      'has caught up with that instant, is final: computed once, stored, and the same bytes every time (X-Window-Final: true). ' +
+      'An instant of the current window gives the current list.',
+  })
+  @IsRFC3339({ message: 'at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z' })
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  at?: string;
+}
+
+/** The instant of an RFC 3339 text (already validated), or undefined when JavaScript cannot represent it (e.g. 23:59:60). */
+export function parseInstant(text: string): Date | undefined {
+  const instant = new Date(text.toUpperCase().replace(' ', 'T'));
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
 }
 
 /** One entry of a top-K list. */
