@@ -1,6 +1,7 @@
 // The suite's goals (issue #17) and the figures each run holds against them: the headline numbers of a run, taken
 // from its results, set beside the same numbers from the previous full run. Pure: summary.ts renders the rows.
 import { PROBE_TIMEOUT_MS } from './parts/context';
+import { VIDEO_READS } from './parts/reads';
 import type { Headline, SuiteResult } from './result';
 
 export type { Headline } from './result';
@@ -16,7 +17,7 @@ export interface GoalRow {
   gap?: string;
 }
 
-const GOALS = { drain: 1_000_000, steady: 600_000, freshnessP99Ms: 3000, readP99Ms: 5 };
+const GOALS = { drain: 1_000_000, steady: 600_000, freshnessP99Ms: 3000, readP99Ms: 5, videoP99Ms: 10 };
 
 export function headline(r: SuiteResult): Headline {
   const defaults = (s: Record<string, string>) => Object.keys(s).length === 0;
@@ -25,12 +26,14 @@ export function headline(r: SuiteResult): Headline {
   const keptUp = steady.filter((s) => s.keptUp).map((s) => s.targetPerSecond);
   const behind = steady.filter((s) => !s.keptUp).map((s) => s.targetPerSecond);
   const read = r.reads.find((x) => x.system === 'viewrank' && x.k === 1000 && x.ingest);
+  const video = r.reads.find((x) => x.system === VIDEO_READS && x.ingest);
   return {
     drainViewsPerSecond: drain?.viewsPerSecond,
     steadyKeptUpPerSecond: steady.length > 0 ? Math.max(0, ...keptUp) : undefined,
     steadyFellBehindPerSecond: behind.length > 0 ? Math.min(...behind) : undefined,
     freshnessP99Ms: r.freshness ? Object.fromEntries(Object.entries(r.freshness.perWindow).map(([w, p]) => [w, p.p99Ms])) : undefined,
     readP99MsUnderIngest: read?.p99Ms,
+    ...(video && { videoP99MsUnderIngest: video.p99Ms }),
     memoryMiB: drain?.serviceMiB,
     peersMemoryMiB: r.peers.length > 0 ? Object.fromEntries(r.peers.map((p) => [p.system, p.memoryMiB])) : undefined,
   };
@@ -123,6 +126,15 @@ export function goalRows(now: Headline, previous: Headline | undefined): GoalRow
       now.memoryMiB !== undefined && least !== undefined && now.memoryMiB > least
         ? `${(now.memoryMiB / least).toFixed(2)}× the leanest peer`
         : undefined,
+  });
+  const video = now.videoP99MsUnderIngest;
+  rows.push({
+    what: "one video's numbers p99, 10 connections, during ingest (#18)",
+    goal: `≤ ${GOALS.videoP99Ms} ms`,
+    previous: show(previous?.videoP99MsUnderIngest !== undefined ? `${previous.videoP99MsUnderIngest} ms` : undefined),
+    now: show(video !== undefined ? `${video} ms` : undefined),
+    met: video === undefined ? undefined : video <= GOALS.videoP99Ms,
+    gap: video !== undefined && video > GOALS.videoP99Ms ? times(video, GOALS.videoP99Ms) : undefined,
   });
   return rows;
 }

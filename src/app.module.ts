@@ -9,6 +9,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TopKModule } from './top-k/top-k.module';
+import { VideosModule } from './videos/videos.module';
 import { WebModule } from './web/web.module';
 
 /** The whole service, built from a configuration validated beforehand (main.ts; tests pass theirs). */
@@ -26,6 +27,7 @@ export class AppModule {
         ClickHouseHttpModule,
         IngestModule,
         TopKModule,
+        VideosModule,
         HealthModule,
         WebModule,
       ],

@@ -12,8 +12,19 @@ export const BODY_LIMIT_BYTES = 1_048_576;
 /** All request headers together; larger ones are refused (431) by Node before they reach the application. */
 export const HEADER_LIMIT_BYTES = 16_384;
 
+/**
+ * A path parameter as sent (percent-encoded): a video id of 256 UTF-8 bytes is at most 768 characters encoded, so
+ * that any valid id reaches the handler, which answers an invalid one with a 400 naming it; longer ones get 414.
+ */
+export const PATH_PARAM_LIMIT_CHARS = 1024;
+
 export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId, http: { maxHeaderSize: HEADER_LIMIT_BYTES } });
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestId,
+    http: { maxHeaderSize: HEADER_LIMIT_BYTES },
+    maxParamLength: PATH_PARAM_LIMIT_CHARS,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // Reads: autocannon against GET /views/top-k at k = 10, 100 and 1000, with the service idle and with a background
-// stream being ingested.
+// stream being ingested; and GET /videos/{videoId}/views while ingesting.
 import autocannon from 'autocannon';
+import { videoId } from '../loadgen';
 import { loadgenProcess, sleep, startService } from '../lib/service';
 import { BenchContext } from './context';
 
@@ -17,7 +18,37 @@ export interface ReadRun {
 
 export const READ_KS = [10, 100, 1000];
 export const READ_CONNECTIONS = 10;
+/** The system name of the per-video runs (GET /videos/{videoId}/views), apart from the top-K rows. */
+export const VIDEO_READS = 'viewrank, one video';
 
+/**
+ * Runs autocannon and returns its figures as a ReadRun. `paths`: the requests, cycled through in order by every
+ * connection (one path: the same request throughout).
+ */
+async function measure(ctx: BenchContext, url: string, paths: string[], row: Pick<ReadRun, 'system' | 'k' | 'ingest'>): Promise<ReadRun> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections: READ_CONNECTIONS,
+    duration: ctx.sizes.readSeconds,
+    requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
+  });
+  const run: ReadRun = {
+    ...row,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors + result.non2xx,
+  };
+  console.log('reads', JSON.stringify(run));
+  return run;
+}
+
+/**
+ * The top-K reads at every k, idle and while ingesting; and, while ingesting, one video's numbers (k = 0 in the row),
+ * over videos from the head of the catalogue to its tail and ids never viewed, so that lookups hit and miss.
+ */
 export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
   const bench = await startService({});
   const runs: ReadRun[] = [];
@@ -38,23 +69,13 @@ export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
       await sleep(7000);
       try {
         for (const k of READ_KS) {
-          const result = await autocannon({
-            url: `${bench.service.url}/views/top-k?window=all-time&k=${k}`,
-            connections: READ_CONNECTIONS,
-            duration: ctx.sizes.readSeconds,
-          });
-          const run: ReadRun = {
-            system: 'viewrank',
-            k,
-            ingest,
-            requestsPerSecond: Math.round(result.requests.average),
-            p50Ms: result.latency.p50,
-            p99Ms: result.latency.p99,
-            maxMs: result.latency.max,
-            errors: result.errors + result.non2xx,
-          };
-          runs.push(run);
-          console.log('reads', JSON.stringify(run));
+          runs.push(await measure(ctx, bench.service.url, [`/views/top-k?window=all-time&k=${k}`], { system: 'viewrank', k, ingest }));
+        }
+        if (ingest) {
+          const ranks = [0, 1, 2, 10, 100, 999, 1000, 5000, ctx.sizes.catalogue - 1];
+          const videos = [...ranks.map(videoId), 'never-viewed', 'vid-none'];
+          const paths = videos.map((id) => `/videos/${encodeURIComponent(id)}/views`);
+          runs.push(await measure(ctx, bench.service.url, paths, { system: VIDEO_READS, k: 0, ingest }));
         }
       } finally {
         background?.stop();

@@ -1,0 +1,23 @@
+-- One video's count in every window at one instant (GET /videos/{videoId}/views): a primary-key lookup in each
+-- window's table, never a scan. The tables are keyed (period, video_id) or video_id, so each lookup reads about one
+-- granule; last-hour reads the minutes already frozen into it (last_hour_minutes, what the state added for each) and
+-- the later ones live, as topk_last_hour.sql ranks them: one small range per minute of the window.
+SELECT
+    (SELECT sum(views) FROM {db:Identifier}.views_by_hour
+     WHERE hour = {hour:DateTime('UTC')} AND video_id = {video:String}) AS hour,
+    (SELECT sum(views) FROM {db:Identifier}.views_by_day
+     WHERE day = {day:DateTime('UTC')} AND video_id = {video:String}) AS day,
+    (SELECT sum(views) FROM {db:Identifier}.views_by_month
+     WHERE month = {month:DateTime('UTC')} AND video_id = {video:String}) AS month,
+    (SELECT sum(views) FROM {db:Identifier}.views_total WHERE video_id = {video:String}) AS all_time,
+    (SELECT sum(views) FROM
+     (
+         SELECT toInt64(views) AS views FROM {db:Identifier}.last_hour_minutes
+         WHERE minute >= {window_start:DateTime('UTC')} AND minute <= {closed_through:DateTime('UTC')} AND video_id = {video:String}
+         UNION ALL
+         SELECT toInt64(views) AS views FROM {db:Identifier}.last_hour_arrivals
+         WHERE minute > {closed_through:DateTime('UTC')} AND minute >= {window_start:DateTime('UTC')}
+           AND minute <= {current_minute:DateTime('UTC')} AND video_id = {video:String}
+     )) AS last_hour
+-- ClickHouse refuses to run a lookup here that cannot use its table's primary key, rather than scan the table.
+SETTINGS force_primary_key = 1
