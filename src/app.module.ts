@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PushModule } from './push/push.module';
 import { TopKModule } from './top-k/top-k.module';
 import { VideosModule } from './videos/videos.module';
 import { WebModule } from './web/web.module';
@@ -28,6 +29,7 @@ export class AppModule {
         IngestModule,
         TopKModule,
         VideosModule,
+        PushModule,
         HealthModule,
         WebModule,
       ],

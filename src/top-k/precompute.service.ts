@@ -27,6 +27,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
   readonly stats = new RefreshStats();
   /** Why the last refresh failed, for the 503 that a too-stale list gets; cleared by a successful refresh. */
   lastError?: string;
+  private readonly publishListeners = new Set<(snapshot: TopKSnapshot) => void>();
 
   constructor(
     private readonly repository: TopKRepository,
@@ -65,6 +66,12 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
   watermark(): { at: Date; lagSeconds: number } | undefined {
     const at = this.snapshots.get('last-hour')?.watermark;
     return at && { at, lagSeconds: Math.max(0, (this.clock.now().getTime() - at.getTime()) / 1000) };
+  }
+
+  /** Calls `listener` with every list published from now on (each refresh publishes every window); returns the unsubscribe. */
+  onPublish(listener: (snapshot: TopKSnapshot) => void): () => void {
+    this.publishListeners.add(listener);
+    return () => this.publishListeners.delete(listener);
   }
 
   /** The latest list of a window, or undefined before its first computation. */
@@ -127,6 +134,13 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
   private async publish(snapshot: TopKSnapshot): Promise<void> {
     const previous = this.snapshots.get(snapshot.window);
     this.snapshots.set(snapshot.window, snapshot);
+    for (const listener of this.publishListeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.logger.warn(`a listener of published lists failed: ${(error as Error).message}`);
+      }
+    }
     const same =
       previous?.interval?.start.getTime() === snapshot.interval?.start.getTime() &&
       JSON.stringify(previous?.entries) === JSON.stringify(snapshot.entries);

@@ -12,8 +12,8 @@ const digitsToNumber = ({ value }: { value: unknown }) => {
   return typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value;
 };
 
-/** Query of GET /views/top-k. */
-export class TopKQuery {
+/** Query of GET /views/top-k/stream, and the part GET /views/top-k shares with it. */
+export class TopKStreamQuery {
   // class-validator runs these bottom-up: presence first, then type, then range.
   @ApiProperty({
     enum: WINDOWS,
@@ -32,7 +32,10 @@ export class TopKQuery {
   @IsDefined({ message: 'k is required' })
   @Transform(digitsToNumber)
   k!: number;
+}
 
+/** Query of GET /views/top-k. */
+export class TopKQuery extends TopKStreamQuery {
   @ApiPropertyOptional({
     type: 'string',
     format: 'date-time',

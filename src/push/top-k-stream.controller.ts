@@ -1,0 +1,83 @@
+import { Controller, Get, Query, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { ReadKeyGuard } from '../auth/guards';
+import { ErrorDto } from '../http/error.dto';
+import { TopKStreamQuery } from '../top-k/top-k.query';
+import { TopKStreamHub } from './top-k-stream.service';
+
+const EXAMPLE_EVENT =
+  'event: top-k\nid: 2026-12-03T14:41:05.120Z\ndata: {"headers":{"Age":"0","X-Window":"hour","X-Window-Start":"2026-12-03T14:00:00.000Z",' +
+  '"X-Window-End":"2026-12-03T15:00:00.000Z","X-Computed-At":"2026-12-03T14:41:05.120Z"},"body":[{"videoId":"dQw4w9WgXcQ","views":1234567}]}\n\n' +
+  ': heartbeat\n\n';
+
+@ApiTags('top-k')
+@ApiSecurity('api-key')
+@UseGuards(ReadKeyGuard)
+@Controller('views')
+export class TopKStreamController {
+  constructor(private readonly hub: TopKStreamHub) {}
+
+  @Get('top-k/stream')
+  @ApiOperation({
+    summary: 'The top k of a window, pushed every time it changes (Server-Sent Events)',
+    description:
+      'An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is ' +
+      '{"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every STREAM_HEARTBEAT_MS ' +
+      'keeps an idle connection open. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). ' +
+      'With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'An endless text/event-stream',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE_EVENT } },
+  })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    example: { statusCode: 400, message: ['k must be between 1 and 1000'], error: 'Bad Request' },
+    description: 'window or k is missing or invalid; the message names it',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    example: { statusCode: 401, message: 'a valid X-Api-Key header is required', error: 'Unauthorized' },
+    description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorDto,
+    example: { statusCode: 503, message: 'STREAM_MAX_CLIENTS (1000) streams are open; retry later', error: 'Service Unavailable' },
+    description: 'As many streams are open as STREAM_MAX_CLIENTS allows; retry after Retry-After seconds',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+  })
+  stream(@Query() query: TopKStreamQuery, @Res() reply: FastifyReply): void {
+    if (this.hub.full) {
+      reply.header('Retry-After', '10');
+      throw new ServiceUnavailableException(`STREAM_MAX_CLIENTS (${this.hub.size}) streams are open; retry later`);
+    }
+    // From here on the connection is the stream's: Fastify sends nothing more. The headers set so far (security
+    // headers, request id) go out with the stream's own.
+    reply.hijack();
+    const out = reply.raw;
+    const headers: OutgoingHttpHeaders = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined));
+    out.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // Proxies such as nginx would otherwise hold events back in their buffers.
+      'x-accel-buffering': 'no',
+    });
+    out.write('retry: 5000\n\n');
+    const client = { window: query.window, k: query.k, out };
+    out.on('close', () => this.hub.remove(client));
+    this.hub.add(client);
+  }
+}
