@@ -49,7 +49,7 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
     const violations: string[] = [];
     page.on('console', (m) => void (/Content Security Policy/.test(m.text()) && violations.push(m.text())));
     await page.goto(`${url}/docs`);
-    await page.locator('.opblock-summary', { hasText: '/views/top-k' }).click();
+    await page.locator('.opblock-summary', { has: page.locator('[data-path="/views/top-k"]') }).click();
     await page.getByRole('button', { name: 'Try it out' }).click();
     await page.locator('tr[data-param-name="window"] select').selectOption('day');
     await page.locator('tr[data-param-name="k"] input').fill('3');
@@ -64,10 +64,12 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
     await page.close();
   });
 
-  it('renders every window on the leaderboard and follows a new top video within a few seconds', async () => {
+  it('renders every window on the leaderboard from their streams and follows a new top video within a few seconds', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
     const violations: string[] = [];
     page.on('console', (m) => void (/Content Security Policy/.test(m.text()) && violations.push(m.text())));
+    const requested: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/views/') && requested.push(new URL(r.url()).pathname + new URL(r.url()).search)));
     await page.goto(url);
     const firstVideo = (window: string) => page.locator(`section[data-window="${window}"] tbody tr:first-child td.video`);
     // The page's first round of requests. Waits use locators: the page's content security policy forbids the eval
@@ -93,6 +95,12 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
     );
     await screenshot(page, 'leaderboard');
     expect(violations).toEqual([]); // so does the leaderboard, its script a file of its own
+    // It followed the streams, one per window, and never polled.
+    expect(requested.sort()).toEqual(['all-time', 'day', 'hour', 'last-hour', 'month'].map((w) => `/views/top-k/stream?window=${w}&k=10`));
+    // Another k: the page opens new streams, and shows that many.
+    await page.locator('#k').selectOption('25');
+    await page.locator('section[data-window="all-time"] tbody tr:nth-child(25)').waitFor({ timeout: 10_000 });
+    expect(await page.locator('section[data-window="all-time"] tbody tr').count()).toBe(25);
     await page.close();
   });
 });

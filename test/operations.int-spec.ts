@@ -138,9 +138,17 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   it('serves an OpenAPI document describing the top-K endpoint, and Swagger UI at /docs', async () => {
     const doc = (await get('/docs/openapi.json')).json();
     const op = doc.paths['/views/top-k'].get;
-    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['k', 'window']);
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['at', 'k', 'window']);
     expect(op.parameters.find((p: { name: string }) => p.name === 'window').schema.enum).toEqual([...WINDOWS]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '503']);
+    expect(Object.keys(op.responses['200'].headers)).toEqual(expect.arrayContaining(['X-Window-Final', 'X-Computed-At']));
+    const stream = doc.paths['/views/top-k/stream'].get;
+    expect(Object.keys(stream.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(stream.responses['200'].content['text/event-stream'].example).toMatch(/^event: top-k\n/);
+    expect(Object.keys(stream.responses).sort()).toEqual(['200', '400', '401', '503']);
+    const video = doc.paths['/videos/{videoId}/views'].get;
+    expect(video.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:videoId']);
+    expect(video.responses['200'].content['application/json'].example.windows).toHaveLength(5);
     expect(Object.keys(doc.paths['/views'].post.responses).sort()).toEqual(['202', '400', '401', '429', '503']);
     expect(doc.components.securitySchemes).toMatchObject({
       bearer: { type: 'http', scheme: 'bearer' },
@@ -160,7 +168,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     const script = await get('/leaderboard.js');
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(script.body).toContain('/views/top-k?window=');
+    expect(script.body).toContain('/views/top-k/stream?window=');
     const withId = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'trace-42' } });
     expect(withId.headers['x-request-id']).toBe('trace-42');
     const odd = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'has spaces' } });

@@ -39,9 +39,9 @@ export class TopKQuery extends TopKStreamQuery {
   @ApiPropertyOptional({
     type: 'string',
     format: 'date-time',
-    example: '2026-12-02T14:30:00Z',
+    // No example value: Swagger UI would fill it in, and "Try it out" would ask for a past window unawares.
     description:
-      'hour, day and month only: the window that contains this instant (RFC 3339), e.g. yesterday or 14:00 last Tuesday, as long as its counts are kept ' +
+      'hour, day and month only: the window that contains this instant (RFC 3339, e.g. 2026-12-02T14:30:00Z), e.g. yesterday or 14:00 last Tuesday, as long as its counts are kept ' +
       '(RETENTION_HOUR_DAYS for hour and day, RETENTION_MONTH_MONTHS for month). A window that ended more than LATE_TOLERANCE_MS ago, once ingestion ' +
       'has caught up with that instant, is final: computed once, stored, and the same bytes every time (X-Window-Final: true). ' +
       'An instant of the current window gives the current list.',
