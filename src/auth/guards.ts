@@ -1,4 +1,6 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorDto } from '../http/error.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -21,6 +23,8 @@ export class IngestTokenGuard implements CanActivate {
   }
 }
 
+const READ_KEY_REQUIRED = 'a valid X-Api-Key header is required';
+
 /** Read endpoints, when READ_API_KEY is set: the key in X-Api-Key, or 401. Unset, reads are open. */
 @Injectable()
 export class ReadKeyGuard implements CanActivate {
@@ -30,8 +34,19 @@ export class ReadKeyGuard implements CanActivate {
     const key = this.config.readApiKey;
     if (!key) return true;
     const given = context.switchToHttp().getRequest<FastifyRequest>().headers['x-api-key'];
-    if (!matchesSecret(typeof given === 'string' ? given : undefined, [key]))
-      throw new UnauthorizedException('a valid X-Api-Key header is required');
+    if (!matchesSecret(typeof given === 'string' ? given : undefined, [key])) throw new UnauthorizedException(READ_KEY_REQUIRED);
     return true;
   }
 }
+
+/** A read controller: guarded by ReadKeyGuard, and its 401 described once for OpenAPI. */
+export const ReadKeyRequired = () =>
+  applyDecorators(
+    ApiSecurity('api-key'),
+    UseGuards(ReadKeyGuard),
+    ApiUnauthorizedResponse({
+      type: ErrorDto,
+      example: { statusCode: 401, message: READ_KEY_REQUIRED, error: 'Unauthorized' },
+      description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
+    }),
+  );

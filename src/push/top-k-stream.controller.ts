@@ -1,17 +1,8 @@
-import { Controller, Get, Query, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiSecurity,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Controller, Get, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { ReadKeyGuard } from '../auth/guards';
+import { ReadKeyRequired } from '../auth/guards';
 import { ErrorDto } from '../http/error.dto';
 import { TopKStreamQuery } from '../top-k/top-k.query';
 import { TopKStreamHub } from './top-k-stream.service';
@@ -22,8 +13,7 @@ const EXAMPLE_EVENT =
   ': heartbeat\n\n';
 
 @ApiTags('top-k')
-@ApiSecurity('api-key')
-@UseGuards(ReadKeyGuard)
+@ReadKeyRequired()
 @Controller('views')
 export class TopKStreamController {
   constructor(private readonly hub: TopKStreamHub) {}
@@ -46,11 +36,6 @@ export class TopKStreamController {
     type: ErrorDto,
     example: { statusCode: 400, message: ['k must be between 1 and 1000'], error: 'Bad Request' },
     description: 'window or k is missing or invalid; the message names it',
-  })
-  @ApiUnauthorizedResponse({
-    type: ErrorDto,
-    example: { statusCode: 401, message: 'a valid X-Api-Key header is required', error: 'Unauthorized' },
-    description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
   })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,

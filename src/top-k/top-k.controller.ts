@@ -9,20 +9,10 @@ import {
   Query,
   Res,
   ServiceUnavailableException,
-  UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiSecurity,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ReadKeyGuard } from '../auth/guards';
+import { ReadKeyRequired } from '../auth/guards';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -63,8 +53,7 @@ const WINDOW_HEADERS = {
 };
 
 @ApiTags('top-k')
-@ApiSecurity('api-key')
-@UseGuards(ReadKeyGuard)
+@ReadKeyRequired()
 @Controller('views')
 export class TopKController {
   constructor(
@@ -100,11 +89,6 @@ export class TopKController {
     },
     description:
       'A parameter is missing or invalid (window, k, or at: not RFC 3339, outside the counts kept, or with last-hour or all-time); the message names it',
-  })
-  @ApiUnauthorizedResponse({
-    type: ErrorDto,
-    example: { statusCode: 401, message: 'a valid X-Api-Key header is required', error: 'Unauthorized' },
-    description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
   })
   @ApiResponse({
     status: 429,

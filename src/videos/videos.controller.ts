@@ -1,22 +1,13 @@
-import { BadRequestException, Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiSecurity,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ReadKeyGuard } from '../auth/guards';
+import { BadRequestException, Controller, Get, Header, Param } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ReadKeyRequired } from '../auth/guards';
 import { ErrorDto } from '../http/error.dto';
 import { videoIdProblem } from '../ingest/view-events';
 import { VideoViewsDto } from './video-views.dto';
 import { VideoViewsService } from './video-views.service';
 
 @ApiTags('videos')
-@ApiSecurity('api-key')
-@UseGuards(ReadKeyGuard)
+@ReadKeyRequired()
 @Controller('videos')
 export class VideosController {
   constructor(private readonly videos: VideoViewsService) {}
@@ -83,11 +74,6 @@ export class VideosController {
     type: ErrorDto,
     example: { statusCode: 400, message: ['videoId is longer than 256 bytes'], error: 'Bad Request' },
     description: 'The videoId could never be a video id: empty, over 256 UTF-8 bytes, or not valid Unicode',
-  })
-  @ApiUnauthorizedResponse({
-    type: ErrorDto,
-    example: { statusCode: 401, message: 'a valid X-Api-Key header is required', error: 'Unauthorized' },
-    description: 'Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong',
   })
   @Header('Cache-Control', 'no-cache')
   views(@Param('videoId') videoId: string): Promise<VideoViewsDto> {
