@@ -36,7 +36,7 @@ export interface Headline {
   freshnessP99Ms?: Record<string, number>;
   /** Reads of the all-time list at k = 1000, 10 connections, while ingesting: p99 ms. */
   readP99MsUnderIngest?: number;
-  /** One video's numbers (GET /videos/{id}/views), 10 connections, while ingesting: p99 ms. */
+  /** One video's numbers (GET /videos/{id}/views), a new id every request, 10 connections, while ingesting: p99 ms. */
   videoP99MsUnderIngest?: number;
   /** The service's memory (Pss) after the 100-views-per-message drain, and each peer's in the same run, MiB. */
   memoryMiB?: number;

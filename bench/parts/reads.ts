@@ -18,8 +18,11 @@ export interface ReadRun {
 
 export const READ_KS = [10, 100, 1000];
 export const READ_CONNECTIONS = 10;
-/** The system name of the per-video runs (GET /videos/{videoId}/views), apart from the top-K rows. */
-export const VIDEO_READS = 'viewrank, one video';
+/** The system names of the per-video runs (GET /videos/{videoId}/views), apart from the top-K rows: a few hot ids
+ * asked again and again (answers reused for a refresh period), and every request a different id (each a lookup). */
+export const VIDEO_READS = 'viewrank, one video, 11 hot ids';
+export const VIDEO_LOOKUPS = 'viewrank, one video, every id new';
+export const isVideoRun = (system: string) => system === VIDEO_READS || system === VIDEO_LOOKUPS;
 
 /**
  * Runs autocannon and returns its figures as a ReadRun. `paths`: the requests, cycled through in order by every
@@ -76,6 +79,9 @@ export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
           const videos = [...ranks.map(videoId), 'never-viewed', 'vid-none'];
           const paths = videos.map((id) => `/videos/${encodeURIComponent(id)}/views`);
           runs.push(await measure(ctx, bench.service.url, paths, { system: VIDEO_READS, k: 0, ingest }));
+          // Ids the catalogue holds, each asked once: every request is five key lookups in the engine.
+          const once = Array.from({ length: 20_000 }, (_, i) => `/videos/${videoId((i * 7919) % ctx.sizes.catalogue)}/views`);
+          runs.push(await measure(ctx, bench.service.url, once, { system: VIDEO_LOOKUPS, k: 0, ingest }));
         }
       } finally {
         background?.stop();

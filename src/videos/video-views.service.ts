@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -9,9 +10,19 @@ import { Interval, WINDOW_SPECS, WindowName, WINDOWS } from '../top-k/windows';
 import { VideoViews, videoViews } from './video-views';
 import { VideoViewsRepository } from './video-views.repository';
 
-/** GET /videos/{videoId}/views: counts from ClickHouse at the Clock's instant, ranks from the lists being served. */
+/** Videos whose answers are kept for a refresh period: a page's view counter asks for the same few videos again and again. */
+export const VIDEO_ANSWERS_KEPT = 10_000;
+
+/**
+ * GET /videos/{videoId}/views: counts from ClickHouse at the Clock's instant, ranks from the lists being served. An
+ * answer is reused for one refresh period (the freshness the lists have too, and `at` says when it was counted), and
+ * concurrent requests for one video share one lookup: the embedded engine runs one query at a time, so a popular
+ * video must not queue a lookup per request.
+ */
 @Injectable()
 export class VideoViewsService {
+  private readonly answers = new LRUCache<string, { at: number; answer: Promise<VideoViews> }>({ max: VIDEO_ANSWERS_KEPT });
+
   constructor(
     private readonly repository: VideoViewsRepository,
     private readonly precompute: PrecomputeService,
@@ -19,7 +30,18 @@ export class VideoViewsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async views(videoId: string): Promise<VideoViews> {
+  views(videoId: string): Promise<VideoViews> {
+    const nowMs = this.clock.now().getTime();
+    const kept = this.answers.get(videoId);
+    if (kept && nowMs - kept.at < Math.max(1, this.config.refreshIntervalMs)) return kept.answer;
+    const answer = this.lookUp(videoId);
+    this.answers.set(videoId, { at: nowMs, answer });
+    // A failed lookup is not kept: the next request tries again.
+    answer.catch(() => this.answers.get(videoId)?.answer === answer && this.answers.delete(videoId));
+    return answer;
+  }
+
+  private async lookUp(videoId: string): Promise<VideoViews> {
     const now = this.clock.now();
     const watermark = this.precompute.snapshot('last-hour')?.watermark;
     const counts = await this.repository.counts(videoId, now, watermark ? watermark.getTime() - MINUTE_MS : -Infinity);
