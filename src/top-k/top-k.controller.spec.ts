@@ -190,6 +190,16 @@ describe(TopKController.name, () => {
       expect(open.json()).toEqual(entries);
     });
 
+    it('a past window the engine cannot compute now: 503 with Retry-After, not a 500', async () => {
+      pastAnswer = new Error('Code: 159. Timeout exceeded\nstack');
+      const response = await get('/views/top-k?window=hour&k=1&at=2026-11-27T08:00:00Z');
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().message).toBe(
+        'the hour list of 2026-11-27T08:00:00.000Z cannot be computed now (Code: 159. Timeout exceeded); retry',
+      );
+    });
+
     it('too many past windows at once: 429 with Retry-After', async () => {
       pastAnswer = new PastWindowsBusy('8 past windows are being computed; retry in a second');
       const response = await get('/views/top-k?window=hour&k=1&at=2026-11-27T08:00:00Z');

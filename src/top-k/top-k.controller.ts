@@ -26,7 +26,7 @@ import { ErrorDto } from '../http/error.dto';
 import { parseInstant, RankedVideoDto, TopKQuery } from './top-k.query';
 import { isTumbling } from './windows';
 
-/** Reads precomputed lists only: no ClickHouse query happens on this path. */
+/** The current windows are read from the precomputed lists: no ClickHouse query happens on their path. */
 const WINDOW_HEADERS = {
   Age: { description: 'Seconds since the list was computed', schema: { type: 'integer' } },
   'X-Stale': { description: '"true" while refreshes fail and an older list is served', schema: { type: 'string' } },
@@ -104,7 +104,7 @@ export class TopKController {
       message: 'the top-K of window "hour" has not been computed yet; retry in a few seconds',
       error: 'Service Unavailable',
     },
-    description: 'No list yet, or the newest is too old to serve; retry after Retry-After seconds',
+    description: 'No list yet, or the newest is too old to serve, or a past window cannot be computed now; retry after Retry-After seconds',
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   })
   @Header('Cache-Control', 'no-cache')
@@ -132,9 +132,16 @@ export class TopKController {
       reply.headers(pastListHeaders(list, this.config.readApiKey !== undefined));
       return topKBody(list.entries, query.k);
     } catch (error) {
-      if (!(error instanceof PastWindowsBusy)) throw error;
-      reply.header('Retry-After', '1');
-      throw new HttpException({ statusCode: 429, message: error.message, error: 'Too Many Requests' }, HttpStatus.TOO_MANY_REQUESTS);
+      if (error instanceof PastWindowsBusy) {
+        reply.header('Retry-After', '1');
+        throw new HttpException({ statusCode: 429, message: error.message, error: 'Too Many Requests' }, HttpStatus.TOO_MANY_REQUESTS);
+      }
+      // The engine could not compute or read it: the request was fine, so not a 500 but a 503 to retry.
+      reply.header('Retry-After', '5');
+      const reason = (error as Error).message.split('\n')[0];
+      throw new ServiceUnavailableException(
+        `the ${query.window} list of ${request.interval.start.toISOString()} cannot be computed now (${reason}); retry`,
+      );
     }
   }
 
