@@ -23,7 +23,7 @@ export function createAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestId,
     http: { maxHeaderSize: HEADER_LIMIT_BYTES },
-    maxParamLength: PATH_PARAM_LIMIT_CHARS,
+    routerOptions: { maxParamLength: PATH_PARAM_LIMIT_CHARS },
   });
 }
 

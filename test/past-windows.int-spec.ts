@@ -195,6 +195,9 @@ describe('past windows against a recount (real Kafka, real ClickHouse)', () => {
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain(`viewrank_past_windows_refused_total ${statuses.filter((s) => s === 429).length}\n`);
+    expect(metrics).toContain('viewrank_past_windows_queued 0\n');
     responses.forEach((response, i) => {
       if (response.statusCode === 429) {
         expect(response.headers['retry-after']).toBe('1');

@@ -85,6 +85,7 @@ describe('lists pushed as they change (real Kafka, real ClickHouse, a plain SSE 
   it('bounds the clients with a 503 and Retry-After, and names a bad parameter with a 400', async () => {
     const second = await open('window=all-time&k=1');
     const third = await open('window=last-hour&k=1000');
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('viewrank_stream_clients 3\n');
     const refused = await open('window=day&k=1');
     expect(refused.response.statusCode).toBe(503);
     expect(refused.response.headers['retry-after']).toBe('10');

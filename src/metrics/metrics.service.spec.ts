@@ -1,5 +1,7 @@
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { IngestMonitor } from '../ingest/ingest-monitor.service';
+import { TopKStreamHub } from '../push/top-k-stream.service';
+import { PastWindowsService } from '../top-k/past-windows.service';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { RefreshStats } from '../top-k/refresh-stats';
 import { MetricsService } from './metrics.service';
@@ -14,7 +16,9 @@ describe(MetricsService.name, () => {
   } as unknown as PrecomputeService;
   const ingest = { totalsRead: { viewsCounted: 1200, deadLetters: 3 }, lag: { lag: 7, at: new Date() } } as unknown as IngestMonitor;
   const httpIngest = new HttpIngestStats();
-  const metrics = new MetricsService(precompute, ingest, httpIngest);
+  const pastWindows = { queued: 3, refused: 5 } as unknown as PastWindowsService;
+  const streams = { size: 12, dropped: 1 } as unknown as TopKStreamHub;
+  const metrics = new MetricsService(precompute, ingest, httpIngest, pastWindows, streams);
   const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name));
 
   it('reports what the services hold at the time of the scrape', async () => {
@@ -27,6 +31,10 @@ describe(MetricsService.name, () => {
     httpIngest.failures = 1;
     const text = await metrics.registry.metrics();
     expect(line(text, 'viewrank_topk_refresh_failures_total')).toBe('viewrank_topk_refresh_failures_total 2');
+    expect(line(text, 'viewrank_past_windows_queued')).toBe('viewrank_past_windows_queued 3');
+    expect(line(text, 'viewrank_past_windows_refused_total')).toBe('viewrank_past_windows_refused_total 5');
+    expect(line(text, 'viewrank_stream_clients')).toBe('viewrank_stream_clients 12');
+    expect(line(text, 'viewrank_stream_dropped_clients_total')).toBe('viewrank_stream_dropped_clients_total 1');
     expect(line(text, 'viewrank_topk_refreshes_total{')).toBe('viewrank_topk_refreshes_total{window="hour",mode="incremental"} 2');
     expect(line(text, 'viewrank_topk_looked_up_videos{')).toBe('viewrank_topk_looked_up_videos{window="hour"} 1015');
     expect(line(text, 'viewrank_last_hour_late_views')).toBe('viewrank_last_hour_late_views 9');

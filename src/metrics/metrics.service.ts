@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { IngestMonitor } from '../ingest/ingest-monitor.service';
+import { TopKStreamHub } from '../push/top-k-stream.service';
+import { PastWindowsService } from '../top-k/past-windows.service';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { WINDOWS } from '../top-k/windows';
 
@@ -33,6 +35,8 @@ export class MetricsService {
     private readonly precompute: PrecomputeService,
     private readonly ingest: IngestMonitor,
     private readonly httpIngest: HttpIngestStats,
+    private readonly pastWindows: PastWindowsService,
+    private readonly streams: TopKStreamHub,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'viewrank_' });
     for (const window of WINDOWS) this.windowRefreshDuration.zero({ window });
@@ -78,6 +82,34 @@ export class MetricsService {
     registers: [this.registry],
     collect: () => this.drainRefreshDurations(),
   });
+
+  readonly pastWindowsQueued = new Gauge({
+    name: 'viewrank_past_windows_queued',
+    help: 'Past windows (GET /views/top-k?at=) being computed or waiting; at PAST_WINDOW_QUEUE more get 429',
+    registers: [this.registry],
+    collect: (): void => this.pastWindowsQueued.set(this.pastWindows.queued),
+  });
+
+  readonly pastWindowsRefused = mirroredCounter(
+    this.registry,
+    'viewrank_past_windows_refused_total',
+    'Requests for a past window answered 429 because PAST_WINDOW_QUEUE windows were already being computed',
+    () => this.pastWindows.refused,
+  );
+
+  readonly streamClients = new Gauge({
+    name: 'viewrank_stream_clients',
+    help: 'Open GET /views/top-k/stream connections (at most STREAM_MAX_CLIENTS)',
+    registers: [this.registry],
+    collect: (): void => this.streamClients.set(this.streams.size),
+  });
+
+  readonly streamsDropped = mirroredCounter(
+    this.registry,
+    'viewrank_stream_dropped_clients_total',
+    'Stream clients disconnected because they left more than 1 MiB unread',
+    () => this.streams.dropped,
+  );
 
   readonly listAge = new Gauge({
     name: 'viewrank_topk_staleness_seconds',

@@ -23,6 +23,8 @@ export class PastWindowsService {
   private readonly logger = new Logger(PastWindowsService.name);
   private readonly cache: LRUCache<string, PastList>;
   private readonly pending = new Map<string, Promise<PastList>>();
+  /** Requests refused since start because the queue was full: for /metrics. */
+  refused = 0;
   /** The tail of the one-at-a-time chain of computations. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -51,6 +53,7 @@ export class PastWindowsService {
     const running = this.pending.get(key);
     if (running) return running;
     if (this.pending.size >= this.config.pastWindows.queue) {
+      this.refused++;
       return Promise.reject(new PastWindowsBusy(`${this.pending.size} past windows are being computed; retry in a second`));
     }
     const computed = this.chain
