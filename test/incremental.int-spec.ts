@@ -16,6 +16,8 @@ import { random, zipf } from './support/stream';
 const MINUTE = 60_000;
 const WINDOWS: GrowingWindow[] = ['hour', 'day', 'month', 'all-time'];
 const CATALOGUE = 2500; // more than MAX_K, so lists have a boundary where small changes move videos in and out
+/** Random streams of ~530 steps each: 2 in the test command, INCREMENTAL_RUNS (4 by `npm run bench:incremental`) for the full size. */
+const RUNS = Number(process.env.INCREMENTAL_RUNS ?? 2);
 
 const stepArb = fc.record({
   advanceMs: fc.oneof(
@@ -43,60 +45,64 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
   });
   afterAll(() => base.onApplicationShutdown());
 
-  it('equals the full computation after every refresh', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
-        const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
-        const repository = new TopKRepository(clickhouse);
-        const refresher = new WindowRefresher(repository, config.incremental);
-        let now = Date.now() - 2 * 24 * 60 * MINUTE;
-        const rnd = random(seed);
-        const pick = zipf(CATALOGUE, 0.8, rnd);
-        /** Returns how many distinct videos received the views. */
-        const insert = async (times: number[]) => {
-          if (times.length === 0) return 0;
-          const values = times.map((t) => ({
-            video_id: `v${pick()}`,
-            event_time: toClickHouseDateTime(new Date(t)),
-            error: '',
-            raw_message: '',
-            topic: 't',
-            partition: 0,
-            offset: 0,
-          }));
-          await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
-          return new Set(values.map((v) => v.video_id)).size;
-        };
-        try {
-          // A history, so the first lists are full and have a contested boundary.
-          const t0 = now;
-          await insert(Array.from({ length: 30_000 }, () => t0 - Math.floor(rnd() * 20 * 24 * 60 * MINUTE)));
-          for (const step of steps) {
-            now += step.advanceMs;
-            const at = new Date(now);
-            const touched = await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
-            // As PrecomputeService does: ClickHouse's clock first, then every window from it.
-            const serverNowMs = await repository.serverNowMs();
-            for (const window of WINDOWS) {
-              const { interval, entries, mode, lookedUp } = await refresher.refresh(window, at, serverNowMs);
-              refreshes++;
-              if (mode === 'incremental') incrementalRefreshes++;
-              // Fewer lookups than the list plus every touched video: the bounds ruled some out.
-              if (lookedUp !== undefined && lookedUp < MAX_K + touched) prunedRefreshes++;
-              const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
-              expect({ window, at: at.toISOString(), mode, list: entries }).toEqual({ window, at: at.toISOString(), mode, list: full });
+  it(
+    'equals the full computation after every refresh',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
+          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
+          const repository = new TopKRepository(clickhouse);
+          const refresher = new WindowRefresher(repository, config.incremental);
+          let now = Date.now() - 2 * 24 * 60 * MINUTE;
+          const rnd = random(seed);
+          const pick = zipf(CATALOGUE, 0.8, rnd);
+          /** Returns how many distinct videos received the views. */
+          const insert = async (times: number[]) => {
+            if (times.length === 0) return 0;
+            const values = times.map((t) => ({
+              video_id: `v${pick()}`,
+              event_time: toClickHouseDateTime(new Date(t)),
+              error: '',
+              raw_message: '',
+              topic: 't',
+              partition: 0,
+              offset: 0,
+            }));
+            await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+            return new Set(values.map((v) => v.video_id)).size;
+          };
+          try {
+            // A history, so the first lists are full and have a contested boundary.
+            const t0 = now;
+            await insert(Array.from({ length: 30_000 }, () => t0 - Math.floor(rnd() * 20 * 24 * 60 * MINUTE)));
+            for (const step of steps) {
+              now += step.advanceMs;
+              const at = new Date(now);
+              const touched = await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
+              // As PrecomputeService does: ClickHouse's clock first, then every window from it.
+              const serverNowMs = await repository.serverNowMs();
+              for (const window of WINDOWS) {
+                const { interval, entries, mode, lookedUp } = await refresher.refresh(window, at, serverNowMs);
+                refreshes++;
+                if (mode === 'incremental') incrementalRefreshes++;
+                // Fewer lookups than the list plus every touched video: the bounds ruled some out.
+                if (lookedUp !== undefined && lookedUp < MAX_K + touched) prunedRefreshes++;
+                const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
+                expect({ window, at: at.toISOString(), mode, list: entries }).toEqual({ window, at: at.toISOString(), mode, list: full });
+              }
             }
+          } finally {
+            await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
           }
-        } finally {
-          await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
-        }
-      }),
-      { numRuns: 4, endOnFailure: true },
-    );
-    // The property is only worth something if most of the thousands of refreshes really were incremental.
-    expect(refreshes).toBeGreaterThanOrEqual(4 * 2000);
-    expect(incrementalRefreshes).toBeGreaterThan(0.7 * refreshes);
-    // And if the bounds really spared lookups, rather than looking up everything touched.
-    expect(prunedRefreshes).toBeGreaterThan(0.3 * incrementalRefreshes);
-  }, 900_000);
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      // The property is only worth something if most of the thousands of refreshes really were incremental.
+      expect(refreshes).toBeGreaterThanOrEqual(RUNS * 2000);
+      expect(incrementalRefreshes).toBeGreaterThan(0.7 * refreshes);
+      // And if the bounds really spared lookups, rather than looking up everything touched.
+      expect(prunedRefreshes).toBeGreaterThan(0.3 * incrementalRefreshes);
+    },
+    RUNS * 225_000,
+  );
 });

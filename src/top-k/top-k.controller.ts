@@ -65,6 +65,7 @@ export class TopKController {
 
   @Get('top-k')
   @ApiOperation({
+    operationId: 'getTopK',
     summary: 'The most viewed videos of a window, now or in the past',
     description:
       'Exact counts, most viewed first; equal counts in video id order (UTF-8 bytes). The current windows are served from the precomputed cache, ' +
@@ -109,12 +110,11 @@ export class TopKController {
   })
   @Header('Cache-Control', 'no-cache')
   async topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const past = query.at === undefined ? undefined : await this.pastList(query, query.at, reply);
+    const body = past ?? this.currentList(query, reply);
+    // Set only on success: an error answer keeps Nest's JSON type (it warns on any other type).
     reply.type('application/json; charset=utf-8');
-    if (query.at !== undefined) {
-      const past = await this.pastList(query, query.at, reply);
-      if (past !== undefined) return past;
-    }
-    return this.currentList(query, reply);
+    return body;
   }
 
   /** The list of the window that contains `at`, or undefined when that is the current window. */
