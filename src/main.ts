@@ -5,12 +5,16 @@ import { AppModule } from './app.module';
 import { configureApp, createAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { QuietLogger } from './logging/quiet-logger';
+import { StartupLogger } from './logging/startup-logger';
 import { ShutdownState } from './health/health.indicators';
 
 async function bootstrap(): Promise<void> {
   // Validated before anything starts, so a bad setting stops start-up with one message naming it.
   const config = loadConfig(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), { bufferLogs: true });
+  // Start-up lines are written as they happen, each with its own time; then the application's logger takes over.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), {
+    logger: new StartupLogger(config.logLevel),
+  });
   const logger = app.get(QuietLogger);
   app.useLogger(logger);
   await configureApp(app);

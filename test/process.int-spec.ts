@@ -36,7 +36,7 @@ describe('the service process: configuration and logs', () => {
   });
 
   it('logs JSON lines only; at the default level, no per-request or framework lines and no secrets', async () => {
-    const service = new ServiceProcess(await env({}));
+    const service = new ServiceProcess(await env({ LOG_LEVEL: 'info' }));
     await service.start();
     await fetch(`${service.url}/views/top-k?window=hour&k=1`, { headers: { authorization: 'Bearer token-never-logged-9c1d' } });
     expect(await service.stop('SIGTERM')).toBe(0);
@@ -86,6 +86,28 @@ describe('the service process: configuration and logs', () => {
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(4000);
   });
 
+  it("logs JSON lines only where /sys/fs/cgroup is hidden, the engine's own lines included", async () => {
+    // A mount namespace of its own whose /sys/fs/cgroup is an empty tmpfs, as in containers that do not mount it.
+    const hidden = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs none /sys/fs/cgroup && exec "$0" "$@"'];
+    // At warning, the engine logs something at once (its background pool's pauses), so there are engine lines to read.
+    const service = new ServiceProcess(await env({ ENGINE_LOG_LEVEL: 'warning' }), { under: hidden });
+    await service.start();
+    expect(readFileSync(`/proc/${service.pid}/mountinfo`, 'utf8')).toMatch(/ \/sys\/fs\/cgroup .* - tmpfs /);
+    expect(await service.stop('SIGTERM')).toBe(0);
+    const lines = service.output.split('\n').filter((l) => l.trim() !== '');
+    const notJson = lines.filter((l) => {
+      try {
+        return typeof JSON.parse(l) !== 'object';
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
+    const records = lines.map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.logger_name !== undefined && r.level === 'Warning').length).toBeGreaterThan(0);
+    expect(records.map((r) => r.msg)).toContainEqual(expect.stringMatching(/^viewrank listening on /));
+  });
+
   it('at LOG_LEVEL=debug, logs each request with its request id, and redacts credentials', async () => {
     const service = new ServiceProcess(await env({ LOG_LEVEL: 'debug' }));
     await service.start();
@@ -107,5 +129,11 @@ describe('the service process: configuration and logs', () => {
     });
     expect(service.output).not.toContain('token-never-logged-9c1d');
     expect(service.output).not.toContain('pw-never-logged-7f3a');
+    // Start-up lines carry the time each happened (buffered, they all carried the instant of the hand-over).
+    const listening = records.findIndex((r) => /^viewrank listening on /.test(r.msg));
+    const startup = records.slice(0, listening + 1).map((r) => Date.parse(r.time));
+    expect(startup.length).toBeGreaterThan(20);
+    expect(new Set(startup).size).toBeGreaterThan(3);
+    expect([...startup].sort((a, b) => a - b)).toEqual(startup);
   });
 });

@@ -8,7 +8,7 @@ describe('openClickHouse', () => {
     const script = `
       const { openClickHouse } = require(${JSON.stringify(join(__dirname, 'clickhouse.client'))});
       const handle = openClickHouse(
-        { url: ${JSON.stringify(url)}, user: 'default', password: '', database: 'x', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
+        { url: ${JSON.stringify(url)}, user: 'default', password: '', database: 'x', engineLogLevel: 'warning', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
         { hosts: [{ host: '127.0.0.1', port: 2181 }], sessionTimeoutMs: 6000 },
       );
       const loaded = Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]chdb[\\\\/]/.test(file));
@@ -35,7 +35,7 @@ describe('openClickHouse', () => {
       const { openClickHouse } = require(${JSON.stringify(join(__dirname, 'clickhouse.client'))});
       try {
         openClickHouse(
-          { url: undefined, user: 'default', password: '', database: 'x', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
+          { url: undefined, user: 'default', password: '', database: 'x', engineLogLevel: 'warning', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
           { hosts: [{ host: '127.0.0.1', port: 2181 }], sessionTimeoutMs: 6000 },
         );
         console.log('opened');

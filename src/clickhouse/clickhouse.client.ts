@@ -17,15 +17,29 @@ export interface ClickHouseHandle {
 }
 
 /**
- * The embedded engine's configuration: clickhouse/embedded-config.xml plus the ZooKeeper ensemble where the Kafka
- * engine keeps its offsets (INGEST_GUARANTEE=exactly-once). Always given, in either guarantee: a data directory whose
+ * The embedded engine's configuration: clickhouse/embedded-config.xml, plus its log, its memory tracker and the
+ * ZooKeeper ensemble where the Kafka engine keeps its offsets (INGEST_GUARANTEE=exactly-once). ZooKeeper is always given, in either guarantee: a data directory whose
  * queue table keeps its offsets in ZooKeeper does not open without it, and switching back to at-least-once has to
  * open it to drop that table. ClickHouse connects only when a table needs it.
  */
-export function embeddedEngineConfig(zookeeper: AppConfig['zookeeper']): string {
+export function embeddedEngineConfig(zookeeper: AppConfig['zookeeper'], logLevel: string): string {
   const nodes = zookeeper.hosts.map((n) => `      <node><host>${xmlText(n.host)}</host><port>${n.port}</port></node>`).join('\n');
-  const section = `  <zookeeper>\n${nodes}\n      <session_timeout_ms>${zookeeper.sessionTimeoutMs}</session_timeout_ms>\n  </zookeeper>\n`;
-  return readFileSync(join(clickhouseDir(), 'embedded-config.xml'), 'utf8').replace(/<\/clickhouse>\s*$/, `${section}</clickhouse>\n`);
+  const sections = [
+    `  <zookeeper>\n${nodes}\n      <session_timeout_ms>${zookeeper.sessionTimeoutMs}</session_timeout_ms>\n  </zookeeper>`,
+    // The engine's own log: JSON lines on stderr (the service's are on stdout), from ENGINE_LOG_LEVEL up. Not to a
+    // file: ClickHouse announces a log file in plain text on stderr.
+    `  <logger>\n    <level>${xmlText(logLevel)}</level>\n    <console>1</console>\n    <formatting><type>json</type></formatting>\n  </logger>`,
+    // The memory tracker corrects itself from jemalloc's figure rather than the cgroup's: in this process the cgroup
+    // also counts Node's heap and the page cache, which are not the engine's. It is also what the engine falls back to
+    // where /sys/fs/cgroup is hidden, after a plain-text warning with a stack trace ("Cannot use cgroups reader").
+    '  <memory_worker_use_cgroup>0</memory_worker_use_cgroup>',
+  ];
+  // Here rather than in clickhouse/embedded-config.xml, which a ClickHouse server mounts too (docker/): these are the
+  // embedded engine's alone.
+  return readFileSync(join(clickhouseDir(), 'embedded-config.xml'), 'utf8').replace(
+    /<\/clickhouse>\s*$/,
+    `${sections.join('\n')}\n</clickhouse>\n`,
+  );
 }
 
 function xmlText(text: string): string {
@@ -52,8 +66,9 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
   // it with our server configuration (librdkafka settings, ZooKeeper), which a connection alone cannot pass. The file
   // is written beside the data it configures, so an operator sees what the engine was started with.
   const configFile = join(path, 'viewrank-engine-config.xml');
-  writeFileSync(configFile, embeddedEngineConfig(zookeeper));
-  const engine = new Session(path, { connectionArgs: [`--config-file=${configFile}`] });
+  writeFileSync(configFile, embeddedEngineConfig(zookeeper, config.engineLogLevel));
+  // chDB sets the logger's level from its own argument, over the file's.
+  const engine = new Session(path, { connectionArgs: [`--config-file=${configFile}`, `--log-level=${config.engineLogLevel}`] });
   const client = chdbClient(path, { date_time_output_format: 'iso' });
   return {
     client,

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './app-config';
 describe(loadConfig.name, () => {
   it('gives the documented defaults with an empty environment', () => {
     const config = loadConfig({});
-    expect(config.clickhouse).toEqual({ url: undefined, user: 'default', password: '', database: 'viewrank', chdbPath: './data' });
+    expect(config.clickhouse).toEqual({ url: undefined, user: 'default', password: '', database: 'viewrank', chdbPath: './data', engineLogLevel: 'error' });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.kafka.clickhouseBrokers).toBe('127.0.0.1:9092');
     expect(config.kafka.topic).toBe('video-views');
@@ -37,5 +37,18 @@ describe(loadConfig.name, () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     for (const name of ['PORT', 'CLICKHOUSE_DATABASE', 'KAFKA_BROKERS', 'RETENTION_HOUR_DAYS']) expect(message).toContain(name);
+  });
+
+  it("takes pino's level names, and Nest's as aliases", () => {
+    const level = (LOG_LEVEL?: string) => loadConfig(LOG_LEVEL === undefined ? {} : { LOG_LEVEL }).logLevel;
+    expect(level()).toBe('info');
+    expect(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map(level)).toEqual(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+    expect([level('log'), level('verbose')]).toEqual(['info', 'trace']);
+    expect(() => level('INFO')).toThrow('LOG_LEVEL must be one of: trace, debug, info, warn, error, fatal, log, verbose');
+  });
+
+  it("takes ClickHouse's level names for the engine's own log", () => {
+    expect(loadConfig({ ENGINE_LOG_LEVEL: 'warning' }).clickhouse.engineLogLevel).toBe('warning');
+    expect(() => loadConfig({ ENGINE_LOG_LEVEL: 'warn' })).toThrow('ENGINE_LOG_LEVEL must be one of: none, fatal, critical, error, warning');
   });
 });

@@ -5,6 +5,22 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
 
+/** LOG_LEVEL's accepted names and the pino level each means. */
+export const LOG_LEVELS: Record<string, string> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  // Nest's names, kept as aliases.
+  log: 'info',
+  verbose: 'trace',
+};
+
+/** ENGINE_LOG_LEVEL's names: ClickHouse's own (its logger's `level`). */
+export const ENGINE_LOG_LEVELS = ['none', 'fatal', 'critical', 'error', 'warning', 'notice', 'information', 'debug', 'trace'];
+
 /** Environment variables as strings, with defaults; names match the configuration table (docs/configuration.md). */
 export class EnvironmentVariables {
   @Transform(toInt)
@@ -209,8 +225,9 @@ export class EnvironmentVariables {
   @Max(95)
   MAX_EVENT_AGE_DAYS = 90;
 
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL = 'log';
+  /** pino's names, which every log pipeline knows, and Nest's two others as aliases (log = info, verbose = trace). */
+  @IsIn(Object.keys(LOG_LEVELS), { message: `LOG_LEVEL must be one of: ${Object.keys(LOG_LEVELS).join(', ')}` })
+  LOG_LEVEL = 'info';
 
   /** How often ingestion totals and Kafka consumer lag are read for /metrics and readiness. */
   @Transform(toInt)
@@ -327,6 +344,14 @@ export class EnvironmentVariables {
   @Max(19)
   ENGINE_THREAD_NICE = 10;
 
+  /**
+   * Embedded mode: the engine's own log, JSON lines on stderr (ClickHouse's logger in its JSON format), from this
+   * level up; ClickHouse's level names. Not warning by default: the engine's background pool warns that it pauses a
+   * task every second or two per Kafka consumer, and hundreds of times at start-up.
+   */
+  @IsIn(ENGINE_LOG_LEVELS, { message: `ENGINE_LOG_LEVEL must be one of: ${ENGINE_LOG_LEVELS.join(', ')}` })
+  ENGINE_LOG_LEVEL = 'error';
+
   /** Readiness fails while any window's list is older than this (or missing). */
   @Transform(toInt)
   @IsInt()
@@ -390,6 +415,8 @@ export function toAppConfig(vars: EnvironmentVariables) {
       password: vars.CLICKHOUSE_PASSWORD,
       database: vars.CLICKHOUSE_DATABASE,
       chdbPath: vars.CHDB_PATH,
+      /** Embedded mode: the engine's log level (ClickHouse's names). */
+      engineLogLevel: vars.ENGINE_LOG_LEVEL,
     },
     kafka: {
       brokers: vars.KAFKA_BROKERS.split(','),
@@ -432,7 +459,8 @@ export function toAppConfig(vars: EnvironmentVariables) {
     lateToleranceMs: vars.LATE_TOLERANCE_MS,
     /** Views whose event time is older than this are dead-lettered rather than counted. */
     maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
-    logLevel: vars.LOG_LEVEL,
+    /** pino's level name. */
+    logLevel: LOG_LEVELS[vars.LOG_LEVEL],
     /** Embedded mode: the nice value of the engine's threads (0: left alone). */
     engineThreadNice: vars.ENGINE_THREAD_NICE,
     ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,

@@ -7,16 +7,6 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { QuietLogger } from './quiet-logger';
 
-/** LOG_LEVEL keeps Nest's names (documented in docs/configuration.md); pino calls them differently. */
-export const PINO_LEVELS: Record<string, string> = {
-  fatal: 'fatal',
-  error: 'error',
-  warn: 'warn',
-  log: 'info',
-  debug: 'debug',
-  verbose: 'trace',
-};
-
 /**
  * A caller's own X-Request-Id is kept (so logs join across services) if it is short and plain; otherwise a new
  * UUID. Fastify assigns it (app.setup.ts) and echoes it in the response; pino-http logs it as req.id.
@@ -35,7 +25,7 @@ export function requestId(req: IncomingMessage): string {
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const level = PINO_LEVELS[config.logLevel];
+        const level = config.logLevel;
         return {
           pinoHttp: {
             level,

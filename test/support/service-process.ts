@@ -27,10 +27,15 @@ export class ServiceProcess {
   output = '';
 
   private readonly env: Record<string, string>;
+  private readonly under: string[];
 
-  /** No drain on SIGTERM unless the test asks for one: most tests stop services often. */
-  constructor(env: Record<string, string>) {
+  /**
+   * No drain on SIGTERM unless the test asks for one: most tests stop services often. `under`: a command that runs
+   * the service, given Node and the script as its last arguments (e.g. unshare ... sh -c '... exec "$0" "$@"').
+   */
+  constructor(env: Record<string, string>, { under = [] }: { under?: string[] } = {}) {
     this.env = { SHUTDOWN_DRAIN_MS: '0', ...env };
+    this.under = under;
   }
 
   /** The process id while it runs (for CPU and memory readings). */
@@ -47,7 +52,8 @@ export class ServiceProcess {
    * window a refresh computes); with 'listening', until it answers HTTP at all (503 before any refresh).
    */
   async start({ ready }: { ready: 'served' | 'listening' } = { ready: 'served' }): Promise<void> {
-    const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
+    const [command, ...args] = [...this.under, process.execPath, join(__dirname, '../../dist/main.js')];
+    const child = spawn(command, args, {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
