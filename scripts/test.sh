@@ -35,6 +35,7 @@ if [[ "$tier" == integration || "$tier" == all ]]; then
   bash scripts/kafka.sh start || exit 1
   bash scripts/zookeeper.sh start || exit 1
   bash scripts/browser.sh || exit 1
+  bash scripts/promtool.sh || exit 1
   specs=("$@")
   if [[ ${#specs[@]} -eq 0 ]]; then
     # Every spec except the quarantined ones (test/quarantine.txt: intermittent failures on known, open defects).

@@ -38,7 +38,9 @@ export class MetricsService {
     private readonly pastWindows: PastWindowsService,
     private readonly streams: TopKStreamHub,
   ) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'viewrank_' });
+    // prom-client's process and Node.js metrics under their stock names (process_cpu_seconds_total, nodejs_heap_…),
+    // which the usual Node.js dashboards query; the service's own carry the viewrank_ prefix.
+    collectDefaultMetrics({ register: this.registry });
     for (const window of WINDOWS) this.windowRefreshDuration.zero({ window });
   }
 
@@ -210,7 +212,9 @@ export class MetricsService {
     name: 'viewrank_http_request_duration_seconds',
     help: 'HTTP request latency, by route (its pattern, not the raw URL) and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    // Reads from memory take well under a millisecond to a few; POST /views waits for Kafka's acknowledgement up to
+    // INGEST_ACK_TIMEOUT_MS (10 s by default): the buckets reach past it.
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
     registers: [this.registry],
   });
 
