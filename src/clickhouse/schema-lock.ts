@@ -102,7 +102,10 @@ interface LockState {
 /** The lock as it stands, or undefined once it is gone (released in between). */
 async function lockState(db: SqlRunner, database: string): Promise<LockState | undefined> {
   const rows = await db.select<NonNullable<typeof STATE.rowType>>(namedQuery(STATE.name), { db: database }).catch((error: Error) => {
-    if (/\b(60|UNKNOWN_TABLE)\b/.test(error.message)) return [];
+    // Released between the failed CREATE and this read. @clickhouse/client puts the code and its name on the error
+    // (code '60', type UNKNOWN_TABLE), not always in the message ("Unknown table expression identifier …").
+    const { code, type } = error as Error & { code?: string; type?: string };
+    if (code === '60' || type === 'UNKNOWN_TABLE' || /\b(60|UNKNOWN_TABLE)\b/.test(error.message)) return [];
     throw error;
   });
   const row = rows[0];
