@@ -160,6 +160,13 @@ describe('past windows against a recount (real Kafka, real ClickHouse)', () => {
     const oldest = await get('hour', hourStart);
     expectRecount(oldest, 'hour', tumblingWindow('hour', new Date(hourStart)));
     expect(oldest.headers['x-window-final']).toBe('true');
+    // Days expire by the same setting, counted from the day's start: the oldest day kept is the first midnight
+    // within 70 days of the clock.
+    const oldestDay = Math.floor((clock.instant.getTime() - 70 * DAY) / DAY) * DAY + DAY;
+    const expiredDay = await get('day', oldestDay - 1);
+    expect(expiredDay.statusCode).toBe(400);
+    expect(expiredDay.json().message[0]).toContain(`must be between ${new Date(oldestDay).toISOString()} and`);
+    expectRecount(await get('day', oldestDay), 'day', tumblingWindow('day', new Date(oldestDay)));
     clock.instant = saved;
   });
 
