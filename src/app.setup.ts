@@ -1,9 +1,10 @@
 // The one place the HTTP application is configured; main.ts and the tests both call it.
 import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { registerStructureGuard } from './http-guards';
+import { completeDocument } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
 import { requestId } from './logging/logging.module';
 
@@ -68,16 +69,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       stopAtFirstError: true,
     }),
   );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('viewrank')
-      .setDescription('Exact real-time top-K most viewed videos, per window. Views arrive through Kafka; lists are precomputed.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'POST /views: one of INGEST_TOKENS' })
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Reads, only when READ_API_KEY is set' }, 'api-key')
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
@@ -85,4 +77,24 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     swaggerOptions: { validatorUrl: null },
   });
   return app;
+}
+
+/** The OpenAPI document of the application's routes, as /docs/openapi.json serves it (and `npm run openapi` prints). */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return completeDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('viewrank')
+        .setDescription('Exact real-time top-K most viewed videos, per window. Views arrive through Kafka; lists are precomputed.')
+        .setVersion('1')
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          description: 'POST /views and /dead-letters: one of INGEST_TOKENS, an opaque string',
+        })
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Reads, only when READ_API_KEY is set' }, 'api-key')
+        .build(),
+    ),
+  );
 }

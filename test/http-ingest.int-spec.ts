@@ -138,6 +138,11 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     const limited = await post(bad, TOKENS[1]);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toEqual({
+      statusCode: 429,
+      message: 'too many requests from this client; retry after Retry-After seconds',
+      error: 'Too Many Requests',
+    });
   });
 
   it('limits failed authentications per address: wrong tokens do not each buy a fresh allowance', async () => {

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
   ThrottlerGuard,
+  ThrottlerLimitDetail,
   ThrottlerModuleOptions,
   ThrottlerStorage,
 } from '@nestjs/throttler';
@@ -29,5 +30,13 @@ export class IngestThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: { headers?: { authorization?: string }; ip?: string }): Promise<string> {
     const token = bearerToken(req.headers?.authorization);
     return token && matchesSecret(token, this.config.httpIngest.tokens) ? clientKey(token) : `ip:${req.ip}`;
+  }
+
+  /** The same error body as every other answer (statusCode, message, error), not the library's bare message. */
+  protected override async throwThrottlingException(_context: ExecutionContext, _detail: ThrottlerLimitDetail): Promise<void> {
+    throw new HttpException(
+      { statusCode: 429, message: 'too many requests from this client; retry after Retry-After seconds', error: 'Too Many Requests' },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 }

@@ -1,7 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthDto, NOT_READY_EXAMPLE, READY_EXAMPLE } from './health.dto';
 import { ReadinessIndicators } from './health.indicators';
+
+/** Terminus documents its generic example ("database", "redis"); these show this service's own checks. */
+const NO_CACHE_UNDOCUMENTED = { noCache: true, swaggerDocumentation: false };
 
 /** Probes for orchestrators: liveness (the process answers) and readiness (it can serve current, exact lists). */
 @ApiTags('operations')
@@ -13,15 +17,24 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: 200 while the process answers HTTP' })
+  @HealthCheck(NO_CACHE_UNDOCUMENTED)
+  @ApiOkResponse({ type: HealthDto, description: 'The process answers', example: { status: 'ok', info: {}, error: {}, details: {} } })
+  @ApiServiceUnavailableResponse({
+    type: HealthDto,
+    description: 'Shutting down',
+    example: { status: 'shutting_down', info: {}, error: {}, details: {} },
+  })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: 200 while the process answers HTTP' })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck(NO_CACHE_UNDOCUMENTED)
+  @ApiOkResponse({ type: HealthDto, description: 'Ready: every check is up', example: READY_EXAMPLE })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'Not ready: a check is down, named in error', example: NOT_READY_EXAMPLE })
   @ApiOperation({
+    operationId: 'getReadiness',
     summary:
       'Readiness: not shutting down, ClickHouse reachable, every list fresh (consumer lag and the last-hour watermark are reported, never failed on); 503 with details otherwise',
   })

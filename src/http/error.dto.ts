@@ -1,5 +1,5 @@
 // HTTP types every controller shares.
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The error body of a 4xx or 5xx answer. */
 export class ErrorDto {
@@ -9,6 +9,12 @@ export class ErrorDto {
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: ['k must be between 1 and 1000'] })
   message!: string | string[];
 
-  @ApiProperty({ example: 'Bad Request' })
+  @ApiProperty({ example: 'Bad Request', description: "The status's reason phrase" })
   error!: string;
+
+  @ApiPropertyOptional({
+    example: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    description: "Only on answers made by Fastify itself (413): Fastify's error code",
+  })
+  code?: string;
 }

@@ -11,6 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -24,6 +25,7 @@ import { Transform } from 'class-transformer';
 import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { IngestTokenGuard } from '../auth/guards';
+import { ErrorDto } from '../http/error.dto';
 import { DEAD_LETTER_PAGE_BYTES, DEAD_LETTER_PREVIEW_CHARS, DeadLetterKey, DeadLettersRepository } from './dead-letters.repository';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value);
@@ -107,6 +109,7 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listDeadLetters',
     summary: 'Messages and rows that were not counted, newest first, with why and where they came from',
     description: `One page at a time: at most \`limit\` letters and about ${DEAD_LETTER_PAGE_BYTES} bytes, payloads cut to ${DEAD_LETTER_PREVIEW_CHARS} characters. X-Next-Cursor (and a Link header) give the next page.`,
   })
@@ -116,8 +119,29 @@ export class DeadLettersController {
       'X-Next-Cursor': { description: 'Present when more letters follow: pass it as `cursor`', schema: { type: 'string' } },
       Link: { description: 'The next page, rel="next"', schema: { type: 'string' } },
     },
+    example: [
+      {
+        received_at: '2026-11-28T03:00:00.123Z',
+        topic: 'video-views',
+        partition: 2,
+        offset: 1234,
+        error: 'ts is more than a day in the future',
+        raw_message: '{"video_id":"abc","ts":"2027-01-01T00:00:00Z"}',
+        raw_bytes: 46,
+        truncated: false,
+      },
+    ],
   })
-  @ApiUnauthorizedResponse({ description: 'Missing or wrong bearer token' })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    example: { statusCode: 400, message: ['limit must be between 1 and 10000'], error: 'Bad Request' },
+    description: 'A parameter is invalid; the message names it',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    example: { statusCode: 401, message: 'a valid bearer token is required (Authorization: Bearer <token>)', error: 'Unauthorized' },
+    description: 'Missing or wrong bearer token',
+  })
   async list(@Query() query: DeadLettersQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<DeadLetterDto[]> {
     const limit = query.limit ?? 100;
     const { letters, next } = await this.repository.page({
@@ -142,10 +166,26 @@ export class DeadLettersController {
 
   @Get(':partition/:offset/raw')
   @Header('Content-Type', 'text/plain; charset=utf-8')
-  @ApiOperation({ summary: 'One dead letter of the views topic, whole: its raw payload' })
-  @ApiOkResponse({ description: 'The payload as it was set aside', content: { 'text/plain': { schema: { type: 'string' } } } })
-  @ApiNotFoundResponse({ description: 'No dead letter at that partition and offset' })
-  @ApiUnauthorizedResponse({ description: 'Missing or wrong bearer token' })
+  @ApiOperation({ operationId: 'getDeadLetterPayload', summary: 'One dead letter of the views topic, whole: its raw payload' })
+  @ApiOkResponse({
+    description: 'The payload as it was set aside',
+    content: { 'text/plain': { schema: { type: 'string' }, example: '{"video_id":"abc","ts":"2027-01-01T00:00:00Z"}' } },
+  })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    example: { statusCode: 400, message: ['partition must be an integer'], error: 'Bad Request' },
+    description: 'partition or offset is not an integer of 0 or more; the message names it',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorDto,
+    example: { statusCode: 404, message: 'no dead letter at partition 2, offset 1234', error: 'Not Found' },
+    description: 'No dead letter at that partition and offset',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    example: { statusCode: 401, message: 'a valid bearer token is required (Authorization: Bearer <token>)', error: 'Unauthorized' },
+    description: 'Missing or wrong bearer token',
+  })
   async raw(
     @Param('partition', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['partition must be an integer']) }))
     partition: number,

@@ -39,12 +39,19 @@ export class ViewsController {
   @HttpCode(202)
   @UseGuards(IngestThrottlerGuard, IngestTokenGuard)
   @ApiOperation({
+    operationId: 'postViews',
     summary: 'Send a batch of views',
     description:
       'All or nothing: 202 once every event is on the Kafka topic, acknowledged by all in-sync replicas; they count within seconds. ' +
       'A 503 means the batch may or may not be written: retry after Retry-After (a retry after a lost acknowledgement can count a batch twice).',
   })
-  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiAcceptedResponse({ type: AcceptedDto, example: { accepted: 2 } })
+  @ApiResponse({
+    status: 413,
+    type: ErrorDto,
+    example: { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', error: 'Payload Too Large', message: 'Request body is too large' },
+    description: 'The body is over 1 MiB; refused before it is parsed',
+  })
   @ApiBadRequestResponse({
     type: ErrorDto,
     example: { statusCode: 400, message: ['views.3.ts is more than a day in the future'], error: 'Bad Request' },
@@ -58,14 +65,20 @@ export class ViewsController {
   @ApiResponse({
     status: 429,
     type: ErrorDto,
-    example: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' },
+    example: {
+      statusCode: 429,
+      message: 'too many requests from this client; retry after Retry-After seconds',
+      error: 'Too Many Requests',
+    },
     description: 'Too many requests from this client; retry after Retry-After seconds',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   })
   @ApiResponse({
     status: 503,
     type: ErrorDto,
     example: { statusCode: 503, message: 'Kafka did not acknowledge the batch (Request timed out); retry', error: 'Service Unavailable' },
     description: 'Kafka did not acknowledge in time; retry after Retry-After seconds',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   })
   async ingest(@Body() batch: ViewBatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedDto> {
     const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);

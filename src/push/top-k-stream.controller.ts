@@ -1,5 +1,14 @@
 import { Controller, Get, Query, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ReadKeyRequired } from '../auth/guards';
@@ -12,7 +21,11 @@ const EXAMPLE_EVENT =
   '"X-Window-End":"2026-12-03T15:00:00.000Z","X-Computed-At":"2026-12-03T14:41:05.120Z"},"body":[{"videoId":"dQw4w9WgXcQ","views":1234567}]}\n\n' +
   ': heartbeat\n\n';
 
+/** A refusal is a JSON error, as anywhere else: the stream's media type applies to its 200 only. */
+const jsonError = (example: ErrorDto) => ({ 'application/json': { schema: { $ref: getSchemaPath(ErrorDto) }, example } });
+
 @ApiTags('top-k')
+@ApiExtraModels(ErrorDto)
 @ReadKeyRequired()
 @Controller('views')
 export class TopKStreamController {
@@ -20,6 +33,7 @@ export class TopKStreamController {
 
   @Get('top-k/stream')
   @ApiOperation({
+    operationId: 'streamTopK',
     summary: 'The top k of a window, pushed every time it changes (Server-Sent Events)',
     description:
       'An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is ' +
@@ -33,13 +47,15 @@ export class TopKStreamController {
     content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE_EVENT } },
   })
   @ApiBadRequestResponse({
-    type: ErrorDto,
-    example: { statusCode: 400, message: ['k must be between 1 and 1000'], error: 'Bad Request' },
+    content: jsonError({ statusCode: 400, message: ['k must be between 1 and 1000'], error: 'Bad Request' }),
     description: 'window or k is missing or invalid; the message names it',
   })
   @ApiServiceUnavailableResponse({
-    type: ErrorDto,
-    example: { statusCode: 503, message: 'STREAM_MAX_CLIENTS (1000) streams are open; retry later', error: 'Service Unavailable' },
+    content: jsonError({
+      statusCode: 503,
+      message: 'STREAM_MAX_CLIENTS (1000) streams are open; retry later',
+      error: 'Service Unavailable',
+    }),
     description: 'As many streams are open as STREAM_MAX_CLIENTS allows; retry after Retry-After seconds',
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   })

@@ -35,6 +35,7 @@ export class WindowViewsDto implements WindowViews {
   inTop1000!: boolean;
 
   @ApiProperty({
+    type: 'string',
     format: 'date-time',
     nullable: true,
     example: '2026-12-03T14:41:05.120Z',
@@ -47,7 +48,7 @@ export class VideoViewsDto implements VideoViews {
   @ApiProperty({ example: 'dQw4w9WgXcQ' })
   videoId!: string;
 
-  @ApiProperty({ format: 'date-time', example: '2026-12-03T14:41:06.000Z', description: 'The instant the counts are for' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-03T14:41:06.000Z', description: 'The instant the counts are for' })
   at!: string;
 
   @ApiProperty({ type: [WindowViewsDto], description: 'last-hour, hour, day, month and all-time, in that order' })

@@ -14,6 +14,7 @@ export class VideosController {
 
   @Get(':videoId/views')
   @ApiOperation({
+    operationId: 'getVideoViews',
     summary: "One video's views in every window",
     description:
       'Exact counts now in last-hour, hour, day, month and all-time, each from a primary-key lookup (a few milliseconds), and the rank where ' +
