@@ -62,8 +62,8 @@ describe('docker/docker-compose.yml', () => {
   }
   const services = compose.services as Record<string, ComposeService>;
 
-  it('runs Kafka in KRaft mode, a ClickHouse server and the service, each with a health check', () => {
-    expect(Object.keys(services).sort()).toEqual(['clickhouse', 'kafka', 'viewrank']);
+  it('runs Kafka in KRaft mode, a ClickHouse server, the service, Prometheus and Grafana, each with a health check', () => {
+    expect(Object.keys(services).sort()).toEqual(['clickhouse', 'grafana', 'kafka', 'prometheus', 'viewrank']);
     expect(services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(services.clickhouse.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+/);
     for (const [name, service] of Object.entries(services))
@@ -82,18 +82,47 @@ describe('docker/docker-compose.yml', () => {
     expect(services.clickhouse.image).toBe(`clickhouse/clickhouse-server:${engine}`);
   });
 
-  it('publishes no default password: compose refuses to start without CLICKHOUSE_PASSWORD', () => {
+  it('publishes no default password: compose refuses to start without CLICKHOUSE_PASSWORD and GRAFANA_ADMIN_PASSWORD', () => {
     for (const name of ['clickhouse', 'viewrank']) {
       expect({ name, password: services[name].environment.CLICKHOUSE_PASSWORD }).toEqual({
         name,
         password: expect.stringMatching(/^\$\{CLICKHOUSE_PASSWORD:\?[^}]+\}$/),
       });
     }
+    expect(services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}$/);
+  });
+
+  it('has Prometheus scrape the service, and Grafana provision that Prometheus and the dashboard', () => {
+    const prometheus = parse(readFileSync(join(root, 'docker/prometheus.yml'), 'utf8'));
+    expect(prometheus.scrape_configs).toEqual([
+      expect.objectContaining({ metrics_path: '/metrics', static_configs: [{ targets: ['viewrank:3000'] }] }),
+    ]);
+    const mounted = (service: string, target: string) =>
+      services[service].volumes.find((v) => v.split(':')[1] === target)?.split(':')[0] ?? `nothing mounted at ${target}`;
+    expect(mounted('prometheus', '/etc/prometheus/prometheus.yml')).toBe('./prometheus.yml');
+    const datasources = parse(
+      readFileSync(join(root, 'docker', mounted('grafana', '/etc/grafana/provisioning/datasources'), 'prometheus.yml'), 'utf8'),
+    );
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' }),
+    ]);
+    const providers = parse(
+      readFileSync(join(root, 'docker', mounted('grafana', '/etc/grafana/provisioning/dashboards'), 'viewrank.yml'), 'utf8'),
+    );
+    expect(providers.providers[0].options.path).toBe('/var/lib/grafana/dashboards');
+    const dashboard = JSON.parse(
+      readFileSync(join(root, 'docker', mounted('grafana', '/var/lib/grafana/dashboards'), 'viewrank.json'), 'utf8'),
+    );
+    // Every panel queries the provisioned data source.
+    const panels = dashboard.panels.filter((p: { type: string }) => p.type !== 'row');
+    expect(panels.length).toBeGreaterThanOrEqual(10);
+    for (const panel of panels)
+      expect({ title: panel.title, uid: panel.datasource.uid }).toEqual({ title: panel.title, uid: 'prometheus' });
   });
 
   it('keeps data in named volumes', () => {
     const named = Object.keys(compose.volumes);
-    for (const service of ['kafka', 'clickhouse']) {
+    for (const service of ['kafka', 'clickhouse', 'prometheus', 'grafana']) {
       const volumes: string[] = services[service].volumes;
       expect(volumes.some((v) => named.includes(v.split(':')[0]))).toBe(true);
     }
@@ -110,7 +139,7 @@ describe('docker/docker-compose.yml', () => {
   });
 
   it('mounts files that exist', () => {
-    for (const volume of services.clickhouse.volumes as string[]) {
+    for (const volume of ['clickhouse', 'prometheus', 'grafana'].flatMap((name) => services[name].volumes)) {
       const source = volume.split(':')[0];
       if (source.startsWith('.')) expect({ source, exists: existsSync(join(root, 'docker', source)) }).toEqual({ source, exists: true });
     }

@@ -1,6 +1,11 @@
 // What operators rely on, against real Kafka and real embedded ClickHouse: liveness, readiness with its three
 // conditions, Prometheus metrics that match what was produced, the OpenAPI document and the leaderboard page.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import createClient from 'openapi-fetch';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
 import { PrecomputeService } from '../src/top-k/precompute.service';
@@ -8,6 +13,7 @@ import { WINDOWS } from '../src/top-k/windows';
 import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, toMessages } from './support/stream';
+import type { paths } from './generated/viewrank-api';
 
 const MINUTE = 60_000;
 
@@ -15,6 +21,13 @@ const MINUTE = 60_000;
 function sample(text: string, name: string, labels = ''): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
   return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+/** What the test reads of an OpenAPI operation. */
+interface OperationDoc {
+  operationId: string;
+  tags: string[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown; examples?: unknown }> }>;
 }
 
 describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
@@ -120,6 +133,67 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(sample(text, 'viewrank_http_request_duration_seconds_count', 'method="GET",route="/views/top-k",status_code="400"')).toBe(1);
   });
 
+  it('exposes exactly the metrics docs/operations.md lists, stock process and Node.js names, and passes promtool', async () => {
+    const text = (await get('/metrics')).body;
+    const exposed = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, metric, type]) => [metric, type] as const));
+    const table = readFileSync(join(__dirname, '../docs/operations.md'), 'utf8');
+    const documented = new Map(
+      [...table.matchAll(/^\| `(viewrank_[a-z_]+)(?:\{[^}]*\})?` \| (counter|gauge|histogram) \|/gm)].map(
+        ([, metric, type]) => [metric, type] as const,
+      ),
+    );
+    const own = new Map([...exposed].filter(([metric]) => metric.startsWith('viewrank_')));
+    expect(Object.fromEntries(own)).toEqual(Object.fromEntries(documented));
+    // prom-client's defaults under their stock names, none under the prefix.
+    expect(exposed.get('process_cpu_seconds_total')).toBe('counter');
+    expect(exposed.get('nodejs_heap_size_used_bytes')).toBe('gauge');
+    expect([...exposed.keys()].filter((metric) => /^viewrank_(process|nodejs)_/.test(metric))).toEqual([]);
+    // promtool's lint: nothing but prom-client's own gauges that stock dashboards know by these names.
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    const findings = (check.stdout + check.stderr).split('\n').filter((line) => line.trim() !== '');
+    const stock = /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
+    expect(findings.filter((line) => !stock.test(line))).toEqual([]);
+  });
+
+  it("names in the Grafana dashboard's queries only metrics this instance exposes, in PromQL promtool parses", async () => {
+    const text = (await get('/metrics')).body;
+    const exposed = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, metric, type]) => [metric, type] as const));
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '../docker/grafana/dashboards/viewrank.json'), 'utf8'));
+    const queries: string[] = dashboard.panels.flatMap((panel: { targets?: { expr: string }[] }) =>
+      (panel.targets ?? []).map((t) => t.expr),
+    );
+    expect(queries.length).toBeGreaterThanOrEqual(15);
+    const named = new Set(
+      queries.flatMap((query) => [...query.matchAll(/\b(?:viewrank|process|nodejs)_[a-z0-9_]+/g)].map(([metric]) => metric)),
+    );
+    // A histogram's series are its name with _bucket, _sum or _count.
+    const missing = [...named].filter((metric) => {
+      const histogram = metric.replace(/_(bucket|sum|count)$/, '');
+      return !exposed.has(metric) && exposed.get(histogram) !== 'histogram';
+    });
+    expect(missing).toEqual([]);
+    // What the issue asks the dashboard to show, by the metric that shows it.
+    for (const metric of [
+      'viewrank_views_ingested_total',
+      'viewrank_kafka_consumer_lag_messages',
+      'viewrank_dead_letters_total',
+      'viewrank_topk_window_refresh_duration_seconds_bucket',
+      'viewrank_topk_staleness_seconds',
+      'viewrank_http_request_duration_seconds_bucket',
+      'viewrank_last_hour_watermark_lag_seconds',
+    ])
+      expect(named).toContain(metric);
+    // Each query as a recording rule: promtool parses the PromQL.
+    const dir = mkdtempSync(join(tmpdir(), 'viewrank-dashboard-'));
+    const rules = queries.map((query, i) => `      - record: dashboard:query${i}\n        expr: ${JSON.stringify(query)}`).join('\n');
+    writeFileSync(join(dir, 'rules.yml'), `groups:\n  - name: dashboard\n    rules:\n${rules}\n`);
+    const check = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
+    expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
+  });
+
   it('counts full and incremental refreshes per window, and how many videos an incremental one looked up', async () => {
     await app.get(PrecomputeService).refresh(); // the first was full; this one is incremental
     const text = (await get('/metrics')).body;
@@ -140,16 +214,17 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     const op = doc.paths['/views/top-k'].get;
     expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['at', 'k', 'window']);
     expect(op.parameters.find((p: { name: string }) => p.name === 'window').schema.enum).toEqual([...WINDOWS]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '503']);
+    expect(op.operationId).toBe('getTopK');
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '431', '503']);
     expect(Object.keys(op.responses['200'].headers)).toEqual(expect.arrayContaining(['X-Window-Final', 'X-Computed-At']));
     const stream = doc.paths['/views/top-k/stream'].get;
     expect(Object.keys(stream.responses['200'].content)).toEqual(['text/event-stream']);
     expect(stream.responses['200'].content['text/event-stream'].example).toMatch(/^event: top-k\n/);
-    expect(Object.keys(stream.responses).sort()).toEqual(['200', '400', '401', '503']);
+    expect(Object.keys(stream.responses).sort()).toEqual(['200', '400', '401', '431', '503']);
     const video = doc.paths['/videos/{videoId}/views'].get;
     expect(video.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:videoId']);
     expect(video.responses['200'].content['application/json'].example.windows).toHaveLength(5);
-    expect(Object.keys(doc.paths['/views'].post.responses).sort()).toEqual(['202', '400', '401', '429', '503']);
+    expect(Object.keys(doc.paths['/views'].post.responses).sort()).toEqual(['202', '400', '401', '413', '429', '431', '503']);
     expect(doc.components.securitySchemes).toMatchObject({
       bearer: { type: 'http', scheme: 'bearer' },
       'api-key': { type: 'apiKey', name: 'X-Api-Key' },
@@ -159,6 +234,81 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     const ui = await get('/docs');
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger-ui');
+  });
+
+  it('documents a schema and an example for every answer, and the declared headers', async () => {
+    const doc = (await get('/docs/openapi.json')).json();
+    const undocumented: string[] = [];
+    const operations: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, OperationDoc>>(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        operations.push(`${operation.operationId} ${method} ${path} [${operation.tags.join()}]`);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const media = Object.entries(response.content ?? {});
+          if (media.length === 0) undocumented.push(`${method} ${path} ${status}: no content`);
+          for (const [type, body] of media) {
+            if (!body.schema) undocumented.push(`${method} ${path} ${status} ${type}: no schema`);
+            if (body.example === undefined && body.examples === undefined)
+              undocumented.push(`${method} ${path} ${status} ${type}: no example`);
+          }
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+    // Meaningful ids, one tag each (Nest's default would be TopKController_topK).
+    expect(operations.sort()).toEqual([
+      'getDeadLetterPayload get /dead-letters/{partition}/{offset}/raw [ingest]',
+      'getLiveness get /health/live [operations]',
+      'getMetrics get /metrics [operations]',
+      'getReadiness get /health/ready [operations]',
+      'getTopK get /views/top-k [top-k]',
+      'getVideoViews get /videos/{videoId}/views [videos]',
+      'listDeadLetters get /dead-letters [ingest]',
+      'postViews post /views [ingest]',
+      'streamTopK get /views/top-k/stream [top-k]',
+    ]);
+    const headers = (path: string, method: string, status: string) => Object.keys(doc.paths[path][method].responses[status].headers ?? {});
+    expect(headers('/views', 'post', '429')).toEqual(['Retry-After']);
+    expect(headers('/views', 'post', '503')).toEqual(['Retry-After']);
+    expect(headers('/views/top-k', 'get', '503')).toEqual(['Retry-After']);
+    expect(headers('/views/top-k', 'get', '200')).toEqual(
+      expect.arrayContaining(['Age', 'X-Stale', 'X-Window', 'X-Window-Start', 'X-Window-End', 'X-Watermark']),
+    );
+    expect(doc.servers).toEqual([{ url: '/', description: 'This instance' }]);
+    expect(doc.components.securitySchemes.bearer.bearerFormat).toBeUndefined();
+    expect(doc.paths['/metrics'].get.security).toEqual([]);
+  });
+
+  it('is served as documented to a client generated from the document (openapi-typescript + openapi-fetch)', async () => {
+    // The committed types are what openapi-typescript makes of the document served now (`npm run openapi:client`).
+    const dir = mkdtempSync(join(tmpdir(), 'viewrank-client-'));
+    writeFileSync(join(dir, 'openapi.json'), (await get('/docs/openapi.json')).body);
+    const generate = spawnSync(
+      join(__dirname, '../node_modules/.bin/openapi-typescript'),
+      [join(dir, 'openapi.json'), '-o', join(dir, 'api.d.ts')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(generate.status).toBe(0);
+    expect(readFileSync(join(dir, 'api.d.ts'), 'utf8')).toBe(readFileSync(join(__dirname, 'generated/viewrank-api.d.ts'), 'utf8'));
+
+    await app.listen(0, '127.0.0.1');
+    const client = createClient<paths>({ baseUrl: await app.getUrl() });
+    const top = await client.GET('/views/top-k', { params: { query: { window: 'hour', k: 5 } } });
+    expect(top.response.status).toBe(200);
+    expect(top.data).toEqual((await get('/views/top-k?window=hour&k=5')).json());
+    expect(top.data![0]).toEqual({ videoId: expect.any(String), views: expect.any(Number) });
+    const bad = await client.GET('/views/top-k', { params: { query: { window: 'hour', k: 0 } } });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(JSON.stringify(bad.error!.message)).toContain('k must be');
+    const video = await client.GET('/videos/{videoId}/views', { params: { path: { videoId: top.data![0].videoId } } });
+    expect(video.data!.windows.find((w) => w.window === 'hour')?.views).toBe(top.data![0].views);
+    const ready = await client.GET('/health/ready');
+    expect(ready.data?.status).toBe('ok');
+    const metrics = await client.GET('/metrics', { parseAs: 'text' });
+    expect(metrics.data).toContain('viewrank_views_ingested_total ');
   });
 
   it('serves the leaderboard page at / and echoes request ids', async () => {
