@@ -6,6 +6,16 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { bearerToken, matchesSecret } from './secrets';
 
+const INGEST_TOKEN_REQUIRED = 'a valid bearer token is required (Authorization: Bearer <token>)';
+
+/** The 401 of a route IngestTokenGuard guards, described once for OpenAPI (its guards are placed by each route). */
+export const IngestTokenUnauthorized = () =>
+  ApiUnauthorizedResponse({
+    type: ErrorDto,
+    example: { statusCode: 401, message: INGEST_TOKEN_REQUIRED, error: 'Unauthorized' },
+    description: 'Missing or wrong bearer token',
+  });
+
 /** POST /views: a bearer token from INGEST_TOKENS, or 401. With no tokens configured, HTTP ingest is off. */
 @Injectable()
 export class IngestTokenGuard implements CanActivate {
@@ -17,7 +27,7 @@ export class IngestTokenGuard implements CanActivate {
     http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="viewrank"');
     if (tokens.length === 0) throw new UnauthorizedException('HTTP ingest is disabled: no INGEST_TOKENS are configured');
     if (!matchesSecret(bearerToken(http.getRequest<FastifyRequest>().headers.authorization), tokens)) {
-      throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
+      throw new UnauthorizedException(INGEST_TOKEN_REQUIRED);
     }
     return true;
   }

@@ -3,7 +3,14 @@ import { ConfigError, loadConfig } from './app-config';
 describe(loadConfig.name, () => {
   it('gives the documented defaults with an empty environment', () => {
     const config = loadConfig({});
-    expect(config.clickhouse).toEqual({ url: undefined, user: 'default', password: '', database: 'viewrank', chdbPath: './data', engineLogLevel: 'error' });
+    expect(config.clickhouse).toEqual({
+      url: undefined,
+      user: 'default',
+      password: '',
+      database: 'viewrank',
+      chdbPath: './data',
+      engineLogLevel: 'error',
+    });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.kafka.clickhouseBrokers).toBe('127.0.0.1:9092');
     expect(config.kafka.topic).toBe('video-views');
@@ -49,6 +56,8 @@ describe(loadConfig.name, () => {
 
   it("takes ClickHouse's level names for the engine's own log", () => {
     expect(loadConfig({ ENGINE_LOG_LEVEL: 'warning' }).clickhouse.engineLogLevel).toBe('warning');
-    expect(() => loadConfig({ ENGINE_LOG_LEVEL: 'warn' })).toThrow('ENGINE_LOG_LEVEL must be one of: none, fatal, critical, error, warning');
+    expect(() => loadConfig({ ENGINE_LOG_LEVEL: 'warn' })).toThrow(
+      'ENGINE_LOG_LEVEL must be one of: none, fatal, critical, error, warning',
+    );
   });
 });

@@ -19,12 +19,11 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { IngestTokenGuard } from '../auth/guards';
+import { IngestTokenGuard, IngestTokenUnauthorized } from '../auth/guards';
 import { ErrorDto } from '../http/error.dto';
 import { DEAD_LETTER_PAGE_BYTES, DEAD_LETTER_PREVIEW_CHARS, DeadLetterKey, DeadLettersRepository } from './dead-letters.repository';
 
@@ -137,11 +136,7 @@ export class DeadLettersController {
     example: { statusCode: 400, message: ['limit must be between 1 and 10000'], error: 'Bad Request' },
     description: 'A parameter is invalid; the message names it',
   })
-  @ApiUnauthorizedResponse({
-    type: ErrorDto,
-    example: { statusCode: 401, message: 'a valid bearer token is required (Authorization: Bearer <token>)', error: 'Unauthorized' },
-    description: 'Missing or wrong bearer token',
-  })
+  @IngestTokenUnauthorized()
   async list(@Query() query: DeadLettersQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<DeadLetterDto[]> {
     const limit = query.limit ?? 100;
     const { letters, next } = await this.repository.page({
@@ -181,11 +176,7 @@ export class DeadLettersController {
     example: { statusCode: 404, message: 'no dead letter at partition 2, offset 1234', error: 'Not Found' },
     description: 'No dead letter at that partition and offset',
   })
-  @ApiUnauthorizedResponse({
-    type: ErrorDto,
-    example: { statusCode: 401, message: 'a valid bearer token is required (Authorization: Bearer <token>)', error: 'Unauthorized' },
-    description: 'Missing or wrong bearer token',
-  })
+  @IngestTokenUnauthorized()
   async raw(
     @Param('partition', new ParseIntPipe({ exceptionFactory: () => new BadRequestException(['partition must be an integer']) }))
     partition: number,

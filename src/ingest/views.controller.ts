@@ -1,16 +1,8 @@
 import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorDto } from '../http/error.dto';
-import { IngestTokenGuard } from '../auth/guards';
+import { IngestTokenGuard, IngestTokenUnauthorized } from '../auth/guards';
 import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
@@ -57,11 +49,7 @@ export class ViewsController {
     example: { statusCode: 400, message: ['views.3.ts is more than a day in the future'], error: 'Bad Request' },
     description: 'The body or an event is invalid; the message names it (views.<i>.<field>)',
   })
-  @ApiUnauthorizedResponse({
-    type: ErrorDto,
-    example: { statusCode: 401, message: 'a valid bearer token is required (Authorization: Bearer <token>)', error: 'Unauthorized' },
-    description: 'Missing or wrong bearer token',
-  })
+  @IngestTokenUnauthorized()
   @ApiResponse({
     status: 429,
     type: ErrorDto,
