@@ -1,12 +1,16 @@
 // Builds the one @clickhouse/client the service uses: a ClickHouse server over HTTP when CLICKHOUSE_URL
 // is set, otherwise embedded ClickHouse (chDB) in this process on a data directory.
-import { ClickHouseClient, ClickHouseSettings, createClient } from '@clickhouse/client';
+import { ClickHouseClient, ClickHouseLogLevel, ClickHouseSettings, createClient } from '@clickhouse/client';
 import type * as Chdb from 'chdb';
 import type * as ChdbConnection from 'chdb/connection';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { ClickHouseClientLogger } from './client-logger';
 import { clickhouseDir } from './sql-files';
+
+/** The client's warnings and errors, through the service's JSON logger (client-logger.ts). */
+const CLIENT_LOG = { LoggerClass: ClickHouseClientLogger, level: ClickHouseLogLevel.WARN };
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -54,6 +58,7 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
       password: config.password,
       request_timeout: 30_000,
       clickhouse_settings: { date_time_output_format: 'iso' },
+      log: CLIENT_LOG,
     });
     return { client, mode: 'server', close: () => client.close() };
   }
@@ -112,5 +117,6 @@ function chdbClient(path: string, settings?: ClickHouseSettings): ClickHouseClie
     // those types, which TypeScript does not unify with the package's, hence the cast.
     connection: createChdbConnection({ path }) as unknown as ChdbAsClientConnection,
     clickhouse_settings: settings,
+    log: CLIENT_LOG,
   });
 }
