@@ -18,3 +18,6 @@ export class ErrorDto {
   })
   code?: string;
 }
+
+/** The Retry-After header of a 429 or 503, as OpenAPI describes it. */
+export const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } };

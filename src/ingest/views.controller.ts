@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ErrorDto } from '../http/error.dto';
+import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { IngestTokenGuard, IngestTokenUnauthorized } from '../auth/guards';
 import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import { Clock } from '../clock/clock';
@@ -59,14 +59,14 @@ export class ViewsController {
       error: 'Too Many Requests',
     },
     description: 'Too many requests from this client; retry after Retry-After seconds',
-    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+    headers: RETRY_AFTER_HEADER,
   })
   @ApiResponse({
     status: 503,
     type: ErrorDto,
     example: { statusCode: 503, message: 'Kafka did not acknowledge the batch (Request timed out); retry', error: 'Service Unavailable' },
     description: 'Kafka did not acknowledge in time; retry after Retry-After seconds',
-    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+    headers: RETRY_AFTER_HEADER,
   })
   async ingest(@Body() batch: ViewBatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedDto> {
     const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);

@@ -12,7 +12,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ReadKeyRequired } from '../auth/guards';
-import { ErrorDto } from '../http/error.dto';
+import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { TopKStreamQuery } from '../top-k/top-k.query';
 import { TopKStreamHub } from './top-k-stream.service';
 
@@ -57,7 +57,7 @@ export class TopKStreamController {
       error: 'Service Unavailable',
     }),
     description: 'As many streams are open as STREAM_MAX_CLIENTS allows; retry after Retry-After seconds',
-    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+    headers: RETRY_AFTER_HEADER,
   })
   stream(@Query() query: TopKStreamQuery, @Res() reply: FastifyReply): void {
     if (this.hub.full) {

@@ -22,7 +22,7 @@ import { PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { availability } from './staleness';
 import { topKBody } from './top-k.body';
 import { currentListHeaders, pastListHeaders } from './top-k.headers';
-import { ErrorDto } from '../http/error.dto';
+import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { parseInstant, RankedVideoDto, TopKQuery } from './top-k.query';
 import { isTumbling } from './windows';
 
@@ -96,7 +96,7 @@ export class TopKController {
     type: ErrorDto,
     example: { statusCode: 429, message: '8 past windows are being computed; retry in a second', error: 'Too Many Requests' },
     description: 'Only with at=: PAST_WINDOW_QUEUE past windows are already being computed; retry after Retry-After seconds',
-    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+    headers: RETRY_AFTER_HEADER,
   })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,
@@ -106,7 +106,7 @@ export class TopKController {
       error: 'Service Unavailable',
     },
     description: 'No list yet, or the newest is too old to serve, or a past window cannot be computed now; retry after Retry-After seconds',
-    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+    headers: RETRY_AFTER_HEADER,
   })
   @Header('Cache-Control', 'no-cache')
   async topK(@Query() query: TopKQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
