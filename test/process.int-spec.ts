@@ -95,14 +95,7 @@ describe('the service process: configuration and logs', () => {
     expect(readFileSync(`/proc/${service.pid}/mountinfo`, 'utf8')).toMatch(/ \/sys\/fs\/cgroup .* - tmpfs /);
     expect(await service.stop('SIGTERM')).toBe(0);
     const lines = service.output.split('\n').filter((l) => l.trim() !== '');
-    const notJson = lines.filter((l) => {
-      try {
-        return typeof JSON.parse(l) !== 'object';
-      } catch {
-        return true;
-      }
-    });
-    expect(notJson).toEqual([]);
+    expect(service.nonJsonLines()).toEqual([]);
     const records = lines.map((l) => JSON.parse(l));
     expect(records.filter((r) => r.logger_name !== undefined && r.level === 'Warning').length).toBeGreaterThan(0);
     expect(records.map((r) => r.msg)).toContainEqual(expect.stringMatching(/^viewrank listening on /));

@@ -38,6 +38,20 @@ export class ServiceProcess {
     this.under = under;
   }
 
+  /** The lines of the output that are not a JSON object: what a JSON log pipeline would choke on. */
+  nonJsonLines(): string[] {
+    return this.output
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .filter((line) => {
+        try {
+          return typeof JSON.parse(line) !== 'object';
+        } catch {
+          return true;
+        }
+      });
+  }
+
   /** The process id while it runs (for CPU and memory readings). */
   get pid(): number | undefined {
     return this.child?.pid;
