@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { ClickHouseClientLogger } from './client-logger';
+import { CLUSTER_QUERY_SETTINGS } from './cluster';
 import { clickhouseDir } from './sql-files';
 
 /** The client's warnings and errors, through the service's JSON logger (client-logger.ts). */
@@ -57,7 +58,7 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
       username: config.user,
       password: config.password,
       request_timeout: 30_000,
-      clickhouse_settings: { date_time_output_format: 'iso' },
+      clickhouse_settings: { date_time_output_format: 'iso', ...(config.cluster ? CLUSTER_QUERY_SETTINGS : {}) },
       log: CLIENT_LOG,
     });
     return { client, mode: 'server', close: () => client.close() };

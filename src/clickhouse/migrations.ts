@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { SchemaLockOptions, withSchemaLock } from './schema-lock';
 import { SqlRunner } from './sql-runner';
-import { MigrationFile, migrationFiles } from './sql-files';
+import { clusterDir, MigrationFile, migrationFiles, namedQuery } from './sql-files';
+import { join } from 'node:path';
+import { checkCluster, CLUSTER_SCHEMA_MIGRATIONS } from './cluster';
 import { splitStatements } from './sql-statements';
 
 export interface MigrationResult {
@@ -54,26 +56,45 @@ export function checksum(file: MigrationFile): string {
   return createHash('sha256').update(file.text).digest('hex');
 }
 
+/** The migrations of the configured layout: clickhouse/migrations/, or on a cluster clickhouse/cluster/migrations/. */
+export function layoutMigrationFiles(config: AppConfig): MigrationFile[] {
+  return config.clickhouse.cluster ? migrationFiles(join(clusterDir(), 'migrations')) : migrationFiles();
+}
+
 /**
  * Idempotent: statements are CREATE … IF NOT EXISTS, a migration is recorded only after all its statements
  * succeeded, and one already recorded is skipped (a changed file is reported, never silently re-applied). Runs under
  * the schema lock (schema-lock.ts), so instances starting together never run the same migration twice: the second
- * reads what the first recorded once it has the lock.
+ * reads what the first recorded once it has the lock. On a cluster (CLICKHOUSE_CLUSTER) it first checks the server
+ * belongs to it; the lock, the log and every statement are then ON CLUSTER, so one instance migrates the whole cluster
+ * once.
  */
 export async function runMigrations(
   db: SqlRunner,
   config: AppConfig,
-  files = migrationFiles(),
+  files = layoutMigrationFiles(config),
   lock: Partial<SchemaLockOptions> = {},
 ): Promise<MigrationResult> {
   const params = migrationParams(config);
-  await db.command('CREATE DATABASE IF NOT EXISTS {db:Identifier}', { db: params.db });
-  return withSchemaLock(db, config.clickhouse.database, () => applyMigrations(db, params, files), lock);
+  const onCluster = config.clickhouse.cluster !== undefined;
+  if (config.clickhouse.cluster) await checkCluster(db, config.clickhouse.cluster);
+  await db.command(
+    onCluster ? "CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER '{cluster}'" : 'CREATE DATABASE IF NOT EXISTS {db:Identifier}',
+    { db: params.db },
+  );
+  return withSchemaLock(db, config.clickhouse.database, () => applyMigrations(db, params, files, onCluster), { onCluster, ...lock });
 }
 
-async function applyMigrations(db: SqlRunner, params: Record<string, string | number>, files: MigrationFile[]): Promise<MigrationResult> {
+async function applyMigrations(
+  db: SqlRunner,
+  params: Record<string, string | number>,
+  files: MigrationFile[],
+  onCluster: boolean,
+): Promise<MigrationResult> {
   await db.command(
-    `CREATE TABLE IF NOT EXISTS {db:Identifier}.schema_migrations
+    onCluster
+      ? namedQuery(CLUSTER_SCHEMA_MIGRATIONS.name)
+      : `CREATE TABLE IF NOT EXISTS {db:Identifier}.schema_migrations
      (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
      ENGINE = ReplacingMergeTree ORDER BY version`,
     { db: params.db },

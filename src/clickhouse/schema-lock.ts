@@ -14,6 +14,9 @@ const STATE = sql('schema_lock_state', {}).rows<{
   now: number | string;
 }>();
 const RELEASE = sql('schema_lock_release', {});
+// On a cluster (CLICKHOUSE_CLUSTER): the same lock, on every node through the distributed DDL queue.
+const TAKE_CLUSTER = sql('schema_lock_take_cluster', {});
+const RELEASE_CLUSTER = sql('schema_lock_release_cluster', {});
 
 export interface SchemaLockOptions {
   /** A lock whose holder has not renewed it for this long is taken to be left by a dead holder, and broken. */
@@ -26,6 +29,8 @@ export interface SchemaLockOptions {
   waitMs: number;
   /** Told when the lock is held by another, and when a dead holder's lock is broken. */
   onWait?: (message: string) => void;
+  /** The lock of a cluster (CLICKHOUSE_CLUSTER), on every node, rather than of one server. */
+  onCluster?: boolean;
 }
 
 export const SCHEMA_LOCK_DEFAULTS: SchemaLockOptions = { leaseMs: 60_000, heartbeatMs: 10_000, pollMs: 250, waitMs: 600_000 };
@@ -49,7 +54,8 @@ const TABLE_ALREADY_EXISTS = /\b(57|TABLE_ALREADY_EXISTS)\b|already exists/;
  * Runs `work` holding the schema lock of `database` (which exists): the table `<db>.schema_lock`, created without IF NOT EXISTS (one
  * CREATE of a name succeeds on a server, every other fails with TABLE_ALREADY_EXISTS) and dropped when the work ends.
  * The holder writes a heartbeat row into it while it works; a lock whose heartbeat is older than the lease is broken.
- * ClickHouse has no advisory lock; in cluster mode Keeper would hold this instead.
+ * ClickHouse has no advisory lock. On a cluster the table is created ON CLUSTER: Keeper's DDL queue orders the
+ * CREATEs, so the same rule holds for the whole cluster.
  */
 export async function withSchemaLock<T>(
   db: SqlRunner,
@@ -57,12 +63,14 @@ export async function withSchemaLock<T>(
   work: () => Promise<T>,
   options: Partial<SchemaLockOptions> = {},
 ): Promise<T> {
-  const { leaseMs, heartbeatMs, pollMs, waitMs, onWait } = { ...SCHEMA_LOCK_DEFAULTS, ...options };
+  const { leaseMs, heartbeatMs, pollMs, waitMs, onWait, onCluster } = { ...SCHEMA_LOCK_DEFAULTS, ...options };
+  const take = namedQuery((onCluster ? TAKE_CLUSTER : TAKE).name);
+  const release = namedQuery((onCluster ? RELEASE_CLUSTER : RELEASE).name);
   const holder = lockHolder();
   const since = Date.now();
   for (let announced = false; ;) {
     try {
-      await db.command(namedQuery(TAKE.name), { db: database });
+      await db.command(take, { db: database });
       break;
     } catch (error) {
       if (!TABLE_ALREADY_EXISTS.test((error as Error).message)) throw error;
@@ -72,7 +80,7 @@ export async function withSchemaLock<T>(
       onWait?.(
         `schema lock of ${database} held by ${current.holder || 'a holder that never wrote'} with no heartbeat for ${leaseMs} ms: broken`,
       );
-      await db.command(namedQuery(RELEASE.name), { db: database });
+      await db.command(release, { db: database });
       continue;
     }
     if (Date.now() - since > waitMs) throw new Error(`schema lock of ${database} still held by ${current?.holder} after ${waitMs} ms`);
@@ -88,7 +96,7 @@ export async function withSchemaLock<T>(
     return await work();
   } finally {
     clearInterval(heartbeat);
-    await db.command(namedQuery(RELEASE.name), { db: database });
+    await db.command(release, { db: database });
   }
 }
 

@@ -36,6 +36,16 @@ export interface MigrationFile {
   text: string;
 }
 
+/** clickhouse/cluster/: the schema on a ClickHouse cluster (CLICKHOUSE_CLUSTER), its migrations and its queue. */
+export function clusterDir(): string {
+  return join(clickhouseDir(), 'cluster');
+}
+
+/** Text of clickhouse/cluster/queue.sql: the Kafka engine table and its view on every node of a cluster. */
+export function clusterQueueFile(): string {
+  return readFileSync(join(clusterDir(), 'queue.sql'), 'utf8');
+}
+
 /** Migration files named NNNN_description.sql, in version order; duplicate versions are an error. */
 export function migrationFiles(dir = join(clickhouseDir(), 'migrations')): MigrationFile[] {
   const files = readdirSync(dir)

@@ -46,6 +46,24 @@ describe(loadConfig.name, () => {
     for (const name of ['PORT', 'CLICKHOUSE_DATABASE', 'KAFKA_BROKERS', 'RETENTION_HOUR_DAYS']) expect(message).toContain(name);
   });
 
+  it('takes a cluster in server mode with exactly-once ingestion only, and a topic replicated at least min.insync times', () => {
+    const url = 'http://clickhouse-01:8123';
+    expect(loadConfig({ CLICKHOUSE_URL: url, CLICKHOUSE_CLUSTER: 'viewrank' }).clickhouse.cluster).toBe('viewrank');
+    expect(loadConfig({}).clickhouse.cluster).toBeUndefined();
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'viewrank' })).toThrow('CLICKHOUSE_CLUSTER="viewrank": needs CLICKHOUSE_URL');
+    expect(() => loadConfig({ CLICKHOUSE_URL: url, CLICKHOUSE_CLUSTER: 'view rank' })).toThrow(
+      'CLICKHOUSE_CLUSTER must be a plain identifier',
+    );
+    expect(() => loadConfig({ CLICKHOUSE_URL: url, CLICKHOUSE_CLUSTER: 'viewrank', INGEST_GUARANTEE: 'at-least-once' })).toThrow(
+      'a cluster (CLICKHOUSE_CLUSTER) ingests exactly-once only',
+    );
+    const kafka = loadConfig({ KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2' }).kafka;
+    expect([kafka.topicReplicationFactor, kafka.topicMinInsyncReplicas]).toEqual([3, 2]);
+    expect(() => loadConfig({ KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2' })).toThrow(
+      'KAFKA_TOPIC_MIN_INSYNC_REPLICAS=2: more than KAFKA_TOPIC_REPLICATION_FACTOR=1',
+    );
+  });
+
   it("takes pino's level names, and Nest's as aliases", () => {
     const level = (LOG_LEVEL?: string) => loadConfig(LOG_LEVEL === undefined ? {} : { LOG_LEVEL }).logLevel;
     expect(level()).toBe('info');

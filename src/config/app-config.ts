@@ -37,6 +37,14 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   CLICKHOUSE_URL?: string;
 
+  /**
+   * Server mode on a ClickHouse cluster: the cluster's name in the servers' remote_servers, and their macro
+   * `cluster`. The schema is clickhouse/cluster/ (Replicated tables, Distributed ones over them).
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'CLICKHOUSE_CLUSTER must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)' })
+  CLICKHOUSE_CLUSTER?: string;
+
   @IsString()
   CLICKHOUSE_USER = 'default';
 
@@ -65,6 +73,21 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1000)
   KAFKA_TOPIC_PARTITIONS = 4;
+
+  /** Copies of each partition when the service creates the topic (a cluster: 3). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  KAFKA_TOPIC_REPLICATION_FACTOR = 1;
+
+  /** The topic's min.insync.replicas when the service creates it; unset: the broker's default. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS?: number;
 
   @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_GROUP must be a valid consumer group id' })
   KAFKA_GROUP = 'viewrank';
@@ -396,6 +419,21 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
   if (vars.ADMIN_PASSWORD !== undefined && vars.ANALYST_PASSWORD !== undefined && vars.ADMIN_USER === vars.ANALYST_USER) {
     throw new ConfigError(`Invalid configuration:\n  ADMIN_USER=${JSON.stringify(vars.ADMIN_USER)}: must differ from ANALYST_USER`);
   }
+  if (vars.CLICKHOUSE_CLUSTER !== undefined && vars.CLICKHOUSE_URL === undefined) {
+    throw new ConfigError(
+      `Invalid configuration:\n  CLICKHOUSE_CLUSTER=${JSON.stringify(vars.CLICKHOUSE_CLUSTER)}: needs CLICKHOUSE_URL (a cluster is server mode)`,
+    );
+  }
+  if (vars.CLICKHOUSE_CLUSTER !== undefined && vars.INGEST_GUARANTEE !== 'exactly-once') {
+    throw new ConfigError(
+      `Invalid configuration:\n  INGEST_GUARANTEE=${JSON.stringify(vars.INGEST_GUARANTEE)}: a cluster (CLICKHOUSE_CLUSTER) ingests exactly-once only`,
+    );
+  }
+  if ((vars.KAFKA_TOPIC_MIN_INSYNC_REPLICAS ?? 1) > vars.KAFKA_TOPIC_REPLICATION_FACTOR) {
+    throw new ConfigError(
+      `Invalid configuration:\n  KAFKA_TOPIC_MIN_INSYNC_REPLICAS=${vars.KAFKA_TOPIC_MIN_INSYNC_REPLICAS}: more than KAFKA_TOPIC_REPLICATION_FACTOR=${vars.KAFKA_TOPIC_REPLICATION_FACTOR}`,
+    );
+  }
   return vars;
 }
 
@@ -414,6 +452,8 @@ export function toAppConfig(vars: EnvironmentVariables) {
       user: vars.CLICKHOUSE_USER,
       password: vars.CLICKHOUSE_PASSWORD,
       database: vars.CLICKHOUSE_DATABASE,
+      /** Server mode on a cluster: its name (clickhouse/cluster/); absent: one server or embedded. */
+      cluster: vars.CLICKHOUSE_CLUSTER,
       chdbPath: vars.CHDB_PATH,
       /** Embedded mode: the engine's log level (ClickHouse's names). */
       engineLogLevel: vars.ENGINE_LOG_LEVEL,
@@ -424,6 +464,8 @@ export function toAppConfig(vars: EnvironmentVariables) {
       clickhouseBrokers: vars.CLICKHOUSE_KAFKA_BROKERS ?? vars.KAFKA_BROKERS,
       topic: vars.KAFKA_TOPIC,
       topicPartitions: vars.KAFKA_TOPIC_PARTITIONS,
+      topicReplicationFactor: vars.KAFKA_TOPIC_REPLICATION_FACTOR,
+      topicMinInsyncReplicas: vars.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
       group: vars.KAFKA_GROUP,
       consumers: vars.KAFKA_CONSUMERS,
       flushIntervalMs: vars.KAFKA_FLUSH_INTERVAL_MS,

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { migrationParams, retryingLater } from '../clickhouse/migrations';
 import { SqlRunner } from '../clickhouse/sql-runner';
 import { SchemaLockOptions, withSchemaLock } from '../clickhouse/schema-lock';
-import { queueFile } from '../clickhouse/sql-files';
+import { clusterQueueFile, queueFile } from '../clickhouse/sql-files';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { splitStatements } from '../clickhouse/sql-statements';
 
@@ -136,4 +136,36 @@ async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: Gr
   }
   await db.command(queueFile('views_queue_mv'), queueParams);
   return plan;
+}
+
+/** The Keeper path where a cluster's Kafka engine tables keep their offsets: one for the whole cluster. */
+export function clusterKeeperPath(config: AppConfig): string {
+  return `/viewrank/${config.clickhouse.database}/views_queue/cluster`;
+}
+
+/**
+ * On a cluster (CLICKHOUSE_CLUSTER): the Kafka engine table and its view on every node (clickhouse/cluster/queue.sql),
+ * created once for the cluster under its schema lock, and kept as they are once there. Exactly once only (the
+ * configuration refuses the other guarantee on a cluster). Changing a Kafka engine setting on a cluster is an
+ * operator's step (docs/cluster.md): the single-node recreation, with its hand-over of the consumer group, is not
+ * carried over.
+ */
+export async function ensureClusterQueue(db: SqlRunner, config: AppConfig, lock: Partial<SchemaLockOptions> = {}): Promise<QueuePlan> {
+  const params = { ...migrationParams(config), kafka_keeper_path: clusterKeeperPath(config) };
+  return withSchemaLock(
+    db,
+    config.clickhouse.database,
+    async () => {
+      const existing = await db.select<{ name: string }>(
+        `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
+        { db: config.clickhouse.database },
+      );
+      if (existing.length === 2) return { action: 'keep', guarantee: 'exactly-once', keeperPath: params.kafka_keeper_path };
+      for (const statement of splitStatements(clusterQueueFile())) {
+        await retryingLater(() => db.command(statement, params, { allow_experimental_kafka_offsets_storage_in_keeper: 1 }));
+      }
+      return { action: 'create', guarantee: 'exactly-once', keeperPath: params.kafka_keeper_path, reason: 'on every node of the cluster' };
+    },
+    { onCluster: true, ...lock },
+  );
 }

@@ -3,7 +3,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ensureTopic, handOverGroup, topicTimestampType } from '../kafka/kafka-topic';
-import { ensureQueue } from './ingest-queue';
+import { ensureClusterQueue, ensureQueue, QueuePlan } from './ingest-queue';
 
 /**
  * The one bootstrap step of ingestion, after the schema migrations (ClickHouseModule, a global module, initialises
@@ -33,7 +33,17 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
       );
     }
     // Last: ingestion starts when the queue's view exists.
-    const queue = await ensureQueue(
+    const queue = await this.ensureQueue();
+    const where = queue.keeperPath ? `, offsets in Keeper at ${queue.keeperPath}` : ', offsets in the consumer group';
+    this.logger.log(
+      `ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`,
+    );
+  }
+
+  private ensureQueue(): Promise<QueuePlan> {
+    const onWait = (m: string) => this.logger.warn(m);
+    if (this.config.clickhouse.cluster) return ensureClusterQueue(this.clickhouse, this.config, { onWait });
+    return ensureQueue(
       this.clickhouse,
       this.config,
       async (ingested) => {
@@ -45,11 +55,7 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
           );
       },
       undefined,
-      { onWait: (m) => this.logger.warn(m) },
-    );
-    const where = queue.keeperPath ? `, offsets in Keeper at ${queue.keeperPath}` : ', offsets in the consumer group';
-    this.logger.log(
-      `ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`,
+      { onWait },
     );
   }
 

@@ -1,0 +1,45 @@
+import { loadConfig } from '../config/app-config';
+import { viewsTopic } from '../kafka/kafka-topic';
+import { clusterProblem } from './cluster';
+import { layoutMigrationFiles } from './migrations';
+
+describe(clusterProblem.name, () => {
+  const ok = { macro: 'viewrank', shards: '2', hosts: '4' };
+
+  it('accepts the server of the configured cluster', () => {
+    expect(clusterProblem('viewrank', ok)).toBeUndefined();
+  });
+
+  it('names what is wrong: no such cluster, or another macro', () => {
+    expect(clusterProblem('viewrank', { ...ok, shards: 0, hosts: 0 })).toBe(
+      'CLICKHOUSE_CLUSTER=viewrank: the server has no such cluster in remote_servers',
+    );
+    expect(clusterProblem('viewrank', { ...ok, macro: 'other' })).toBe(
+      `CLICKHOUSE_CLUSTER=viewrank: the server's macro cluster is "other", not viewrank`,
+    );
+  });
+});
+
+describe(layoutMigrationFiles.name, () => {
+  it("takes clickhouse/cluster/migrations/ on a cluster, whose every statement is ON CLUSTER, and one node's otherwise", () => {
+    const single = layoutMigrationFiles(loadConfig({}));
+    const cluster = layoutMigrationFiles(loadConfig({ CLICKHOUSE_URL: 'http://clickhouse-01:8123', CLICKHOUSE_CLUSTER: 'viewrank' }));
+    expect(single.length).toBeGreaterThanOrEqual(15);
+    expect(cluster.map((f) => f.name)).toEqual(['cluster_schema']);
+    expect(cluster[0].text).toMatch(/ON CLUSTER '\{cluster\}'/);
+    expect(single.some((f) => /ON CLUSTER/.test(f.text))).toBe(false);
+  });
+});
+
+describe(viewsTopic.name, () => {
+  it('replicates the topic as configured, and sets min.insync.replicas only when given', () => {
+    expect(viewsTopic('v', 8, 3, 2)).toMatchObject({
+      replicationFactor: 3,
+      configEntries: [
+        { name: 'message.timestamp.type', value: 'LogAppendTime' },
+        { name: 'min.insync.replicas', value: '2' },
+      ],
+    });
+    expect(viewsTopic('v', 4).configEntries).toEqual([{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+  });
+});
