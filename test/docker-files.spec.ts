@@ -3,12 +3,136 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { SETTING_NAMES } from '../src/config/app-config';
 
 const root = join(__dirname, '..');
 const dockerfile = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
 const compose = parse(readFileSync(join(root, 'docker/docker-compose.yml'), 'utf8'));
+// Anchors and merge keys (<<) resolved, as compose resolves them.
+const cluster = parse(readFileSync(join(root, 'docker/compose.cluster.yml'), 'utf8'), { merge: true });
+
+/**
+ * The compose-spec JSON schema (compose-spec/compose-spec's compose-spec.json) as dclint ships it, compiled by Ajv.
+ * Its $schema names draft-07 by a URL Ajv does not carry, and draft-07 is Ajv's own default: so it is left out.
+ */
+function composeSpecValidator() {
+  const { $schema: _, ...schema } = JSON.parse(readFileSync(join(root, 'node_modules/dclint/schemas/compose.schema.json'), 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+describe('the compose files, against the compose-spec schema', () => {
+  const validate = composeSpecValidator();
+
+  it.each(['docker-compose.yml', 'compose.cluster.yml'])('docker/%s is valid', (file) => {
+    const document = parse(readFileSync(join(root, 'docker', file), 'utf8'), { merge: true });
+    validate(document);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
+  it('refuses what the specification does not allow (so a pass means something)', () => {
+    const broken = structuredClone(cluster);
+    broken.services['keeper-1'].healthcheck.interval = 5;
+    broken.services['viewrank-1'].restart_policy = 'always';
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors?.map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(['/services/keeper-1/healthcheck/interval', '/services/viewrank-1']),
+    );
+  });
+});
+
+describe('docker/compose.cluster.yml', () => {
+  interface Service {
+    image?: string;
+    hostname?: string;
+    environment: Record<string, string>;
+    volumes?: string[];
+    depends_on?: Record<string, { condition: string }>;
+    healthcheck?: { test?: unknown };
+  }
+  const services = cluster.services as Record<string, Service>;
+  const named = (prefix: string) => Object.keys(services).filter((n) => n.startsWith(prefix));
+  const clickhouseXml = readFileSync(join(root, 'docker/cluster/clickhouse.xml'), 'utf8');
+  const keeperXml = readFileSync(join(root, 'docker/cluster/keeper.xml'), 'utf8');
+
+  it('runs 3 Keeper nodes, 2 shards x 2 replicas of ClickHouse, 3 Kafka brokers and 2 viewrank instances, each with a health check', () => {
+    expect([named('keeper-'), named('clickhouse-'), named('kafka-'), named('viewrank-')].map((n) => n.length)).toEqual([3, 4, 3, 2]);
+    for (const [name, service] of Object.entries(services))
+      expect({ name, test: Array.isArray(service.healthcheck?.test) }).toEqual({ name, test: true });
+    const macros = named('clickhouse-').map((n) => [services[n].environment.CLICKHOUSE_SHARD, services[n].environment.CLICKHOUSE_REPLICA]);
+    expect(macros).toEqual([
+      ['01', 'clickhouse-01'],
+      ['01', 'clickhouse-02'],
+      ['02', 'clickhouse-03'],
+      ['02', 'clickhouse-04'],
+    ]);
+  });
+
+  it('names the same servers in remote_servers, shard by shard, and the same Keeper nodes in <zookeeper> and the Raft group', () => {
+    const shards = [...clickhouseXml.matchAll(/<shard>([\s\S]*?)<\/shard>/g)].map((m) =>
+      [...m[1].matchAll(/<host>([^<]+)<\/host>/g)].map((h) => h[1]),
+    );
+    expect(shards).toEqual([
+      ['clickhouse-01', 'clickhouse-02'],
+      ['clickhouse-03', 'clickhouse-04'],
+    ]);
+    const keepers = named('keeper-').map((n) => services[n].hostname);
+    expect([...clickhouseXml.matchAll(/<node><host>([^<]+)<\/host>/g)].map((m) => m[1])).toEqual(keepers);
+    expect([...keeperXml.matchAll(/<hostname>([^<]+)<\/hostname>/g)].map((m) => m[1])).toEqual(keepers);
+    expect(named('keeper-').map((n) => services[n].environment.KEEPER_SERVER_ID)).toEqual(['1', '2', '3']);
+  });
+
+  it('pins the ClickHouse server and Keeper to the release of docker-compose.yml', () => {
+    const release = (compose.services.clickhouse.image as string).split(':')[1];
+    for (const name of [...named('clickhouse-'), ...named('keeper-')]) expect(services[name].image?.split(':')[1]).toBe(release);
+  });
+
+  it('runs the topic at replication factor 3 and min.insync.replicas 2, on a three-controller KRaft quorum', () => {
+    for (const name of named('kafka-')) {
+      const env = services[name].environment;
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093');
+      expect([env.KAFKA_DEFAULT_REPLICATION_FACTOR, env.KAFKA_MIN_INSYNC_REPLICAS, env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR]).toEqual([
+        '3',
+        '2',
+        '3',
+      ]);
+    }
+    expect(new Set(named('kafka-').map((n) => services[n].environment.KAFKA_NODE_ID)).size).toBe(3);
+    for (const name of named('viewrank-')) {
+      const env = services[name].environment;
+      expect([env.KAFKA_TOPIC_REPLICATION_FACTOR, env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS]).toEqual(['3', '2']);
+    }
+  });
+
+  it('starts each viewrank instance in cluster mode on a server of its own shard, after everything is healthy, with settings it knows', () => {
+    const clusterName = /<remote_servers>\s*<(\w+)>/.exec(clickhouseXml)?.[1];
+    expect(clickhouseXml).toContain(`<cluster>${clusterName}</cluster>`);
+    const urls = named('viewrank-').map((name) => {
+      const { environment: env, depends_on } = services[name];
+      for (const key of Object.keys(env)) expect({ key, known: SETTING_NAMES.includes(key) }).toEqual({ key, known: true });
+      expect(env.CLICKHOUSE_CLUSTER).toBe(clusterName);
+      expect(env.INGEST_GUARANTEE).toBe('exactly-once');
+      expect(env.CLICKHOUSE_PASSWORD).toMatch(/^\$\{CLICKHOUSE_PASSWORD:\?[^}]+\}$/);
+      expect(Object.keys(depends_on ?? {}).sort()).toEqual([...named('clickhouse-'), ...named('kafka-')].sort());
+      return env.CLICKHOUSE_URL;
+    });
+    expect(urls).toEqual(['http://clickhouse-01:8123', 'http://clickhouse-03:8123']);
+  });
+
+  it('keeps data in named volumes, and mounts files that exist', () => {
+    const volumes = Object.keys(cluster.volumes);
+    for (const name of [...named('keeper-'), ...named('clickhouse-'), ...named('kafka-')]) {
+      const mounts = services[name].volumes ?? [];
+      expect({ name, data: mounts.some((v) => volumes.includes(v.split(':')[0])) }).toEqual({ name, data: true });
+      for (const source of mounts.map((v) => v.split(':')[0]).filter((s) => s.startsWith('.')))
+        expect({ source, exists: existsSync(join(root, 'docker', source)) }).toEqual({ source, exists: true });
+    }
+  });
+});
 
 describe('docker/Dockerfile', () => {
   const stages = dockerfile.split(/^FROM /m).slice(1);
