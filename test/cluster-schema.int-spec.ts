@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { embeddedEngineConfig } from '../src/clickhouse/clickhouse.client';
 import { migrationParams, runMigrations } from '../src/clickhouse/migrations';
-import { clusterDir, clusterQueueFile, migrationFiles, queueFile } from '../src/clickhouse/sql-files';
+import { clickhouseDir, clusterDir, clusterQueueFile, migrationFiles, queueFile } from '../src/clickhouse/sql-files';
+import { readdirSync, readFileSync } from 'node:fs';
 import { splitStatements } from '../src/clickhouse/sql-statements';
 import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { loadConfig } from '../src/config/app-config';
@@ -19,7 +20,7 @@ import { uniqueName } from './support/kafka';
 import { tmpdir } from 'node:os';
 
 const CLUSTER = 'viewrank_check';
-// The test's engine, started before the service's connection opens it (chDB runs one engine per process, started by
+// The test's engine (its log at fatal: the parse checks make it log their expected failures), started before the service's connection opens it (chDB runs one engine per process, started by
 // the first session with its configuration): the macros and a two-shard cluster of hosts nothing listens on.
 const CHDB_PATH = join(tmpdir(), `viewrank-cluster-schema-${process.pid}`);
 
@@ -27,7 +28,7 @@ function engineConfig(zookeeper: ReturnType<typeof loadConfig>['zookeeper']): st
   const replica = (port: number) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`;
   const sections = `  <macros><cluster>${CLUSTER}</cluster><shard>01</shard><replica>r1</replica></macros>
   <remote_servers><${CLUSTER}>${replica(19000)}${replica(19001)}</${CLUSTER}></remote_servers>\n`;
-  return embeddedEngineConfig(zookeeper, 'error').replace(/<\/clickhouse>\s*$/, `${sections}</clickhouse>\n`);
+  return embeddedEngineConfig(zookeeper, 'fatal').replace(/<\/clickhouse>\s*$/, `${sections}</clickhouse>\n`);
 }
 
 const clusterFiles = () => [...migrationFiles(join(clusterDir(), 'migrations')).map((f) => f.text), clusterQueueFile()];
@@ -64,7 +65,7 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
     writeFileSync(file, engineConfig(config.zookeeper));
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- chDB's own session, for its configuration
     const { Session } = require('chdb') as typeof import('chdb');
-    engine = new Session(CHDB_PATH, { connectionArgs: [`--config-file=${file}`, '--log-level=error'] });
+    engine = new Session(CHDB_PATH, { connectionArgs: [`--config-file=${file}`, '--log-level=fatal'] });
     clickhouse = new ClickHouseService(config);
   });
 
@@ -173,5 +174,27 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
         as_select: normal(table.as_select, single),
       });
     }
+  });
+
+  it("finds every table the service's named queries read or write (clickhouse/queries/) under the same name on the cluster", async () => {
+    const tables = new Set(
+      (await clickhouse.select<{ name: string }>('SELECT name FROM system.tables WHERE database = {db:String}', { db: clustered })).map(
+        (t) => t.name,
+      ),
+    );
+    const dir = join(clickhouseDir(), 'queries');
+    const used = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/\{db:Identifier\}\.(\w+)/g)].map((m) => ({ file, table: m[1] })),
+    );
+    expect(used.length).toBeGreaterThan(30);
+    // The schema lock is the lock's own table, made and dropped by schema_lock_take(_cluster).sql.
+    const missing = used.filter(({ table }) => table !== 'schema_lock' && table !== 'schema_migrations' && !tables.has(table));
+    expect(missing).toEqual([]);
+    // The cluster's own query over every node parses; it reaches for the two hosts of the test's cluster, nothing listens.
+    const consumers = readFileSync(join(dir, 'kafka_consumers_cluster.sql'), 'utf8');
+    await expect(clickhouse.select('SELECT formatQuery({q:String})', { q: consumers })).resolves.toHaveLength(1);
+    await expect(clickhouse.select(consumers, { keeper_errors: 1, cluster: CLUSTER })).rejects.toThrow(
+      /Connection refused|NETWORK_ERROR|ALL_CONNECTION_TRIES_FAILED/,
+    );
   });
 });

@@ -17,6 +17,8 @@ export interface KafkaConsumerState {
 }
 
 const KAFKA_CONSUMERS = sql('kafka_consumers', { keeper_errors: 'UInt8' }).rows<KafkaConsumerState>();
+/** The same, of every node of a cluster (CLICKHOUSE_CLUSTER). */
+const KAFKA_CONSUMERS_CLUSTER = sql('kafka_consumers_cluster', { keeper_errors: 'UInt8', cluster: 'String' }).rows<KafkaConsumerState>();
 
 /** The newest reading of the consumer group's lag, or why it could not be read. */
 export interface LagReading {
@@ -128,8 +130,9 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The Kafka engine consumers of the queue table, from system.kafka_consumers (cheap: no table is scanned). */
   consumers(): Promise<KafkaConsumerState[]> {
-    return this.clickhouse.rows(KAFKA_CONSUMERS, {
-      keeper_errors: this.config.kafka.guarantee === 'exactly-once' ? 1 : 0,
-    });
+    const keeper_errors = this.config.kafka.guarantee === 'exactly-once' ? 1 : 0;
+    const { cluster } = this.config.clickhouse;
+    if (cluster) return this.clickhouse.rows(KAFKA_CONSUMERS_CLUSTER, { keeper_errors, cluster });
+    return this.clickhouse.rows(KAFKA_CONSUMERS, { keeper_errors });
   }
 }
