@@ -4,24 +4,24 @@
 // with ON CLUSTER and the Replicated engines' Keeper arguments taken out (declustered()), created for real next to a
 // single-node database: the Distributed tables over a cluster of the test's own config, the Kafka engine table with its
 // offsets in the test's ZooKeeper. The two databases must then have the same tables, columns, keys and views.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { embeddedEngineConfig } from '../src/clickhouse/clickhouse.client';
 import { migrationParams, runMigrations } from '../src/clickhouse/migrations';
 import { clickhouseDir, clusterDir, clusterQueueFile, migrationFiles, queueFile } from '../src/clickhouse/sql-files';
-import { readdirSync, readFileSync } from 'node:fs';
 import { splitStatements } from '../src/clickhouse/sql-statements';
 import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { loadConfig } from '../src/config/app-config';
 import { checkCluster } from '../src/clickhouse/cluster';
 import { isolated } from './support/app';
 import { uniqueName } from './support/kafka';
-import { tmpdir } from 'node:os';
 
 const CLUSTER = 'viewrank_check';
-// The test's engine (its log at fatal: the parse checks make it log their expected failures), started before the service's connection opens it (chDB runs one engine per process, started by
-// the first session with its configuration): the macros and a two-shard cluster of hosts nothing listens on.
+// The test's engine, started before the service's connection opens it (chDB runs one engine per process, started by
+// the first session with its configuration): the macros and a two-shard cluster of hosts nothing listens on. Its log
+// is at fatal: the checks below make it fail queries on purpose, which it would log with a stack trace each.
 const CHDB_PATH = join(tmpdir(), `viewrank-cluster-schema-${process.pid}`);
 
 function engineConfig(zookeeper: ReturnType<typeof loadConfig>['zookeeper']): string {
@@ -73,6 +73,7 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
     for (const db of [clustered, single]) await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC', { db });
     await clickhouse.onApplicationShutdown();
     engine.close();
+    rmSync(CHDB_PATH, { recursive: true, force: true });
   });
 
   it('parses in ClickHouse 26.7, statement by statement, each one ON CLUSTER but the one-off insert', async () => {
