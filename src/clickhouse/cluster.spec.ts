@@ -2,6 +2,7 @@ import { loadConfig } from '../config/app-config';
 import { viewsTopic } from '../kafka/kafka-topic';
 import { clusterProblem } from './cluster';
 import { layoutMigrationFiles } from './migrations';
+import { namedQuery } from './sql-files';
 
 describe(clusterProblem.name, () => {
   const ok = { macro: 'viewrank', shards: '2', hosts: '4' };
@@ -41,5 +42,15 @@ describe(viewsTopic.name, () => {
       ],
     });
     expect(viewsTopic('v', 4).configEntries).toEqual([{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+  });
+});
+
+describe('kafka_consumers_cluster.sql', () => {
+  const body = (name: string) => namedQuery(name).replace(/^--[^\n]*\n/gm, '');
+
+  it('is kafka_consumers.sql over every node: its two system tables through clusterAllReplicas, nothing else changed', () => {
+    const everyNode = body('kafka_consumers').replace(/\bFROM system\.(\w+)/g, 'FROM clusterAllReplicas({cluster:String}, system.$1)');
+    expect(everyNode).not.toBe(body('kafka_consumers'));
+    expect(body('kafka_consumers_cluster')).toBe(everyNode);
   });
 });
