@@ -1,6 +1,6 @@
-// The merge cluster mode rests on (#20, not built yet), as a pure model so that its exactness is tested: each shard
+// The merge cluster mode rests on (docs/cluster.md), as a pure model so that its exactness is tested: each shard
 // ranks its own videos, and the initiator merges the shards' top-K lists, as a Distributed query with
-// distributed_group_by_no_merge does before its final GROUP BY. The merge is exact only when every view of a video
+// optimize_distributed_group_by_sharding_key does (src/clickhouse/cluster.ts). The merge is exact only when every view of a video
 // lands on one shard: sharding by a function of the video id (cityHash64(video_id)), never by anything else.
 // shard-merge.spec.ts shows both.
 import { compareRanked, RankedVideo } from './ranking';
