@@ -15,6 +15,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Every service process started in this jest process and not yet exited. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills (SIGKILL) every service process a test left running, and says how many. Called after each test file
+ * (jest-setup.ts): a test that fails between start and stop would otherwise leave its child holding jest's event loop
+ * open through its output pipes, and the run would never end.
+ */
+export function killLeftOverServices(): number {
+  const left = [...running];
+  for (const child of left) child.kill('SIGKILL');
+  running.clear();
+  return left.length;
+}
+
 export interface TopKResponse {
   status: number;
   body: unknown;
@@ -72,6 +87,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     await waitFor(
