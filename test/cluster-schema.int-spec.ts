@@ -12,10 +12,10 @@ import { embeddedEngineConfig } from '../src/clickhouse/clickhouse.client';
 import { migrationParams, runMigrations } from '../src/clickhouse/migrations';
 import { clickhouseDir, clusterDir, clusterQueueFile, migrationFiles, queueFile } from '../src/clickhouse/sql-files';
 import { splitStatements } from '../src/clickhouse/sql-statements';
-import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
-import { loadConfig } from '../src/config/app-config';
 import { checkCluster } from '../src/clickhouse/cluster';
+import { loadConfig } from '../src/config/app-config';
 import { isolated } from './support/app';
+import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { uniqueName } from './support/kafka';
 
 const CLUSTER = 'viewrank_check';

@@ -1,10 +1,11 @@
-// Applies clickhouse/migrations/NNNN_*.sql in order, once each, and records them in schema_migrations.
+// Applies the migrations of the layout (clickhouse/migrations/, or clickhouse/cluster/migrations/ on a cluster) in
+// order, once each, and records them in schema_migrations.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { SchemaLockOptions, withSchemaLock } from './schema-lock';
 import { SqlRunner } from './sql-runner';
 import { clusterDir, MigrationFile, migrationFiles, namedQuery } from './sql-files';
-import { join } from 'node:path';
 import { checkCluster, CLUSTER_SCHEMA_MIGRATIONS } from './cluster';
 import { splitStatements } from './sql-statements';
 
