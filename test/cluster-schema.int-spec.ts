@@ -119,6 +119,8 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
     await clickhouse.command(queueFile('views_queue_mv'), params);
 
     const clusterParams = { ...migrationParams(clusterConfig), kafka_keeper_path: `/viewrank-check/${clustered}` };
+    // The runner creates the database before the lock (migrations.ts); the files start inside it.
+    await clickhouse.command('CREATE DATABASE {db:Identifier}', { db: clustered });
     for (const statement of clusterStatements()) await clickhouse.command(declustered(statement), clusterParams, keeper);
 
     const tables = (db: string) =>

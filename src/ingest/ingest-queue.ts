@@ -98,12 +98,17 @@ export async function ensureQueue(
   return withSchemaLock(db, config.clickhouse.database, () => planAndCreateQueue(db, config, handOver, generation), lock);
 }
 
+/** The queue table and its view as the node has them (system.tables): none, one or both. */
+function queueTables(db: SqlRunner, database: string): Promise<{ name: string; engine_full: string }[]> {
+  return db.select(
+    `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
+    { db: database },
+  );
+}
+
 async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: GroupHandover, generation: string): Promise<QueuePlan> {
   const params = migrationParams(config);
-  const tables = await db.select<{ name: string; engine_full: string }>(
-    `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
-    { db: params.db },
-  );
+  const tables = await queueTables(db, config.clickhouse.database);
   const queue = tables.find((t) => t.name === 'views_queue');
   const plan = planQueue(
     config,
@@ -156,10 +161,7 @@ export async function ensureClusterQueue(db: SqlRunner, config: AppConfig, lock:
     db,
     config.clickhouse.database,
     async () => {
-      const existing = await db.select<{ name: string }>(
-        `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
-        { db: config.clickhouse.database },
-      );
+      const existing = await queueTables(db, config.clickhouse.database);
       if (existing.length === 2) return { action: 'keep', guarantee: 'exactly-once', keeperPath: params.kafka_keeper_path };
       for (const statement of splitStatements(clusterQueueFile())) {
         await retryingLater(() => db.command(statement, params, { allow_experimental_kafka_offsets_storage_in_keeper: 1 }));

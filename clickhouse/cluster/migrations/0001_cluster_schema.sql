@@ -19,7 +19,7 @@
 -- Replicated tables deduplicate inserted blocks by default (replicated_deduplication_window), by their data or by
 -- insert_deduplication_token, which is what exactly-once ingestion and the sliding hour's steps rely on.
 
-CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER '{cluster}';
+-- The database itself is created ON CLUSTER by the migration runner, before it takes the schema lock in it.
 
 -- Per video ---------------------------------------------------------------------------------------------------------
 
