@@ -11,7 +11,7 @@ SETTINGS
     kafka_broker_list = {kafka_brokers:String},
     kafka_topic_list = {kafka_topic:String},
     kafka_group_name = {kafka_group:String},
-    kafka_format = 'JSONEachRow',
+    kafka_format = {kafka_format:String},
     kafka_num_consumers = {kafka_consumers:UInt32},
     kafka_max_block_size = {kafka_max_block_size:UInt32},
     kafka_flush_interval_ms = {kafka_flush_interval_ms:UInt32},

@@ -26,7 +26,7 @@ SETTINGS
     kafka_group_name = {kafka_group:String},
     kafka_keeper_path = {kafka_keeper_path:String},
     kafka_replica_name = {kafka_replica_name:String},
-    kafka_format = 'JSONEachRow',
+    kafka_format = {kafka_format:String},
     kafka_num_consumers = {kafka_consumers:UInt32},
     kafka_thread_per_consumer = 1,
     kafka_max_block_size = {kafka_max_block_size:UInt32},

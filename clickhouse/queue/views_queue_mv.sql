@@ -1,4 +1,4 @@
--- Parses each message of the queue into views_parsed, where every counting table's view reads it. Created after the
+-- Parses each message of the queue (JSON lines or TSV lines, KAFKA_FORMAT: the same two fields) into views_parsed, where every counting table's view reads it. Created after the
 -- queue table, and last: consumption starts here. The same view as in migration 0013.
 -- Event time, strictly: digits are epoch milliseconds; otherwise the whole text must be an RFC 3339 date-time with
 -- every field in range (T and Z in either case, a space allowed for T, at most 9 fraction digits, Z or ±hh:mm).

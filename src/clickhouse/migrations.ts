@@ -23,6 +23,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     kafka_group: config.kafka.group,
     kafka_consumers: config.kafka.consumers,
     kafka_max_block_size: config.kafka.maxBlockSize,
+    kafka_format: config.kafka.format,
     kafka_flush_interval_ms: config.kafka.flushIntervalMs,
     minute_retention_hours: config.retention.minuteHours,
     hour_retention_days: config.retention.hourDays,

@@ -78,6 +78,18 @@ describe('planQueue', () => {
     });
   });
 
+  it('recreates on a changed message format, and keeps a queue already in it', () => {
+    const tsv = loadConfig({ KAFKA_FORMAT: 'TSV' });
+    expect(planQueue(tsv, { engineFull: exactlyOnce, viewExists: true }, 'g7')).toEqual({
+      action: 'create',
+      guarantee: 'exactly-once',
+      keeperPath: '/viewrank/viewrank/views_queue/abc',
+      reason: 'changed: kafka_format',
+    });
+    const tsvQueue = exactlyOnce.replace("kafka_format = 'JSONEachRow'", "kafka_format = 'TSV'");
+    expect(planQueue(tsv, { engineFull: tsvQueue, viewExists: true }, 'g7').action).toBe('keep');
+  });
+
   it('recreates an exactly-once queue that could end a block between two polls, on its Keeper path', () => {
     expect(planQueue(exactly, { engineFull: exactlyOnceBefore, viewExists: true }, 'g6')).toEqual({
       action: 'create',

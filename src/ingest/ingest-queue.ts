@@ -52,6 +52,7 @@ export function configuredSettings(config: AppConfig): Map<string, string> {
     ['kafka_group_name', config.kafka.group],
     ['kafka_num_consumers', String(config.kafka.consumers)],
     ['kafka_max_block_size', String(config.kafka.maxBlockSize)],
+    ['kafka_format', config.kafka.format],
     ...flush,
   ]);
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clickhouseDir } from '../clickhouse/sql-files';
-import { EPOCH_MS_PATTERN, eventProblems, eventTimeMs, RFC3339_PATTERN, toKafkaMessages, videoIdProblem } from './view-events';
+import { EPOCH_MS_PATTERN, eventProblems, eventTimeMs, RFC3339_PATTERN, toKafkaMessages, tsvField, videoIdProblem } from './view-events';
 
 describe(eventTimeMs.name, () => {
   it.each([
@@ -93,13 +93,40 @@ describe(toKafkaMessages.name, () => {
         fc.array(fc.record({ video_id: fc.string({ minLength: 1 }), ts: fc.nat() })),
         fc.integer({ min: 1, max: 50 }),
         (events, n) => {
-          const messages = toKafkaMessages(events, n);
+          const messages = toKafkaMessages(events, 'JSONEachRow', n);
           const rows = messages.flatMap((m) => m.split('\n').map((l) => JSON.parse(l)));
           expect(rows).toEqual(events.map((e) => ({ video_id: e.video_id, ts: String(e.ts) })));
           expect(messages.every((m) => m.split('\n').length <= n)).toBe(true);
         },
       ),
     );
+  });
+
+  it('keeps every event, in order, as TSV lines of two fields, whatever the id holds', () => {
+    // Unescaping as ClickHouse's TabSeparated reads a field (the integration test has the engine read them).
+    const unescape = (field: string) => field.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            video_id: fc.string({ minLength: 1, unit: fc.constantFrom('a', '\\', '\t', '\n', '\r', 'é', 't', 'n') }),
+            ts: fc.nat(),
+          }),
+        ),
+        fc.integer({ min: 1, max: 50 }),
+        (events, n) => {
+          const messages = toKafkaMessages(events, 'TSV', n);
+          const lines = messages.flatMap((m) => m.split('\n'));
+          expect(lines.every((l) => l.split('\t').length === 2 && !l.includes('\r'))).toBe(true);
+          expect(lines.map((l) => l.split('\t').map(unescape))).toEqual(events.map((e) => [e.video_id, String(e.ts)]));
+          expect(messages.every((m) => m.split('\n').length <= n)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('escapes only what TabSeparated must', () => {
+    expect(tsvField('a\\b\tc\nd\re"f\'g')).toBe('a\\\\b\\tc\\nd\\re"f\'g');
   });
 });
 

@@ -67,14 +67,33 @@ export function eventProblems(events: readonly ViewEvent[], now: Date, maxAgeDay
   return problems;
 }
 
-/** JSON lines, at most `rowsPerMessage` events per Kafka message (the Kafka engine reads several rows a message). */
-export function toKafkaMessages(events: readonly ViewEvent[], rowsPerMessage = 500): string[] {
+/** The formats a views topic's messages can be in (KAFKA_FORMAT), in ClickHouse's names. */
+export type MessageFormat = 'JSONEachRow' | 'TSV';
+
+/**
+ * A field as ClickHouse's TabSeparated format reads it back unchanged: backslash, tab, line feed and carriage return
+ * escaped with a backslash, everything else as it is.
+ */
+export function tsvField(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => TSV_ESCAPES[c]);
+}
+const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One view as a line of the topic's format. */
+export function viewRow(event: ViewEvent, format: MessageFormat): string {
+  return format === 'TSV'
+    ? `${tsvField(event.video_id)}\t${tsvField(String(event.ts))}`
+    : JSON.stringify({ video_id: event.video_id, ts: String(event.ts) });
+}
+
+/** Lines of the topic's format, at most `rowsPerMessage` events per Kafka message (the Kafka engine reads several rows a message). */
+export function toKafkaMessages(events: readonly ViewEvent[], format: MessageFormat = 'JSONEachRow', rowsPerMessage = 500): string[] {
   const messages: string[] = [];
   for (let i = 0; i < events.length; i += rowsPerMessage) {
     messages.push(
       events
         .slice(i, i + rowsPerMessage)
-        .map((e) => JSON.stringify({ video_id: e.video_id, ts: String(e.ts) }))
+        .map((e) => viewRow(e, format))
         .join('\n'),
     );
   }

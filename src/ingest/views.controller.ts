@@ -75,7 +75,7 @@ export class ViewsController {
       throw new BadRequestException([...problems.slice(0, MAX_PROBLEMS), ...more]);
     }
     try {
-      await this.producer.send(toKafkaMessages(batch.views));
+      await this.producer.send(toKafkaMessages(batch.views, this.config.kafka.format));
     } catch (error) {
       this.stats.failures++;
       reply.header('Retry-After', '5');
