@@ -1,13 +1,16 @@
 // Load generator: produces views into Kafka at a target rate, Zipf-distributed over a catalogue, several views per
-// message (JSONEachRow lines, as the service reads them). Used by the benchmark suite and useful on its own:
+// message (JSONEachRow lines, or TSV lines with --format TSV for a service with KAFKA_FORMAT=TSV). Used by the
+// benchmark suite and useful on its own:
 //   npm run loadgen -- --rate 200000 --videos 10000000 --skew 1 --per-message 100 --duration 60
 // Options (all optional): --rate views/s (0: as fast as the broker takes them; default 100000), --videos catalogue
 // size (1000000), --skew Zipf exponent (1), --per-message views per Kafka message (100), --duration seconds (30),
 // --views stop after this many views instead, --topic (KAFKA_TOPIC or video-views), --brokers (KAFKA_BROKERS or
-// 127.0.0.1:9092), --partitions for a new topic (4), --seed (1), --json (print the result as one JSON line).
+// 127.0.0.1:9092), --partitions for a new topic (4), --seed (1), --format JSONEachRow or TSV (JSONEachRow), --json
+// (print the result as one JSON line).
 import { SingleBar } from 'cli-progress';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
+import { MessageFormat } from '../src/ingest/view-events';
 import { viewsTopic, withAdmin } from '../src/kafka/kafka-topic';
 import { seededRandom } from '../test/support/random';
 import { ZipfSampler } from './lib/zipf';
@@ -26,6 +29,8 @@ export interface LoadOptions {
   skew: number;
   perMessage: number;
   seed: number;
+  /** The topic's message format (the service's KAFKA_FORMAT); JSONEachRow when not given. */
+  format?: MessageFormat;
   /** When given, every view is counted here per video id: a recount for exactness checks on small runs. */
   tally?: Map<string, number>;
   onProgress?: (acknowledgedViews: number) => void;
@@ -46,10 +51,14 @@ export function videoId(rank: number): string {
   return `v${rank}`;
 }
 
-/** One Kafka message value: `count` views as JSONEachRow lines with epoch-millisecond times. */
-export function viewsMessage(ids: string[], ts: number): string {
+/**
+ * One Kafka message value: views as JSONEachRow or TSV lines with epoch-millisecond times. The ids are `v<rank>`,
+ * which neither format escapes (src/ingest/view-events.ts encodes any id).
+ */
+export function viewsMessage(ids: string[], ts: number, format: MessageFormat = 'JSONEachRow'): string {
   let value = '';
-  for (const id of ids) value += `{"video_id":"${id}","ts":${ts}}\n`;
+  if (format === 'TSV') for (const id of ids) value += `${id}\t${ts}\n`;
+  else for (const id of ids) value += `{"video_id":"${id}","ts":${ts}}\n`;
   return value;
 }
 
@@ -93,7 +102,7 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
         const ids: string[] = [];
         for (let i = Math.min(left, options.perMessage); i > 0; i--) ids.push(videoId(zipf.sample()));
         if (options.tally) for (const id of ids) options.tally.set(id, (options.tally.get(id) ?? 0) + 1);
-        request.push({ value: viewsMessage(ids, ts), partition: messages++ % partitions });
+        request.push({ value: viewsMessage(ids, ts, options.format), partition: messages++ % partitions });
       }
       queued += batch;
       const sent: Promise<void> = producer
@@ -117,6 +126,11 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   return { views: acknowledged, messages, elapsedMs: Math.round(elapsedMs), viewsPerSecond: Math.round(acknowledged / (elapsedMs / 1000)) };
 }
 
+function messageFormat(value: string): MessageFormat {
+  if (value !== 'JSONEachRow' && value !== 'TSV') throw new Error(`--format must be JSONEachRow or TSV, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 async function cli(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -130,6 +144,7 @@ async function cli(): Promise<void> {
       brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' },
       partitions: { type: 'string', default: '4' },
       seed: { type: 'string', default: '1' },
+      format: { type: 'string', default: 'JSONEachRow' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -149,6 +164,7 @@ async function cli(): Promise<void> {
     skew: number('skew', 0),
     perMessage: number('per-message', 1),
     seed: number('seed', 0),
+    format: messageFormat(values.format!),
   };
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());

@@ -34,7 +34,7 @@ export const SIZES: Record<'smoke' | 'default', Sizes> = {
     backgroundRate: 10_000,
     readSeconds: 1,
     batchSizes: [100],
-    tunings: [{ INGEST_GUARANTEE: 'at-least-once' }],
+    tunings: [{ INGEST_GUARANTEE: 'at-least-once' }, { KAFKA_FORMAT: 'TSV' }],
     precomputeArgs: ['--smoke'],
   },
   default: {
@@ -55,6 +55,8 @@ export const SIZES: Record<'smoke' | 'default', Sizes> = {
       { KAFKA_CONSUMERS: '1' },
       { ENGINE_THREAD_NICE: '0' },
       { KAFKA_MAX_BLOCK_SIZE: '65536' },
+      // The compact wire format: the same views as TSV lines, on a topic the load generator fills in that format.
+      { KAFKA_FORMAT: 'TSV' },
     ],
     precomputeArgs: ['--sizes=1000000,10000000', '--updates=10000,100000'],
   },

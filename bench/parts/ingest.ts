@@ -2,6 +2,7 @@
 // ClickHouse → counting views. Two ways: the drain rate of a pre-filled topic (the consumer alone), and the
 // steady rate with the load generator running beside the service on the same cores.
 import { generateLoad } from '../loadgen';
+import { MessageFormat } from '../../src/ingest/view-events';
 import { CpuMeter, memoryMiB } from '../lib/processes';
 import { BenchService, loadgenProcess, sleep, startService, until } from '../lib/service';
 import { withAdmin } from '../../src/kafka/kafka-topic';
@@ -35,6 +36,11 @@ export interface SteadyStep {
   /** Kept up: at the end it was less than 3 s of production behind (a block flush and a metrics poll). */
   keptUp: boolean;
   cores: Record<string, number>;
+}
+
+/** The message format of the topic a service with these settings reads (KAFKA_FORMAT), for the load generator. */
+function topicFormat(settings: Record<string, string>): MessageFormat {
+  return (settings.KAFKA_FORMAT as MessageFormat | undefined) ?? 'JSONEachRow';
 }
 
 /** Waits until every view is counted; returns when (performance.now()). */
@@ -102,6 +108,7 @@ export async function drainRun(
     skew: ctx.sizes.skew,
     perMessage: viewsPerMessage,
     seed: 1,
+    format: topicFormat(settings),
   });
   const name = uniqueName('drain');
   // At least once, the Kafka engine joins the consumer group and reads once the broker assigned it partitions. Exactly
@@ -159,6 +166,7 @@ export async function steadyRun(ctx: BenchContext, viewsPerMessage: number, sett
       skew: ctx.sizes.skew,
       'per-message': viewsPerMessage,
       seed: 0,
+      format: topicFormat(settings),
     }).done;
     let total = warmUp.views;
     await waitCounted(bench, total, 600_000);
@@ -172,6 +180,7 @@ export async function steadyRun(ctx: BenchContext, viewsPerMessage: number, sett
         skew: ctx.sizes.skew,
         'per-message': viewsPerMessage,
         seed: rate,
+        format: topicFormat(settings),
       });
       const meter = new CpuMeter({ service: bench.service.pid, broker: ctx.brokerPid }).start();
       const started = performance.now();
