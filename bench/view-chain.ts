@@ -2,7 +2,7 @@
 // clickhouse/bench/view_chain_source.sql inserted into views_parsed of a fresh embedded database (the migrations),
 // in blocks of several sizes, then with the views attached one at a time in the order they feed each other, the
 // median of three inserts after each. Ad hoc: written to bench/results/view-chain-<date>.json, not part of the suite.
-// Usage: npm run bench:chain -- [--rows=1000000] [--videos=1000000]
+// Usage: npm run bench:chain -- [--rows=1000000] [--videos=1000000] [--label=name: written to view-chain-<date>-<name>.json]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       viewsAttachedInOrder: attached,
     };
     mkdirSync('bench/results', { recursive: true });
-    const file = `bench/results/view-chain-${result.date.slice(0, 10)}.json`;
+    const label = process.argv.find((a) => a.startsWith('--label='))?.slice('--label='.length);
+    const file = `bench/results/view-chain-${result.date.slice(0, 10)}${label ? `-${label}` : ''}.json`;
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
     console.log(`written to ${file}`);
