@@ -14,14 +14,28 @@ import { VideoViewsRepository } from './video-views.repository';
 export const VIDEO_ANSWERS_KEPT = 10_000;
 
 /**
+ * How many refresh periods old a kept answer may be while a newer one is looked up behind it. Under ingest a lookup
+ * can take over a second on two cores (docs/performance.md), longer than one period.
+ */
+export const SERVED_WHILE_RENEWING_PERIODS = 5;
+
+/** An answer kept for a video: when its lookup started, and whether a newer one is being looked up. */
+interface Kept {
+  at: number;
+  answer: Promise<VideoViews>;
+  renewing?: boolean;
+}
+
+/**
  * GET /videos/{videoId}/views: counts from ClickHouse at the Clock's instant, ranks from the lists being served. An
  * answer is reused for one refresh period (the freshness the lists have too, and `at` says when it was counted), and
- * concurrent requests for one video share one lookup: the embedded engine runs one query at a time, so a popular
- * video must not queue a lookup per request.
+ * concurrent requests for one video share one lookup: a popular video must not queue a lookup per request. During
+ * the next periods the kept answer is still served while one new lookup runs beside it, so a video asked for again
+ * and again never waits for the engine; an answer SERVED_WHILE_RENEWING_PERIODS old is never served.
  */
 @Injectable()
 export class VideoViewsService {
-  private readonly answers = new LRUCache<string, { at: number; answer: Promise<VideoViews> }>({ max: VIDEO_ANSWERS_KEPT });
+  private readonly answers = new LRUCache<string, Kept>({ max: VIDEO_ANSWERS_KEPT });
 
   constructor(
     private readonly repository: VideoViewsRepository,
@@ -32,13 +46,28 @@ export class VideoViewsService {
 
   views(videoId: string): Promise<VideoViews> {
     const nowMs = this.clock.now().getTime();
+    const period = Math.max(1, this.config.refreshIntervalMs);
     const kept = this.answers.get(videoId);
-    if (kept && nowMs - kept.at < Math.max(1, this.config.refreshIntervalMs)) return kept.answer;
+    if (kept && nowMs - kept.at < period) return kept.answer;
+    if (kept && nowMs - kept.at < SERVED_WHILE_RENEWING_PERIODS * period) {
+      if (!kept.renewing) this.renew(videoId, kept, nowMs);
+      return kept.answer;
+    }
     const answer = this.lookUp(videoId);
     this.answers.set(videoId, { at: nowMs, answer });
     // A failed lookup is not kept: the next request tries again.
     answer.catch(() => this.answers.get(videoId)?.answer === answer && this.answers.delete(videoId));
     return answer;
+  }
+
+  /** Looks the video up again behind a kept answer, which the new one replaces once it has arrived. */
+  private renew(videoId: string, kept: Kept, nowMs: number): void {
+    kept.renewing = true;
+    this.lookUp(videoId).then(
+      (answer) => this.answers.get(videoId) === kept && this.answers.set(videoId, { at: nowMs, answer: Promise.resolve(answer) }),
+      // The kept answer stays until it is too old; a request after that waits for a lookup of its own.
+      () => (kept.renewing = false),
+    );
   }
 
   private async lookUp(videoId: string): Promise<VideoViews> {
