@@ -5,19 +5,14 @@
 import { TEST_BROKERS } from '../test/support/kafka';
 import { brokerPid, BenchContext, SIZES } from './parts/context';
 import { drainRun } from './parts/ingest';
+import { option, serviceSettings } from './lib/args';
 import { run } from './report';
 
 async function main(): Promise<void> {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const settings = Object.fromEntries(
-    process.argv
-      .slice(2)
-      .filter((a) => /^[A-Z][A-Z0-9_]*=/.test(a))
-      .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-  );
+  const settings = serviceSettings();
   const ctx: BenchContext = { smoke: false, sizes: SIZES.default, brokers: TEST_BROKERS, brokerPid: brokerPid() };
-  const views = Number(arg('views') ?? ctx.sizes.drainViews);
-  for (let i = 0; i < Number(arg('repeat') ?? 1); i++) await drainRun(ctx, Number(arg('per-message') ?? 100), views, settings);
+  const views = Number(option('views') ?? ctx.sizes.drainViews);
+  for (let i = 0; i < Number(option('repeat') ?? 1); i++) await drainRun(ctx, Number(option('per-message') ?? 100), views, settings);
 }
 
 run(main);

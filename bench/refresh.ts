@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SIZES } from './parts/context';
 import { loadgenProcess, sleep, startService } from './lib/service';
+import { option, serviceSettings } from './lib/args';
 import { run } from './report';
 
 /** Sum and count of each series of a Prometheus histogram, by its labels ('' for none). */
@@ -21,15 +22,9 @@ function histogram(metrics: string, name: string): Map<string, { sum: number; co
 }
 
 async function main(): Promise<void> {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const settings = Object.fromEntries(
-    process.argv
-      .slice(2)
-      .filter((a) => /^[A-Z][A-Z0-9_]*=/.test(a))
-      .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-  );
-  const rate = Number(arg('rate') ?? 50_000);
-  const seconds = Number(arg('seconds') ?? 30);
+  const settings = serviceSettings();
+  const rate = Number(option('rate') ?? 50_000);
+  const seconds = Number(option('seconds') ?? 30);
   const bench = await startService({ env: settings });
   const scrape = async () => (await fetch(`${bench.service.url}/metrics`)).text();
   const load = loadgenProcess({ topic: bench.topic, rate, duration: 3600, videos: SIZES.default.catalogue, skew: 1, 'per-message': 100 });
@@ -61,7 +56,7 @@ async function main(): Promise<void> {
       windows: mean('viewrank_topk_window_refresh_duration_seconds'),
     };
     console.log(JSON.stringify(result, null, 2));
-    const label = arg('label');
+    const label = option('label');
     writeFileSync(
       join(__dirname, 'results', `refresh-${result.date.slice(0, 10)}${label ? `-${label}` : ''}.json`),
       JSON.stringify(result, null, 2) + '\n',
