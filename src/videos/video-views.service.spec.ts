@@ -8,10 +8,10 @@ describe('VideoViewsService', () => {
   let lookups = 0;
   let fail = false;
   const repository = {
-    counts: async () => {
+    counts: async (videoIds: string[]) => {
       lookups++;
       if (fail) throw new Error('engine down');
-      return { 'last-hour': lookups, hour: 0, day: 0, month: 0, 'all-time': 0 };
+      return new Map(videoIds.map((id) => [id, { 'last-hour': lookups, hour: 0, day: 0, month: 0, 'all-time': 0 }]));
     },
   } as unknown as VideoViewsRepository;
   const precompute = { snapshot: () => undefined } as unknown as PrecomputeService;
@@ -43,6 +43,13 @@ describe('VideoViewsService', () => {
     now = new Date(now.getTime() + SERVED_WHILE_RENEWING_PERIODS * 1000);
     expect((await service.views('v')).windows[0].views).toBe(4);
     expect(lookups).toBe(4);
+  });
+
+  it('looks new videos asked for during a lookup up together in the next one', async () => {
+    const before = lookups;
+    const answers = await Promise.all(['n1', 'n2', 'n3', 'n2'].map((id) => service.views(id)));
+    expect(answers.map((a) => a.videoId)).toEqual(['n1', 'n2', 'n3', 'n2']);
+    expect(lookups - before).toBe(2);
   });
 
   it('does not keep a failed lookup', async () => {

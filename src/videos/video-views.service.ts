@@ -8,10 +8,17 @@ import { PrecomputeService } from '../top-k/precompute.service';
 import { availability } from '../top-k/staleness';
 import { Interval, WINDOW_SPECS, WindowName, WINDOWS } from '../top-k/windows';
 import { VideoViews, videoViews } from './video-views';
+import { LookupBatches } from './lookup-batches';
 import { VideoViewsRepository } from './video-views.repository';
 
 /** Videos whose answers are kept for a refresh period: a page's view counter asks for the same few videos again and again. */
 export const VIDEO_ANSWERS_KEPT = 10_000;
+
+/**
+ * Most videos one lookup takes: new videos asked for while a lookup runs are looked up together in the next one
+ * (LookupBatches), so ten connections asking for ten new videos cost about one lookup, not ten in a row.
+ */
+export const VIDEOS_PER_LOOKUP = 100;
 
 /**
  * How many refresh periods old a kept answer may be while a newer one is looked up behind it. Under ingest a lookup
@@ -36,6 +43,7 @@ interface Kept {
 @Injectable()
 export class VideoViewsService {
   private readonly answers = new LRUCache<string, Kept>({ max: VIDEO_ANSWERS_KEPT });
+  private readonly batches = new LookupBatches<string, VideoViews>((ids) => this.lookUpMany(ids), VIDEOS_PER_LOOKUP);
 
   constructor(
     private readonly repository: VideoViewsRepository,
@@ -70,10 +78,15 @@ export class VideoViewsService {
     );
   }
 
-  private async lookUp(videoId: string): Promise<VideoViews> {
+  private lookUp(videoId: string): Promise<VideoViews> {
+    return this.batches.get(videoId);
+  }
+
+  /** Several videos' answers at one instant, from one lookup (LookupBatches gathers them). */
+  private async lookUpMany(videoIds: string[]): Promise<Map<string, VideoViews>> {
     const now = this.clock.now();
     const watermark = this.precompute.snapshot('last-hour')?.watermark;
-    const counts = await this.repository.counts(videoId, now, watermark ? watermark.getTime() - MINUTE_MS : -Infinity);
+    const counts = await this.repository.counts(videoIds, now, watermark ? watermark.getTime() - MINUTE_MS : -Infinity);
     const intervals = Object.fromEntries(WINDOWS.map((w) => [w, WINDOW_SPECS[w].intervalAt(now)])) as Record<
       WindowName,
       Interval | undefined
@@ -83,6 +96,6 @@ export class VideoViewsService {
       const list = this.precompute.snapshot(window);
       return list && availability(list, now, this.config).serve ? list : undefined;
     };
-    return videoViews(videoId, now, counts, intervals, served);
+    return new Map(videoIds.map((id) => [id, videoViews(id, now, counts.get(id)!, intervals, served)]));
   }
 }
