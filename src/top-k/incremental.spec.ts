@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { candidates, Deltas, fromFull, merge, planRefresh, threshold, WindowState } from './incremental';
+import { candidates, Deltas, fromFull, keepHighest, merge, planRefresh, threshold, WindowState } from './incremental';
 import { RankedVideo, topK } from './ranking';
 
 const options = { marginMs: 10_000, fullEveryMs: 600_000, tracked: 2 };
@@ -145,5 +145,39 @@ describe('incremental step', () => {
   it('reads the K-th total as the threshold, or 0 while the list is not full', () => {
     expect(threshold(state.entries, 2)).toBe(100);
     expect(threshold(state.entries, 3)).toBe(0);
+  });
+});
+
+describe(keepHighest.name, () => {
+  it('keeps the highest bounds, the first inserted of equal ones, and returns the highest it dropped', () => {
+    const tracked = new Map([
+      ['a', 5],
+      ['b', 9],
+      ['c', 5],
+      ['d', 1],
+      ['e', 5],
+    ]);
+    expect(keepHighest(tracked, 3)).toBe(5);
+    expect([...tracked]).toEqual([
+      ['a', 5],
+      ['b', 9],
+      ['c', 5],
+    ]);
+    expect(keepHighest(tracked, 3)).toBe(0);
+    expect(keepHighest(tracked, 0)).toBe(9);
+    expect(tracked.size).toBe(0);
+  });
+
+  it('keeps what a stable sort by bound would keep, in the same order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(20), { maxLength: 60 }), fc.nat(70), (bounds, limit) => {
+        const tracked = new Map(bounds.map((ub, i) => [`v${i}`, ub]));
+        const bySort = [...tracked].sort((a, b) => b[1] - a[1]);
+        const kept = new Set(bySort.slice(0, limit).map(([videoId]) => videoId));
+        const dropped = Math.max(0, ...bySort.slice(limit).map(([, ub]) => ub));
+        expect(keepHighest(tracked, limit)).toBe(dropped);
+        expect([...tracked.keys()]).toEqual(bounds.map((_, i) => `v${i}`).filter((videoId) => kept.has(videoId)));
+      }),
+    );
   });
 });

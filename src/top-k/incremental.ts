@@ -96,10 +96,12 @@ export function planRefresh(
 
 /** The state a full computation of the top (k + tracked) leaves: the list, the bounds below it, and the rest's. */
 export function fromFull(ranked: RankedVideo[], k: number, tracked: number): Pick<WindowState, 'entries' | 'tracked' | 'bound'> {
-  const beyond = ranked.slice(k, k + tracked);
+  // A plain loop: this runs on the event loop that serves reads, over up to INCREMENTAL_TRACKED rows.
+  const beyond = new Map<string, number>();
+  for (let i = k; i < Math.min(ranked.length, k + tracked); i++) beyond.set(ranked[i].videoId, ranked[i].views);
   // Fewer rows than asked for means every video with views in the window is among them: the rest have none.
   const bound = ranked.length >= k + tracked ? ranked[k + tracked - 1].views : 0;
-  return { entries: ranked.slice(0, k), tracked: new Map(beyond.map((e) => [e.videoId, e.views])), bound };
+  return { entries: ranked.slice(0, k), tracked: beyond, bound };
 }
 
 /**
@@ -126,7 +128,9 @@ export function candidates(
 
 /**
  * Step two: ranks the exact totals of the looked-up videos into the new list. Those left out are tracked with
- * their exact total; beyond `limit` tracked videos, the lowest bounds fold into the common bound.
+ * their exact total; beyond `limit` tracked videos, the lowest bounds fold into the common bound. Takes over
+ * `grown.tracked` (step one made it for this refresh alone) rather than copying it: this runs on the event loop that
+ * serves reads, once per window and refresh, over up to INCREMENTAL_TRACKED videos and more.
  */
 export function merge(
   grown: { tracked: Map<string, number>; bound: number },
@@ -136,16 +140,33 @@ export function merge(
 ): Pick<WindowState, 'entries' | 'tracked' | 'bound'> {
   const ranked = [...exact].sort(compareRanked);
   const entries = ranked.slice(0, k);
-  const tracked = new Map(grown.tracked);
+  const tracked = grown.tracked;
   for (const e of entries) tracked.delete(e.videoId);
-  for (const e of ranked.slice(k)) tracked.set(e.videoId, e.views);
-  let bound = grown.bound;
-  if (tracked.size > limit) {
-    const byBound = [...tracked].sort((a, b) => b[1] - a[1]);
-    for (const [videoId, ub] of byBound.slice(limit)) {
-      tracked.delete(videoId);
-      bound = Math.max(bound, ub);
+  for (let i = k; i < ranked.length; i++) tracked.set(ranked[i].videoId, ranked[i].views);
+  return { entries, tracked, bound: Math.max(grown.bound, keepHighest(tracked, limit)) };
+}
+
+/**
+ * Keeps the `limit` highest bounds of `tracked` (in place; of equal bounds, the first inserted, as a stable sort
+ * would) and returns the highest bound it dropped (0 if none). One numeric sort of the bounds and one pass, rather
+ * than a sort of the entries by bound with a comparator: a fifth of the time at 15,000 tracked videos.
+ */
+export function keepHighest(tracked: Map<string, number>, limit: number): number {
+  if (tracked.size <= limit) return 0;
+  const bounds = Float64Array.from(tracked.values()).sort();
+  // The limit-th highest bound: every bound above it stays, and as many equal to it as there is room for.
+  const cutoff = limit > 0 ? bounds[bounds.length - limit] : Infinity;
+  let room = limit;
+  for (let i = bounds.length - 1; i >= 0 && bounds[i] > cutoff; i--) room--;
+  let dropped = 0;
+  for (const [videoId, ub] of tracked) {
+    if (ub > cutoff) continue;
+    if (ub === cutoff && room > 0) {
+      room--;
+      continue;
     }
+    tracked.delete(videoId);
+    dropped = Math.max(dropped, ub);
   }
-  return { entries, tracked, bound };
+  return dropped;
 }
