@@ -9,6 +9,12 @@ import type { SuiteResult } from './result';
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
 
+/** A bucket bound as "at most": the histogram cannot say more. */
+function handled(boundMs: number | undefined): string {
+  if (boundMs === undefined) return '';
+  return boundMs === Infinity ? '> 30,000' : `≤ ${boundMs}`;
+}
+
 function table(header: string[], rows: (string | number)[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
@@ -175,12 +181,23 @@ export function summaryMarkdown(r: SuiteResult): string {
   if (r.reads.length > 0) {
     out.push('## Reads', '');
     out.push(
-      `${r.sizes.readSeconds} s per row, 10 connections, all-time list. viewrank: autocannon over HTTP (the cache answers, never ClickHouse). Peers: their own client library, no HTTP in front, so their figures leave out a whole layer viewrank pays for. ${VIDEO_READS}: GET /videos/{id}/views cycling through 11 videos from the head of the catalogue to its tail and ids never viewed (an answer is reused for a refresh period). ${VIDEO_LOOKUPS}: a different id every request, each five primary-key lookups in ClickHouse.`,
+      `${r.sizes.readSeconds} s per row, 10 connections, all-time list. viewrank: autocannon over HTTP (the cache answers, never ClickHouse). Peers: their own client library, no HTTP in front, so their figures leave out a whole layer viewrank pays for. ${VIDEO_READS}: GET /videos/{id}/views cycling through 11 videos from the head of the catalogue to its tail and ids never viewed (an answer is reused for a refresh period). ${VIDEO_LOOKUPS}: a different id every request, each five primary-key lookups in ClickHouse. viewrank's last two columns come from its own /metrics over the run: the p99 of the time it took to handle a request once received (the bound of the request histogram's bucket that holds it), and the p99 of its event loop's delay (a 10 ms timer's lateness); the client's p99 beyond the first is time the request waited for the event loop.`,
       '',
     );
     out.push(
       table(
-        ['system', 'k', 'during ingest', 'requests/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+        [
+          'system',
+          'k',
+          'during ingest',
+          'requests/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'errors',
+          'p99 ms in the service',
+          'event-loop delay p99 ms',
+        ],
         r.reads.map((x) => [
           isVideoRun(x.system) ? `${x.system} (GET /videos/{id}/views)` : x.system,
           isVideoRun(x.system) ? '–' : x.k,
@@ -190,6 +207,8 @@ export function summaryMarkdown(r: SuiteResult): string {
           x.p99Ms,
           x.maxMs,
           x.errors,
+          handled(x.service?.handledP99Ms),
+          x.service?.loopDelayP99Ms ?? '',
         ]),
       ),
     );

@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import { videoId } from '../loadgen';
 import { loadgenProcess, sleep, startService } from '../lib/service';
+import { loopDelayP99Ms, quantileBoundMs, routeBuckets } from '../lib/service-metrics';
 import { BenchContext } from './context';
 
 export interface ReadRun {
@@ -14,6 +15,12 @@ export interface ReadRun {
   p99Ms: number;
   maxMs: number;
   errors: number;
+  /**
+   * viewrank only, from its own /metrics over the run: the route's p99 inside the service (request received to answer
+   * sent; the bound of the histogram bucket that holds it), and the event loop's p99 delay. Against the client's p99,
+   * they tell the time a request was handled from the time it waited for the event loop.
+   */
+  service?: { handledP99Ms?: number; loopDelayP99Ms?: number };
 }
 
 export const READ_KS = [10, 100, 1000];
@@ -22,13 +29,25 @@ export const READ_CONNECTIONS = 10;
  * asked again and again (answers reused for a refresh period), and every request a different id (each a lookup). */
 export const VIDEO_READS = 'viewrank, one video, 11 hot ids';
 export const VIDEO_LOOKUPS = 'viewrank, one video, every id new';
+/** The routes as the service's request histogram labels them. */
+const TOP_K_ROUTE = '/views/top-k';
+const VIDEO_ROUTE = '/videos/:videoId/views';
 export const isVideoRun = (system: string) => system === VIDEO_READS || system === VIDEO_LOOKUPS;
 
 /**
  * Runs autocannon and returns its figures as a ReadRun. `paths`: the requests, cycled through in order by every
  * connection (one path: the same request throughout).
  */
-async function measure(ctx: BenchContext, url: string, paths: string[], row: Pick<ReadRun, 'system' | 'k' | 'ingest'>): Promise<ReadRun> {
+async function measure(
+  ctx: BenchContext,
+  url: string,
+  paths: string[],
+  row: Pick<ReadRun, 'system' | 'k' | 'ingest'>,
+  route: string,
+): Promise<ReadRun> {
+  const metrics = async () => (await fetch(`${url}/metrics`)).text();
+  // Also resets the event loop's delay histogram, so that the reading after the run covers the run alone.
+  const before = await metrics();
   let next = 0;
   const result = await autocannon({
     url,
@@ -43,6 +62,11 @@ async function measure(ctx: BenchContext, url: string, paths: string[], row: Pic
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
     errors: result.errors + result.non2xx,
+  };
+  const after = await metrics();
+  run.service = {
+    handledP99Ms: quantileBoundMs(routeBuckets(before, route), routeBuckets(after, route), 0.99),
+    loopDelayP99Ms: loopDelayP99Ms(after),
   };
   console.log('reads', JSON.stringify(run));
   return run;
@@ -72,16 +96,18 @@ export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
       await sleep(7000);
       try {
         for (const k of READ_KS) {
-          runs.push(await measure(ctx, bench.service.url, [`/views/top-k?window=all-time&k=${k}`], { system: 'viewrank', k, ingest }));
+          runs.push(
+            await measure(ctx, bench.service.url, [`/views/top-k?window=all-time&k=${k}`], { system: 'viewrank', k, ingest }, TOP_K_ROUTE),
+          );
         }
         if (ingest) {
           const ranks = [0, 1, 2, 10, 100, 999, 1000, 5000, ctx.sizes.catalogue - 1];
           const videos = [...ranks.map(videoId), 'never-viewed', 'vid-none'];
           const paths = videos.map((id) => `/videos/${encodeURIComponent(id)}/views`);
-          runs.push(await measure(ctx, bench.service.url, paths, { system: VIDEO_READS, k: 0, ingest }));
+          runs.push(await measure(ctx, bench.service.url, paths, { system: VIDEO_READS, k: 0, ingest }, VIDEO_ROUTE));
           // Ids the catalogue holds, each asked once: every request is five key lookups in the engine.
           const once = Array.from({ length: 20_000 }, (_, i) => `/videos/${videoId((i * 7919) % ctx.sizes.catalogue)}/views`);
-          runs.push(await measure(ctx, bench.service.url, once, { system: VIDEO_LOOKUPS, k: 0, ingest }));
+          runs.push(await measure(ctx, bench.service.url, once, { system: VIDEO_LOOKUPS, k: 0, ingest }, VIDEO_ROUTE));
         }
       } finally {
         background?.stop();
