@@ -1,14 +1,17 @@
 // Freshness under load: time from producing a view to seeing it in GET /views/top-k, for every window, while the
 // load generator keeps a background stream going. A probe is a new video given just enough views, in one message,
-// to enter every window's top 1000; the clock runs from its produce call to the first list that holds it.
+// to enter every window's top 1000; the clock runs from its produce call to the first list that holds it. A probe
+// stamped just before an hour, day or month ends belongs to the window that ended: once the current list is the next
+// window's, the probe is looked for with at= in its own.
 import { produce } from '../../test/support/kafka';
 import { viewsMessage } from '../loadgen';
-import { loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
+import { BenchService, loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
 import { BenchContext, PROBE_TIMEOUT_MS } from './context';
 import { RankedVideo } from '../../src/top-k/ranking';
 import { EnvironmentVariables } from '../../src/config/app-config';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
+const TUMBLING = ['hour', 'day', 'month'];
 
 export interface FreshnessResult {
   backgroundViewsPerSecond: number;
@@ -46,15 +49,16 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
         if (list.length === 1000) threshold = Math.max(threshold, list[999].views);
       }
       const videoId = `probe-${probe}-${Date.now()}`;
+      const viewedAt = Date.now();
       // The 1000th place keeps rising while the probe travels (all-time by a third in 5 s, 15 s after the start).
       const views = 3 * threshold + 100;
       const producedAt = performance.now();
-      await produce(bench.topic, [viewsMessage(new Array<string>(views).fill(videoId), Date.now())]);
+      await produce(bench.topic, [viewsMessage(new Array<string>(views).fill(videoId), viewedAt)]);
       const pending = new Set(WINDOWS);
       while (pending.size > 0 && performance.now() - producedAt < PROBE_TIMEOUT_MS) {
         await Promise.all(
           [...pending].map(async (window) => {
-            const { status, body } = await bench.service.topK(window, 1000);
+            const { status, body } = await probeWindowList(bench.service, window, viewedAt);
             if (status !== 200) {
               notOk.push(`${window}: ${status} ${JSON.stringify(body)}`); // reported below; the probe goes on
               return;
@@ -101,4 +105,20 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
   };
   console.log('freshness', JSON.stringify(result.perWindow));
   return result;
+}
+
+/**
+ * The list a probe viewed at `viewedAt` belongs in: the current one, or, once an hour, day or month has rolled over
+ * since (the list's X-Window-Start is later than the view), the list of the window that contains the view.
+ */
+export async function probeWindowList(
+  service: BenchService['service'],
+  window: string,
+  viewedAt: number,
+): Promise<{ status: number; body: unknown }> {
+  const current = await service.topK(window, 1000);
+  const start = current.headers['x-window-start'];
+  if (!TUMBLING.includes(window) || current.status !== 200 || start === undefined || Date.parse(start) <= viewedAt) return current;
+  const response = await fetch(`${service.url}/views/top-k?window=${window}&k=1000&at=${new Date(viewedAt).toISOString()}`);
+  return { status: response.status, body: await response.json() };
 }
