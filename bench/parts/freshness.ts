@@ -4,14 +4,15 @@
 // stamped just before an hour, day or month ends belongs to the window that ended: once the current list is the next
 // window's, the probe is looked for with at= in its own.
 import { produce } from '../../test/support/kafka';
+import type { TopKResponse } from '../../test/support/service-process';
 import { viewsMessage } from '../loadgen';
 import { BenchService, loadgenProcess, maximum, percentile, sleep, startService } from '../lib/service';
 import { BenchContext, PROBE_TIMEOUT_MS } from './context';
 import { RankedVideo } from '../../src/top-k/ranking';
+import { isTumbling, WindowName } from '../../src/top-k/windows';
 import { EnvironmentVariables } from '../../src/config/app-config';
 
 export const WINDOWS = ['last-hour', 'hour', 'day', 'month', 'all-time'];
-const TUMBLING = ['hour', 'day', 'month'];
 
 export interface FreshnessResult {
   backgroundViewsPerSecond: number;
@@ -48,8 +49,8 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
         const list = (await bench.service.topK(window, 1000)).body as RankedVideo[];
         if (list.length === 1000) threshold = Math.max(threshold, list[999].views);
       }
-      const videoId = `probe-${probe}-${Date.now()}`;
       const viewedAt = Date.now();
+      const videoId = `probe-${probe}-${viewedAt}`;
       // The 1000th place keeps rising while the probe travels (all-time by a third in 5 s, 15 s after the start).
       const views = 3 * threshold + 100;
       const producedAt = performance.now();
@@ -111,14 +112,9 @@ export async function freshness(ctx: BenchContext): Promise<FreshnessResult> {
  * The list a probe viewed at `viewedAt` belongs in: the current one, or, once an hour, day or month has rolled over
  * since (the list's X-Window-Start is later than the view), the list of the window that contains the view.
  */
-export async function probeWindowList(
-  service: BenchService['service'],
-  window: string,
-  viewedAt: number,
-): Promise<{ status: number; body: unknown }> {
+async function probeWindowList(service: BenchService['service'], window: string, viewedAt: number): Promise<TopKResponse> {
   const current = await service.topK(window, 1000);
   const start = current.headers['x-window-start'];
-  if (!TUMBLING.includes(window) || current.status !== 200 || start === undefined || Date.parse(start) <= viewedAt) return current;
-  const response = await fetch(`${service.url}/views/top-k?window=${window}&k=1000&at=${new Date(viewedAt).toISOString()}`);
-  return { status: response.status, body: await response.json() };
+  const rolledOver = isTumbling(window as WindowName) && start !== undefined && Date.parse(start) > viewedAt;
+  return current.status === 200 && rolledOver ? service.topK(window, 1000, new Date(viewedAt)) : current;
 }

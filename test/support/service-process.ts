@@ -134,8 +134,9 @@ export class ServiceProcess {
     );
   }
 
-  async topK(window: string, k: number): Promise<TopKResponse> {
-    const response = await fetch(`${this.url}/views/top-k?window=${window}&k=${k}`);
+  /** GET /views/top-k; with `at`, the list of the window that contains that instant. */
+  async topK(window: string, k: number, at?: Date): Promise<TopKResponse> {
+    const response = await fetch(`${this.url}/views/top-k?window=${window}&k=${k}${at ? `&at=${at.toISOString()}` : ''}`);
     return { status: response.status, body: await response.json(), headers: Object.fromEntries(response.headers) };
   }
 }
