@@ -10,9 +10,12 @@ import { produce, uniqueName } from './support/kafka';
 import { fromCompressedBlocks, toCompressedBlocks } from '../src/clickhouse-http/compressed-blocks';
 import { freePort } from './support/service-process';
 import { expectedTopK, generateStream, toMessages } from './support/stream';
+import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 
 const PASSWORD = 'analyst-secret-0123';
 const ADMIN_PASSWORD = 'admin-secret-4567';
+const INGEST_TOKEN = 'ingest-token-secret-89ab';
+const SECRETS = [PASSWORD, ADMIN_PASSWORD, INGEST_TOKEN];
 
 describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
   const name = uniqueName('chhttp');
@@ -40,6 +43,8 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
         CLICKHOUSE_HTTP_PORT: String(port),
         ANALYST_MAX_RESULT_ROWS: '5000',
         ANALYST_MAX_EXECUTION_TIME_S: '2',
+        ANALYST_MAX_RESULT_BYTES: '1048576',
+        INGEST_TOKENS: INGEST_TOKEN,
       },
       new ManualClock(new Date(now)),
     ));
@@ -184,6 +189,102 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     expect(await as(admin, 'DROP TABLE admin_made SYNC')).toMatchObject({ status: 200 });
   });
 
+  it('gives the analyst no file, setting, server function or table outside the data, and never a configured secret', async () => {
+    const probes: [string, string][] = [
+      ["SELECT file('/proc/self/environ')", '46'],
+      ["SELECT file('../../../../etc/passwd')", '46'],
+      ["SELECT FILE('/etc/shadow')", '46'],
+      ["SELECT length(file('/proc/self/environ')) > 0", '46'],
+      ["SELECT * FROM file('/proc/self/environ', 'LineAsString')", '46'],
+      ["DESC file('/etc/passwd')", '46'],
+      ["SELECT * FROM url('http://127.0.0.1:1/', 'LineAsString')", '46'],
+      ["SELECT getSetting('max_threads')", '46'],
+      ["SELECT getServerSetting('user_files_path')", '46'],
+      ['SELECT hostName()', '46'],
+      ['SELECT addressToSymbol(toUInt64(1))', '46'],
+      ['SELECT * FROM system.processes', '497'],
+      ['SHOW PROCESSLIST', '497'],
+      ['SELECT 1 IN system.processes', '497'],
+      ['SELECT * FROM system.users', '497'],
+      ['SELECT * FROM default.anything', '497'],
+      ["SELECT 1 INTO OUTFILE '/tmp/viewrank-analyst-outfile'", '497'],
+      ['KILL QUERY WHERE 1 SYNC', '497'],
+      ['SYSTEM STOP MERGES', '164'],
+      ['SYSTEM FLUSH LOGS', '164'],
+      [`INSERT INTO views_total VALUES ('forged', 999999)`, '164'],
+      ['SELECT 1; SELECT 2', '62'],
+    ];
+    for (const [query, code] of probes) {
+      const answer = await refused(query);
+      expect({ query, code: answer.code }).toEqual({ query, code });
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      for (const secret of SECRETS) expect(answer.text).not.toContain(secret);
+    }
+    // The data and the harmless system tables stay readable.
+    expect((await refused("SELECT count() > 0 FROM system.columns WHERE table = 'views_total'")).text).toBe('1\n');
+    expect((await refused(`SELECT sum(views) FROM ${name}.views_total`)).text).toBe(`${events.length}\n`);
+  });
+
+  it('keeps nothing from one request to the next: database, parameters and settings apply to one request only', async () => {
+    expect(await refused('USE system')).toMatchObject({ code: '164' });
+    expect((await refused('SELECT currentDatabase()')).text).toBe(`${name}\n`);
+    const other = await http(`/?database=system&query=${encodeURIComponent('SELECT 1')}`);
+    expect(other.headers.get('x-clickhouse-exception-code')).toBe('291');
+    expect((await http(`/?param_x=7&query=${encodeURIComponent('SELECT {x:UInt8}')}`)).status).toBe(200);
+    const next = await http(`/?query=${encodeURIComponent('SELECT {x:UInt8}')}`);
+    expect(next.headers.get('x-clickhouse-exception-code')).toBe('456');
+    // A parameter's value is bound by the engine, whatever it holds.
+    const tricky = "\\'; SELECT file('/etc/passwd') --";
+    const echoed = await http(`/?param_s=${encodeURIComponent(tricky)}&query=${encodeURIComponent('SELECT {s:String} FORMAT TSVRaw')}`);
+    // The value is read as the engine reads any param_ value (escaped text): \' is a quote.
+    expect(await echoed.text()).toMatch(/^\\?'; SELECT file\('\/etc\/passwd'\) --\n$/);
+  });
+
+  it("lets an analyst's parameterized query run without holding the service's queries, and cancel it by its query_id", async () => {
+    const clickhouse = app.get(ClickHouseService);
+    const order: string[] = [];
+    const slow = http(
+      `/?param_n=1000000000000&query_id=slow-one&query=${encodeURIComponent('SELECT count() FROM numbers({n:UInt64})')}`,
+    ).then(async (r) => {
+      order.push('analyst');
+      return { code: r.headers.get('x-clickhouse-exception-code'), text: await r.text() };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The service's own parameterized query goes through the embedded binding's chain: it must not wait.
+    await clickhouse.select('SELECT count() FROM {db:Identifier}.views_total WHERE video_id != {v:String}', { v: '' });
+    order.push('service');
+    const duplicate = await http(`/?query_id=slow-one&query=${encodeURIComponent('SELECT 1')}`);
+    expect(duplicate.headers.get('x-clickhouse-exception-code')).toBe('216');
+    const kill = await http(`/?query=${encodeURIComponent("KILL QUERY WHERE query_id = 'slow-one' SYNC")}`);
+    expect(kill.status).toBe(200);
+    expect(await kill.text()).toContain('slow-one');
+    const ended = await slow;
+    expect(order).toEqual(['service', 'analyst']);
+    expect(ended.code).toBe('394'); // QUERY_WAS_CANCELLED, before its 2 s limit
+  });
+
+  it('bounds answers in bytes, compresses them off the event loop, and bounds the queue', async () => {
+    const big = await refused('SELECT randomPrintableASCII(1000) FROM numbers(3000)');
+    expect(big.code).toBe('396');
+    const gzipped = await http(
+      `/?enable_http_compression=1&query=${encodeURIComponent('SELECT randomPrintableASCII(100) FROM numbers(3000)')}`,
+      {
+        headers: { 'Accept-Encoding': 'gzip' },
+      },
+    );
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect((await gzipped.text()).split('\n')).toHaveLength(3001);
+    // One runs at a time and 16 may wait: of 30 at once, some are told to come back.
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => http(`/?query=${encodeURIComponent('SELECT count() FROM numbers(30000000)')}`).then((r) => r)),
+    );
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    const busy = burst.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const r of busy) expect(r.headers.get('retry-after')).toBe('1');
+  });
+
   it('leaves ingestion running: views produced after all that are counted, and the service still writes', async () => {
     await produce(name, toMessages(later, 100));
     await waitFor('the later views counted', async () => (await ingestStatus(app)).viewsCounted === events.length + later.length);
@@ -196,5 +297,19 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('refuses an address that guessed too many passwords, with 429 and Retry-After, even with the right one', async () => {
+    const wrong = () => fetch(`${base}/?query=SELECT+1`, { headers: { 'X-ClickHouse-User': 'analyst', 'X-ClickHouse-Key': 'guess' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await wrong()).status);
+    // Earlier tests sent a few wrong passwords from this address too: 401s, then only 429s.
+    const first = statuses.indexOf(429);
+    expect(first).toBeGreaterThan(0);
+    expect(statuses.slice(0, first)).toEqual(Array(first).fill(401));
+    expect(statuses.slice(first)).toEqual(Array(12 - first).fill(429));
+    const right = await http('/?query=SELECT+1');
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

@@ -2,13 +2,17 @@ import { ClickHouseClient, ClickHouseError, ClickHouseSettings } from '@clickhou
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { matchesSecret } from '../auth/secrets';
 import { openSeparateSession } from '../clickhouse/clickhouse.client';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { decide, FunctionCatalogue, FunctionInfo } from './analyst-policy';
 import { compressedBlocks, fromCompressedBlocks } from './compressed-blocks';
+import { LoginLimiter } from './login-limiter';
 import { contentType, credentials, exceptionText, parseRequest, SqlRequest, statusOf } from './protocol';
+import { parameterText, quoteString } from './sql-string';
 
 /** Largest request body (the query): ClickHouse's own default for a query is 256 KiB; bodies here are queries only. */
 const MAX_QUERY_BYTES = 1_048_576;
@@ -18,15 +22,34 @@ const MAX_QUERY_BYTES = 1_048_576;
  */
 const FRAMED_BLOCK = 65_536;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A query_id the interface honours: it names the query in KILL QUERY, so it is kept to plain characters. */
+const QUERY_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Analyst queries that run at once; the rest wait their turn. */
+const ANALYST_RUNNING = 1;
+/** Analyst queries that may wait; one more is a 503 with Retry-After. */
+const ANALYST_WAITING = 16;
+/** Settings that @clickhouse/client and JDBC send for HTTP itself, not for the query: accepted and not applied. */
+const HTTP_SETTINGS = new Set([
+  'wait_end_of_query',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'enable_http_compression',
+  'http_zlib_compression_level',
+]);
+/** The log_comment that marks an analyst's query in system.processes, so that KILL QUERY can find it. */
+const MARK = 'viewrank-analyst:';
+const gzipAsync = promisify(gzip);
 
 /**
  * ClickHouse's HTTP interface (the protocol of port 8123) over the embedded engine, for analysts' own clients:
  * @clickhouse/client, curl, JDBC, Grafana, DBeaver. Off in server mode (analysts then use the server) and unless a
  * user is configured. Two users:
- * - The analyst (ANALYST_PASSWORD): one session of its own (a chDB connection: settings set on it stay there), given
- *   the limits and then readonly=1: SELECT, SHOW, DESCRIBE, EXPLAIN; no write, no DDL, no setting changed. Its queries
- *   run one at a time, at a low OS priority, so analysts share one thread budget and never starve ingestion or the
- *   refresh.
+ * - The analyst (ANALYST_PASSWORD): each request on an engine session of its own that ends with it, given the limits
+ *   and readonly=1. The engine runs in local mode (one user with every grant, no path checks), so before a query
+ *   runs, the engine's own parse of it (EXPLAIN AST) is checked against analyst-policy.ts: reading statements, the
+ *   viewrank database and harmless system tables, functions that compute on their arguments. Its parameters are
+ *   bound on its own session (SET param_…), never through the embedded binding's process-wide chain, so a long
+ *   analyst query never makes the service's queries wait. One runs at a time, at a low OS priority.
  * - The administrator (ADMIN_PASSWORD): any statement, no limits, each request on a session of its own that ends
  *   with it, so a request's settings apply to it alone, as ClickHouse's HTTP interface does without session_id. For
  *   operators, and for a server-mode viewrank pointed at this one (test/server-mode.int-spec.ts).
@@ -35,10 +58,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ClickHouseHttpServer.name);
   private server?: FastifyInstance;
-  private session?: ClickHouseClient;
-  private database = '';
-  /** The queue of analyst queries: each starts when the one before has ended. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly logins = new LoginLimiter();
+  private functions?: FunctionCatalogue;
+  /** Analyst queries running now, by their query_id: the log_comment that marks each in the engine. */
+  private readonly running = new Map<string, string>();
+  private readonly slots = new Slots(ANALYST_RUNNING, ANALYST_WAITING);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -50,14 +74,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
   /** After the migrations (module init): the analyst sees the schema from the first query. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    const { host, port, limits, analyst, admin } = this.config.clickhouseHttp;
-    if (analyst.password !== undefined) {
-      this.session = openSeparateSession(this.config.clickhouse);
-      await useDatabase(this.session, this.config.clickhouse.database);
-      this.database = this.config.clickhouse.database;
-      // The limits first, readonly last: in readonly mode not even a limit can be set any more.
-      await this.session.command({ query: 'SELECT 1', clickhouse_settings: { ...limits, readonly: '1' } });
-    }
+    const { host, port, analyst, admin } = this.config.clickhouseHttp;
+    if (analyst.password !== undefined) this.functions = await loadFunctions(this.config.clickhouse);
     const server = Fastify({ bodyLimit: MAX_QUERY_BYTES });
     server.removeAllContentTypeParsers();
     // Bytes: with decompress=1 the body is ClickHouse's compressed blocks.
@@ -75,8 +93,6 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.server?.close();
-    await this.queue.catch(() => undefined);
-    await this.session?.close();
   }
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -93,8 +109,19 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     const queryId = sql.queryId ?? crypto.randomUUID();
     reply.header('X-ClickHouse-Query-Id', queryId).header('X-ClickHouse-Timezone', 'UTC');
     const { user, password } = credentials(request.headers, url);
+    const waitMs = this.logins.retryAfterMs(request.ip);
+    if (waitMs > 0) {
+      reply.status(429).header('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return this.fail(
+        reply,
+        516,
+        `${user}: Authentication failed: too many wrong passwords from this address; try again later. (AUTHENTICATION_FAILED)`,
+        429,
+      );
+    }
     const role = this.authenticate(user, password);
     if (role === undefined) {
+      this.logins.failed(request.ip);
       const message = `${user}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)`;
       return this.fail(reply, 516, message);
     }
@@ -105,18 +132,24 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     if (sql.database !== undefined && !IDENTIFIER.test(sql.database)) {
       return this.fail(reply, 81, `Database ${JSON.stringify(sql.database)} does not exist. (UNKNOWN_DATABASE)`);
     }
-    const run = role === 'admin' ? this.runAsAdmin(sql, queryId) : this.runAsAnalyst(sql, queryId);
     try {
-      const { output, summary } = await run;
+      const { output, summary } = role === 'admin' ? await this.runAsAdmin(sql, queryId) : await this.runAsAnalyst(sql, queryId);
       reply.header('X-ClickHouse-Format', sql.format).header('X-ClickHouse-Summary', JSON.stringify(summary)).type(contentType(sql.format));
       const framed = sql.compress ? await framedYielding(output) : output;
-      if (sql.gzip) return void reply.header('Content-Encoding', 'gzip').send(gzipSync(framed));
+      // On libuv's thread pool, not the event loop that serves the service's reads.
+      if (sql.gzip) return void reply.header('Content-Encoding', 'gzip').send(await gzipAsync(framed));
       return void reply.send(framed);
     } catch (error) {
+      if (error instanceof Busy) reply.header('Retry-After', '1');
       const code = Number((error as ClickHouseError).code) || 1002;
       const type = (error as ClickHouseError).type;
       const message = (error as Error).message;
-      return this.fail(reply, code, type && !message.includes(`(${type})`) ? `${message} (${type})` : message);
+      return this.fail(
+        reply,
+        code,
+        type && !message.includes(`(${type})`) ? `${message} (${type})` : message,
+        error instanceof Busy ? 503 : undefined,
+      );
     }
   }
 
@@ -128,17 +161,79 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     return undefined;
   }
 
-  /** In the analysts' queue, on their session: each query starts when the one before has ended. */
-  private runAsAnalyst(sql: SqlRequest, queryId: string): Promise<QueryOutput> {
-    const run = this.queue.then(async () => {
-      if (sql.database !== undefined && sql.database !== this.database) {
-        await useDatabase(this.session!, sql.database);
-        this.database = sql.database;
+  /**
+   * On an engine session of the request's own: its parameters bound there, its parse checked (analyst-policy.ts), then
+   * in its turn the limits and readonly=1 set and the query run. KILL QUERY of the analyst's own query does not wait.
+   */
+  private async runAsAnalyst(sql: SqlRequest, queryId: string): Promise<QueryOutput> {
+    const user = this.config.clickhouseHttp.analyst.user;
+    if (!QUERY_ID.test(queryId)) throw clickHouseError(36, `query_id must be 1 to 128 of A-Z, a-z, 0-9, _, ., : and -. (BAD_ARGUMENTS)`);
+    if (this.running.has(queryId))
+      throw clickHouseError(216, `Query with id = ${queryId} is already running. (QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING)`);
+    if (sql.database !== undefined && sql.database !== this.config.clickhouse.database) {
+      throw clickHouseError(
+        291,
+        `${user}: Not enough privileges: analysts read the database ${this.config.clickhouse.database} (and system tables by their full names). (DATABASE_ACCESS_DENIED)`,
+      );
+    }
+    for (const name of Object.keys(sql.settings)) {
+      if (!HTTP_SETTINGS.has(name)) throw clickHouseError(164, `Cannot modify '${name}' setting in readonly mode. (READONLY)`);
+    }
+    const session = openSeparateSession(this.config.clickhouse);
+    try {
+      await useDatabase(session, this.config.clickhouse.database);
+      for (const [name, value] of Object.entries(sql.params)) {
+        if (!IDENTIFIER.test(name))
+          throw clickHouseError(36, `Query parameter names are identifiers: ${JSON.stringify(name)}. (BAD_ARGUMENTS)`);
+        await session.command({ query: `SET param_${name} = ${quoteString(value)}` });
       }
-      return execute(this.session!, sql, queryId);
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+      const decision = decide(await explain(session, sql.statement), {
+        database: this.config.clickhouse.database,
+        databases: new Set((await rowsOf<{ name: string }>(session, 'SELECT name FROM system.databases')).map((r) => r.name)),
+        functions: this.functions!,
+        user,
+      });
+      if (!decision.allowed) throw clickHouseError(decision.code, decision.message);
+      if (decision.kind === 'kill') return await this.killOwn(session, decision.queryId);
+      const release = await this.slots.acquire();
+      try {
+        // The limits first, readonly last: in readonly mode not even a limit can be set any more.
+        const { limits } = this.config.clickhouseHttp;
+        await session.command({
+          query: 'SELECT 1',
+          clickhouse_settings: {
+            ...limits,
+            result_overflow_mode: 'throw',
+            allow_introspection_functions: 0,
+            log_comment: `${MARK}${queryId}`,
+            readonly: '1',
+          },
+        });
+        this.running.set(queryId, `${MARK}${queryId}`);
+        const result = await execute(session, { ...sql, query: sql.statement, formatInQuery: false, params: {}, settings: {} }, queryId);
+        if (result.output.length > Number(limits.max_result_bytes)) {
+          throw clickHouseError(
+            396,
+            `Limit for result exceeded: the answer is ${result.output.length} bytes, the maximum ${limits.max_result_bytes}. (TOO_MANY_ROWS_OR_BYTES)`,
+          );
+        }
+        return result;
+      } finally {
+        this.running.delete(queryId);
+        release();
+      }
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Cancels the analyst's query `queryId` if it is running; an id of nobody's query cancels nothing, as on a server. */
+  private async killOwn(session: ClickHouseClient, queryId: string): Promise<QueryOutput> {
+    const mark = this.running.get(queryId);
+    if (mark === undefined) return { output: Buffer.alloc(0), summary: {} };
+    await session.command({ query: `SET param_viewrank_mark = ${quoteString(parameterText(mark))}` });
+    await session.command({ query: "KILL QUERY WHERE Settings['log_comment'] = {viewrank_mark:String} ASYNC" });
+    return { output: Buffer.from(`waiting\t${queryId}\t${this.config.clickhouseHttp.analyst.user}\n`), summary: {} };
   }
 
   /** On a session of the request's own, closed with it. */
@@ -152,9 +247,9 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
-  private fail(reply: FastifyReply, code: number, message: string): void {
+  private fail(reply: FastifyReply, code: number, message: string, status = statusOf(code)): void {
     reply
-      .status(statusOf(code))
+      .status(status)
       .header('X-ClickHouse-Exception-Code', String(code))
       .type('text/plain; charset=UTF-8')
       .send(exceptionText(code, message));
@@ -193,4 +288,86 @@ async function framedYielding(output: Buffer): Promise<Buffer> {
     await nextTurn();
   }
   return Buffer.concat(blocks);
+}
+
+/** The engine's parse of `statement` (the query without its FORMAT clause), as EXPLAIN AST prints it. */
+async function explain(session: ClickHouseClient, statement: string): Promise<string> {
+  // One statement, or the engine would run the ones after it: ClickHouse's own parser says (formatQuery refuses
+  // several), with the text bound as a parameter of this session.
+  await session.command({ query: `SET param_viewrank_statement = ${quoteString(parameterText(statement))}` });
+  await session.command({ query: 'SELECT formatQuerySingleLine({viewrank_statement:String}) FORMAT Null' });
+  const result = await session.exec({
+    query: `EXPLAIN AST ${statement}`,
+    clickhouse_settings: { default_format: 'TabSeparatedRaw' },
+  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function rowsOf<T>(session: ClickHouseClient, query: string): Promise<T[]> {
+  return (await session.query({ query, format: 'JSONEachRow' })).json<T>();
+}
+
+/** system.functions, once at start, on a session closed after it. */
+async function loadFunctions(config: AppConfig['clickhouse']): Promise<FunctionCatalogue> {
+  const session = openSeparateSession(config);
+  try {
+    const rows = await rowsOf<{ name: string; category: string; case_insensitive: number; alias_to: string }>(
+      session,
+      'SELECT name, categories AS category, case_insensitive, alias_to FROM system.functions',
+    );
+    return new FunctionCatalogue(
+      rows.map((r): FunctionInfo => ({
+        name: r.name,
+        category: r.category,
+        caseInsensitive: Number(r.case_insensitive) === 1,
+        aliasTo: r.alias_to,
+      })),
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+/** An error that the interface answers as ClickHouse would: its code and message. */
+function clickHouseError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code: String(code) });
+}
+
+/** The analyst queue is full: 503 with Retry-After. */
+class Busy extends Error {
+  readonly code = '202';
+}
+
+/** `running` at once, `waiting` more in order; past that, acquire() fails with Busy. */
+class Slots {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(
+    private readonly running: number,
+    private readonly waiting: number,
+  ) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.running) {
+      if (this.queue.length >= this.waiting) {
+        throw new Busy(
+          `Too many analyst queries: ${this.running} running and ${this.waiting} waiting. Retry later. (TOO_MANY_SIMULTANEOUS_QUERIES)`,
+        );
+      }
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    } else {
+      this.active++;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
 }

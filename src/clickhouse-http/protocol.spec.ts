@@ -8,6 +8,7 @@ describe(parseRequest.name, () => {
     );
     expect(request).toEqual({
       query: 'SELECT {n:UInt8}\nAS five',
+      statement: 'SELECT {n:UInt8}\nAS five',
       sessionId: undefined,
       database: 'viewrank',
       format: 'TabSeparated',

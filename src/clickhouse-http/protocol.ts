@@ -19,6 +19,8 @@ const PROTOCOL_PARAMS = new Set([
 export interface SqlRequest {
   /** The `query` parameter, then the body (as ClickHouse joins them for POST). */
   query: string;
+  /** The query without its FORMAT clause (given to the engine as the default format instead) and final semicolon. */
+  statement: string;
   database?: string;
   /** The format of the answer: the query's FORMAT clause, else default_format, else TabSeparated. */
   format: string;
@@ -49,7 +51,8 @@ export function parseRequest(url: Record<string, string>, body: string, headers:
   const header = (name: string) => headerValue(headers, name);
   const acceptEncoding = header('accept-encoding') ?? '';
   const query = [url.query, body].filter((part) => part !== undefined && part !== '').join('\n');
-  const inQuery = /\bFORMAT\s+([A-Za-z][A-Za-z0-9]*)\s*;?\s*$/i.exec(query.trim())?.[1];
+  const formatClause = /\bFORMAT\s+([A-Za-z][A-Za-z0-9]*)\s*;?\s*$/i.exec(query.trim());
+  const inQuery = formatClause?.[1];
   const params: Record<string, string> = {};
   const settings: Record<string, string> = {};
   for (const [name, value] of Object.entries(url)) {
@@ -58,6 +61,7 @@ export function parseRequest(url: Record<string, string>, body: string, headers:
   }
   return {
     query,
+    statement: (formatClause ? query.trim().slice(0, formatClause.index) : query).trim().replace(/;$/, ''),
     database: url.database || header('x-clickhouse-database') || undefined,
     format: inQuery ?? (url.default_format || header('x-clickhouse-format') || 'TabSeparated'),
     formatInQuery: inQuery !== undefined,

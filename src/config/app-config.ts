@@ -345,6 +345,13 @@ export class EnvironmentVariables {
   @Max(1_000_000_000)
   ANALYST_MAX_RESULT_ROWS = 1_000_000;
 
+  /** An analyst's answer in bytes at most (ClickHouse's max_result_bytes, and the answer as sent): held in memory once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_048_576)
+  @Max(1_073_741_824)
+  ANALYST_MAX_RESULT_BYTES = 104_857_600;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -536,6 +543,7 @@ export function toAppConfig(vars: EnvironmentVariables) {
         max_execution_time: vars.ANALYST_MAX_EXECUTION_TIME_S,
         max_memory_usage: String(vars.ANALYST_MAX_MEMORY_BYTES),
         max_result_rows: String(vars.ANALYST_MAX_RESULT_ROWS),
+        max_result_bytes: String(vars.ANALYST_MAX_RESULT_BYTES),
         max_threads: vars.ANALYST_MAX_THREADS,
         os_thread_priority: String(vars.ANALYST_OS_THREAD_PRIORITY),
       },

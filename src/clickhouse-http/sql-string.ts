@@ -1,0 +1,26 @@
+// A string as a ClickHouse SQL literal. Used for one thing: `SET param_<name> = '<value>'` on an analyst's own engine
+// session, which binds a query parameter in the engine itself (as the HTTP interface's param_<name> does) without the
+// embedded binding's process-wide chain of parameterized queries. The engine still parses the value by its type.
+
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\0': '\\0',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/** `value` quoted as ClickHouse's quoteString does: backslash escapes for the backslash, the quote and control bytes. */
+export function quoteString(value: string): string {
+  return `'${value.replace(/[\\'\n\r\t\0\b\f]/g, (c) => ESCAPES[c])}'`;
+}
+
+const TEXT_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', '\b': '\\b', '\f': '\\f' };
+
+/** `value` as a query parameter's text (ClickHouse's escaped TabSeparated text), as param_<name> values are read. */
+export function parameterText(value: string): string {
+  return value.replace(/[\\\t\n\r\0\b\f]/g, (c) => TEXT_ESCAPES[c]);
+}
