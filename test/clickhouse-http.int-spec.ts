@@ -11,6 +11,7 @@ import { fromCompressedBlocks, toCompressedBlocks } from '../src/clickhouse-http
 import { freePort } from './support/service-process';
 import { expectedTopK, generateStream, toMessages } from './support/stream';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
+import { PrecomputeService } from '../src/top-k/precompute.service';
 
 const PASSWORD = 'analyst-secret-0123';
 const ADMIN_PASSWORD = 'admin-secret-4567';
@@ -202,9 +203,9 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
       ["SELECT getServerSetting('user_files_path')", '46'],
       ['SELECT hostName()', '46'],
       ['SELECT addressToSymbol(toUInt64(1))', '46'],
-      ['SELECT * FROM system.processes', '497'],
-      ['SHOW PROCESSLIST', '497'],
-      ['SELECT 1 IN system.processes', '497'],
+      ['SELECT * FROM system.query_log', '497'],
+      ['SELECT 1 IN system.query_log', '497'],
+      ['SELECT system.query_log.query', '497'],
       ['SELECT * FROM system.users', '497'],
       ['SELECT * FROM default.anything', '497'],
       ["SELECT 1 INTO OUTFILE '/tmp/viewrank-analyst-outfile'", '497'],
@@ -219,6 +220,20 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
       expect({ query, code: answer.code }).toEqual({ query, code });
       expect(answer.status).toBeGreaterThanOrEqual(400);
       for (const secret of SECRETS) expect(answer.text).not.toContain(secret);
+    }
+    // The official client meets the same refusals, as ClickHouse errors with their codes.
+    const client = createClient({ url: base, username: 'analyst', password: PASSWORD, database: name });
+    try {
+      for (const [query, code] of probes.slice(0, 6)) {
+        const error = await client.query({ query, format: 'JSONEachRow' }).then(
+          () => undefined,
+          (e: Error & { code?: string }) => e,
+        );
+        expect({ query, code: error?.code }).toEqual({ query, code });
+        for (const secret of SECRETS) expect(error?.message).not.toContain(secret);
+      }
+    } finally {
+      await client.close();
     }
     // The data and the harmless system tables stay readable.
     expect((await refused("SELECT count() > 0 FROM system.columns WHERE table = 'views_total'")).text).toBe('1\n');
@@ -244,7 +259,7 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     const clickhouse = app.get(ClickHouseService);
     const order: string[] = [];
     const slow = http(
-      `/?param_n=1000000000000&query_id=slow-one&query=${encodeURIComponent('SELECT count() FROM numbers({n:UInt64})')}`,
+      `/?param_n=1000000000000&query_id=slow-one&query=${encodeURIComponent('SELECT sum(cityHash64(number)) FROM numbers({n:UInt64})')}`,
     ).then(async (r) => {
       order.push('analyst');
       return { code: r.headers.get('x-clickhouse-exception-code'), text: await r.text() };
@@ -253,6 +268,14 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     // The service's own parameterized query goes through the embedded binding's chain: it must not wait.
     await clickhouse.select('SELECT count() FROM {db:Identifier}.views_total WHERE video_id != {v:String}', { v: '' });
     order.push('service');
+    // Each side sees its own queries in system.processes: the analyst the analysts', the service its own.
+    const seen = await http(
+      `/?query=${encodeURIComponent("SELECT Settings['log_comment'] AS c FROM system.processes ORDER BY c FORMAT TSVRaw")}`,
+    );
+    expect((await seen.text()).split('\n')).toEqual(expect.arrayContaining(['viewrank-analyst:slow-one']));
+    const serviceSees = await clickhouse.select<{ c: string }>("SELECT Settings['log_comment'] AS c FROM system.processes");
+    expect(serviceSees.filter((r) => r.c.startsWith('viewrank-analyst'))).toEqual([]);
+    expect((await refused('KILL QUERY WHERE 1 SYNC')).code).toBe('497');
     const duplicate = await http(`/?query_id=slow-one&query=${encodeURIComponent('SELECT 1')}`);
     expect(duplicate.headers.get('x-clickhouse-exception-code')).toBe('216');
     const kill = await http(`/?query=${encodeURIComponent("KILL QUERY WHERE query_id = 'slow-one' SYNC")}`);
@@ -297,6 +320,10 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     } finally {
       await client.close();
     }
+    // And the lists the API serves are still exact.
+    await app.get(PrecomputeService).refresh();
+    const top = await app.inject({ method: 'GET', url: '/views/top-k?window=all-time&k=1000' });
+    expect(top.body).toBe(JSON.stringify(expectedTopK([...events, ...later], 1000)));
   });
 
   it('refuses an address that guessed too many passwords, with 429 and Retry-After, even with the right one', async () => {

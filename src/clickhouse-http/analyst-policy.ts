@@ -47,6 +47,8 @@ const READING_STATEMENTS = new Set([
   'ShowColumns',
   'ShowCreateTableQuery',
   'ExistsTableQuery',
+  // system.processes, as its row policy shows it: analysts' queries only.
+  'ShowProcesslistQuery',
 ]);
 
 /** System tables that describe the schema, the data's parts, the engine's abilities, or generate numbers. */
@@ -69,6 +71,8 @@ export const SYSTEM_TABLES = new Set([
   'one',
   'parts',
   'parts_columns',
+  // Analysts' queries only: a row policy on the engine's one user (src/clickhouse/clickhouse.client.ts).
+  'processes',
   'projection_parts',
   'settings',
   'table_engines',
@@ -283,11 +287,17 @@ export function astLines(explain: string): AstLine[] | undefined {
 const READONLY = 164;
 const ACCESS_DENIED = 497;
 const UNKNOWN_FUNCTION = 46;
+const CODE_NAMES: Record<number, string> = {
+  [READONLY]: 'READONLY',
+  [ACCESS_DENIED]: 'ACCESS_DENIED',
+  [UNKNOWN_FUNCTION]: 'UNKNOWN_FUNCTION',
+};
 
 /** The decision on one query, from its EXPLAIN AST (run on the query as it will run). */
 export function decide(explain: string, context: PolicyContext): Decision {
   const lines = astLines(explain);
-  const deny = (code: number, message: string): Decision => ({ allowed: false, code, message });
+  // With ClickHouse's name of the code last, as clients (@clickhouse/client) parse it.
+  const deny = (code: number, message: string): Decision => ({ allowed: false, code, message: `${message} (${CODE_NAMES[code]})` });
   if (!lines) {
     return deny(
       ACCESS_DENIED,
@@ -296,7 +306,6 @@ export function decide(explain: string, context: PolicyContext): Decision {
   }
   const statement = lines[0].label.split(' ')[0];
   if (statement === 'KillQueryQuery') return killDecision(lines, context);
-  if (statement === 'ShowProcesslistQuery') return deny(ACCESS_DENIED, processesRefusal(context.user));
   if (!READING_STATEMENTS.has(statement)) {
     return deny(
       READONLY,
@@ -349,17 +358,10 @@ function tableRefusal(table: string, context: PolicyContext): Refusal | undefine
   if (parts.length === 2 && database === context.database) return undefined;
   if (parts.length === 2 && INFORMATION_SCHEMA.has(database)) return undefined;
   if (parts.length === 2 && database === 'system' && SYSTEM_TABLES.has(name)) return undefined;
-  if (parts.length === 2 && database === 'system' && (name === 'processes' || name === 'processes_ex')) {
-    return { code: ACCESS_DENIED, message: processesRefusal(context.user) };
-  }
   return {
     code: ACCESS_DENIED,
     message: `${context.user}: Not enough privileges. To execute this query, it's necessary to have the grant SELECT ON ${table}.`,
   };
-}
-
-function processesRefusal(user: string): string {
-  return `${user}: Not enough privileges: system.processes lists the service's own queries, which are not open to analysts.`;
 }
 
 /** Only `KILL QUERY WHERE query_id = '<id>'`: the interface cancels that query if the analyst started it. */
@@ -380,6 +382,6 @@ function killDecision(lines: AstLine[], context: PolicyContext): Decision {
   return {
     allowed: false,
     code: ACCESS_DENIED,
-    message: `${context.user}: Not enough privileges: analysts may cancel only their own queries, as KILL QUERY WHERE query_id = '<their query_id>'.`,
+    message: `${context.user}: Not enough privileges: analysts may cancel only their own queries, as KILL QUERY WHERE query_id = '<their query_id>'. (ACCESS_DENIED)`,
   };
 }

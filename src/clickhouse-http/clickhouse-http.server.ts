@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { matchesSecret } from '../auth/secrets';
-import { openSeparateSession } from '../clickhouse/clickhouse.client';
+import { ANALYST_LOG_COMMENT, openSeparateSession } from '../clickhouse/clickhouse.client';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { decide, FunctionCatalogue, FunctionInfo } from './analyst-policy';
@@ -24,8 +24,8 @@ const FRAMED_BLOCK = 65_536;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A query_id the interface honours: it names the query in KILL QUERY, so it is kept to plain characters. */
 const QUERY_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-/** Analyst queries that run at once; the rest wait their turn. */
-const ANALYST_RUNNING = 1;
+/** Analyst queries that run at once (each on ANALYST_MAX_THREADS at a low OS priority); the rest wait their turn. */
+const ANALYST_RUNNING = 2;
 /** Analyst queries that may wait; one more is a 503 with Retry-After. */
 const ANALYST_WAITING = 16;
 /** Settings that @clickhouse/client and JDBC send for HTTP itself, not for the query: accepted and not applied. */
@@ -36,8 +36,8 @@ const HTTP_SETTINGS = new Set([
   'enable_http_compression',
   'http_zlib_compression_level',
 ]);
-/** The log_comment that marks an analyst's query in system.processes, so that KILL QUERY can find it. */
-const MARK = 'viewrank-analyst:';
+/** An analyst query's log_comment: the row policy on system.processes shows it to analysts only (clickhouse.client.ts). */
+const mark = (queryId: string) => `${ANALYST_LOG_COMMENT}:${queryId}`;
 const gzipAsync = promisify(gzip);
 
 /**
@@ -205,11 +205,11 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
             ...limits,
             result_overflow_mode: 'throw',
             allow_introspection_functions: 0,
-            log_comment: `${MARK}${queryId}`,
+            log_comment: mark(queryId),
             readonly: '1',
           },
         });
-        this.running.set(queryId, `${MARK}${queryId}`);
+        this.running.set(queryId, mark(queryId));
         const result = await execute(session, { ...sql, query: sql.statement, formatInQuery: false, params: {}, settings: {} }, queryId);
         if (result.output.length > Number(limits.max_result_bytes)) {
           throw clickHouseError(
@@ -229,10 +229,14 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
 
   /** Cancels the analyst's query `queryId` if it is running; an id of nobody's query cancels nothing, as on a server. */
   private async killOwn(session: ClickHouseClient, queryId: string): Promise<QueryOutput> {
-    const mark = this.running.get(queryId);
-    if (mark === undefined) return { output: Buffer.alloc(0), summary: {} };
-    await session.command({ query: `SET param_viewrank_mark = ${quoteString(parameterText(mark))}` });
-    await session.command({ query: "KILL QUERY WHERE Settings['log_comment'] = {viewrank_mark:String} ASYNC" });
+    const comment = this.running.get(queryId);
+    if (comment === undefined) return { output: Buffer.alloc(0), summary: {} };
+    await session.command({ query: `SET param_viewrank_mark = ${quoteString(parameterText(comment))}` });
+    // As an analyst's session, the only kind that sees analysts' queries in system.processes.
+    await session.command({
+      query: "KILL QUERY WHERE Settings['log_comment'] = {viewrank_mark:String} ASYNC",
+      clickhouse_settings: { log_comment: mark('kill') },
+    });
     return { output: Buffer.from(`waiting\t${queryId}\t${this.config.clickhouseHttp.analyst.user}\n`), summary: {} };
   }
 
