@@ -4,7 +4,7 @@
 // top-1000 refresh; each is timed alone, then beside an analyst query that keeps its threads busy
 // (clickhouse/bench/analyst_load.sql), with 1 and 2 analyst threads, at nice 0 and at nice 19.
 // Writes bench/results/analyst-priority-<date>.json and prints a table.
-// Usage: npm run bench:analyst -- [--smoke] [--rows=500000] [--rounds=5]
+// Usage: npm run bench:analyst-priority -- [--smoke] [--rows=500000] [--rounds=5]
 import { ClickHouseSettings } from '@clickhouse/client';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

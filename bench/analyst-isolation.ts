@@ -1,0 +1,145 @@
+// Does an analyst hold up the service (issue #33)? The real service under steady ingest, measured twice for the same
+// length: alone, then while an analyst, through the ClickHouse HTTP interface, runs a long parameterized query (until
+// its time limit), asks for a 400 MB answer plain and gzipped (refused at ANALYST_MAX_RESULT_BYTES after the engine
+// made that much) and loops KILL QUERY. Throughout, the top-K list's age (now less X-Computed-At), readiness, and the
+// latency of top-K reads (k = 1000, sequential).
+// Writes bench/results/analyst-isolation-<date>.json and prints a table.
+// Usage: npm run bench:analyst -- [--seconds=60] [--rate=20000] [--smoke]
+import { option } from './lib/args';
+import { loadgenProcess, maximum, percentile, sleep, startService } from './lib/service';
+import { SIZES } from './parts/context';
+import { machine, run, writeResult } from './report';
+import { freePort } from '../test/support/service-process';
+
+const smoke = process.argv.includes('--smoke');
+const SECONDS = Number(option('seconds') ?? (smoke ? 15 : 60));
+const RATE = Number(option('rate') ?? 20_000);
+const PASSWORD = 'bench-analyst-password';
+
+interface Phase {
+  reads: number[];
+  ages: number[];
+  notReady: number;
+  probes: number;
+  analyst: Record<string, number>;
+}
+
+/** Reads the list and readiness until `stop`, as a client of the service would. */
+async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'analyst'>> {
+  const phase = { reads: [] as number[], ages: [] as number[], notReady: 0, probes: 0 };
+  const reads = (async () => {
+    while (!stop()) {
+      const started = performance.now();
+      const response = await fetch(`${url}/views/top-k?window=hour&k=1000`);
+      await response.arrayBuffer();
+      phase.reads.push(performance.now() - started);
+      const computedAt = Date.parse(response.headers.get('x-computed-at') ?? '');
+      if (response.ok && Number.isFinite(computedAt)) phase.ages.push(Date.now() - computedAt);
+    }
+  })();
+  const readiness = (async () => {
+    while (!stop()) {
+      const response = await fetch(`${url}/health/ready`);
+      await response.arrayBuffer();
+      phase.probes++;
+      if (response.status !== 200) phase.notReady++;
+      await sleep(250);
+    }
+  })();
+  await Promise.all([reads, readiness]);
+  return phase;
+}
+
+/** The analyst's load until `stop`: each kind in a loop of its own; counts of answers by kind and status. */
+async function analyst(base: string, database: string, stop: () => boolean): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const auth = { Authorization: `Basic ${Buffer.from(`analyst:${PASSWORD}`).toString('base64')}` };
+  const ask = async (kind: string, path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}/?database=${database}&${path}`, { headers: { ...auth, ...headers } });
+    await response.arrayBuffer();
+    const key = `${kind} ${response.status}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+  const q = (sql: string) => `query=${encodeURIComponent(sql)}`;
+  const loop = async (body: () => Promise<void>) => {
+    while (!stop()) await body();
+  };
+  let n = 0;
+  await Promise.all([
+    loop(() =>
+      ask(
+        'long parameterized',
+        `param_n=1000000000000&query_id=long-${n++}&${q('SELECT sum(cityHash64(number)) FROM numbers({n:UInt64})')}`,
+      ),
+    ),
+    loop(() => ask('400 MB plain', q('SELECT randomPrintableASCII(1000) FROM numbers(400000)'))),
+    loop(() =>
+      ask('400 MB gzip', `enable_http_compression=1&${q('SELECT randomPrintableASCII(1000) FROM numbers(400000)')}`, {
+        'Accept-Encoding': 'gzip',
+      }),
+    ),
+    loop(async () => {
+      await ask('KILL QUERY WHERE 1', q('KILL QUERY WHERE 1 SYNC'));
+      await ask('KILL own', q(`KILL QUERY WHERE query_id = 'long-${Math.max(0, n - 1)}' ASYNC`));
+      await sleep(20);
+    }),
+  ]);
+  return counts;
+}
+
+function summary(phase: Phase) {
+  return {
+    topKReads: phase.reads.length,
+    readP50Ms: +percentile(phase.reads, 50).toFixed(1),
+    readP99Ms: +percentile(phase.reads, 99).toFixed(1),
+    listAgeP99S: +(percentile(phase.ages, 99) / 1000).toFixed(2),
+    listAgeMaxS: +(maximum(phase.ages) / 1000).toFixed(2),
+    readinessNot200: `${phase.notReady} of ${phase.probes}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const bench = await startService({
+    env: { ANALYST_PASSWORD: PASSWORD, CLICKHOUSE_HTTP_PORT: String(port), ANALYST_MAX_EXECUTION_TIME_S: '60' },
+  });
+  const database = bench.topic;
+  const load = loadgenProcess({
+    topic: bench.topic,
+    rate: RATE,
+    duration: 3600,
+    videos: SIZES.default.catalogue,
+    skew: 1,
+    'per-message': 100,
+  });
+  const phases: Record<string, Phase> = {};
+  try {
+    await sleep(15_000); // warm-up: the first full refreshes, the consumers settled
+    for (const name of ['no analyst', 'analyst'] as const) {
+      const deadline = Date.now() + SECONDS * 1000;
+      const stop = () => Date.now() >= deadline;
+      const [observed, counts] = await Promise.all([
+        observe(bench.service.url, stop),
+        name === 'analyst' ? analyst(`http://127.0.0.1:${port}`, database, stop) : Promise.resolve({}),
+      ]);
+      phases[name] = { ...observed, analyst: counts };
+    }
+  } finally {
+    load.stop();
+    await bench.stop();
+  }
+  const table = Object.fromEntries(Object.entries(phases).map(([name, phase]) => [name, summary(phase)]));
+  const result = {
+    benchmark: 'analyst isolation (bench/analyst-isolation.ts)',
+    date: new Date().toISOString(),
+    machine: machine(),
+    seconds: SECONDS,
+    rate: RATE,
+    results: table,
+    analystAnswers: phases.analyst?.analyst,
+  };
+  writeResult('analyst-isolation', result, table);
+  console.log('analyst answers:', phases.analyst?.analyst);
+}
+
+run(main);
