@@ -1,11 +1,11 @@
-// Does an analyst hold up the service (issue #33)? The real service under steady ingest, measured twice for the same
-// length: alone, then while an analyst, through the ClickHouse HTTP interface, runs a long parameterized query (until
-// its time limit), asks for a 400 MB answer plain and gzipped (refused at ANALYST_MAX_RESULT_BYTES after the engine
-// made that much) and loops KILL QUERY. Throughout, the top-K list's age (now less X-Computed-At), readiness, and the
-// latency of top-K reads (k = 1000, sequential).
-// Writes bench/results/analyst-isolation-<date>.json and prints a table.
-// Usage: npm run bench:analyst -- [--seconds=60] [--rate=20000] [--smoke]
-import { option } from './lib/args';
+// Does an analyst hold up the service (issue #33)? The real service under steady ingest, measured three times for
+// the same length: alone; while an analyst, through the ClickHouse HTTP interface, runs a long parameterized query
+// (until its time limit), asks for a 400 MB answer plain and gzipped (refused at ANALYST_MAX_RESULT_BYTES once the
+// engine made that much) and loops KILL QUERY (of every query, refused; of an id of its own); then alone again.
+// Throughout: the top-K list's age (now less X-Computed-At), readiness, and top-K reads (k = 1000, 100 a second).
+// Writes bench/results/analyst-isolation[-<label>]-<date>.json and prints a table.
+// Usage: npm run bench:analyst -- [--seconds=60] [--rate=20000] [--smoke] [--label=name] [--only=long|big|kill] [SETTING=value ...]
+import { option, serviceSettings } from './lib/args';
 import { loadgenProcess, maximum, percentile, sleep, startService } from './lib/service';
 import { SIZES } from './parts/context';
 import { machine, run, writeResult } from './report';
@@ -15,6 +15,8 @@ const smoke = process.argv.includes('--smoke');
 const SECONDS = Number(option('seconds') ?? (smoke ? 15 : 60));
 const RATE = Number(option('rate') ?? 20_000);
 const PASSWORD = 'bench-analyst-password';
+/** A client reading the list 100 times a second: back-to-back reads would themselves keep the event loop busy. */
+const READ_EVERY_MS = 10;
 
 interface Phase {
   reads: number[];
@@ -35,6 +37,7 @@ async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'a
       phase.reads.push(performance.now() - started);
       const computedAt = Date.parse(response.headers.get('x-computed-at') ?? '');
       if (response.ok && Number.isFinite(computedAt)) phase.ages.push(Date.now() - computedAt);
+      await sleep(READ_EVERY_MS);
     }
   })();
   const readiness = (async () => {
@@ -65,22 +68,21 @@ async function analyst(base: string, database: string, stop: () => boolean): Pro
     while (!stop()) await body();
   };
   let n = 0;
+  const only = option('only'); // long, big or kill: one kind of load alone, to see which weighs
+  const kind = (name: string, body: () => Promise<void>) => (only === undefined || only === name ? loop(body) : Promise.resolve());
+  const big = 'SELECT randomPrintableASCII(1000) FROM numbers(400000)';
   await Promise.all([
-    loop(() =>
+    kind('long', () =>
       ask(
         'long parameterized',
         `param_n=1000000000000&query_id=long-${n++}&${q('SELECT sum(cityHash64(number)) FROM numbers({n:UInt64})')}`,
       ),
     ),
-    loop(() => ask('400 MB plain', q('SELECT randomPrintableASCII(1000) FROM numbers(400000)'))),
-    loop(() =>
-      ask('400 MB gzip', `enable_http_compression=1&${q('SELECT randomPrintableASCII(1000) FROM numbers(400000)')}`, {
-        'Accept-Encoding': 'gzip',
-      }),
-    ),
-    loop(async () => {
+    kind('big', () => ask('400 MB plain', q(big))),
+    kind('big', () => ask('400 MB gzip', `enable_http_compression=1&${q(big)}`, { 'Accept-Encoding': 'gzip' })),
+    kind('kill', async () => {
       await ask('KILL QUERY WHERE 1', q('KILL QUERY WHERE 1 SYNC'));
-      await ask('KILL own', q(`KILL QUERY WHERE query_id = 'long-${Math.max(0, n - 1)}' ASYNC`));
+      await ask('KILL QUERY WHERE query_id (none running)', q("KILL QUERY WHERE query_id = 'not-running' ASYNC"));
       await sleep(20);
     }),
   ]);
@@ -100,8 +102,9 @@ function summary(phase: Phase) {
 
 async function main(): Promise<void> {
   const port = await freePort();
+  const settings = serviceSettings();
   const bench = await startService({
-    env: { ANALYST_PASSWORD: PASSWORD, CLICKHOUSE_HTTP_PORT: String(port), ANALYST_MAX_EXECUTION_TIME_S: '60' },
+    env: { ANALYST_PASSWORD: PASSWORD, CLICKHOUSE_HTTP_PORT: String(port), ANALYST_MAX_EXECUTION_TIME_S: '60', ...settings },
   });
   const database = bench.topic;
   const load = loadgenProcess({
@@ -115,7 +118,9 @@ async function main(): Promise<void> {
   const phases: Record<string, Phase> = {};
   try {
     await sleep(15_000); // warm-up: the first full refreshes, the consumers settled
-    for (const name of ['no analyst', 'analyst'] as const) {
+    // Alone before and after: the list's age drifts as the service's data grows, so the analyst's phase is compared
+    // with both sides of it, not with the first alone.
+    for (const name of ['no analyst', 'analyst', 'no analyst, after'] as const) {
       const deadline = Date.now() + SECONDS * 1000;
       const stop = () => Date.now() >= deadline;
       const [observed, counts] = await Promise.all([
@@ -135,10 +140,13 @@ async function main(): Promise<void> {
     machine: machine(),
     seconds: SECONDS,
     rate: RATE,
+    only: option('only') ?? 'every kind at once',
+    settings,
     results: table,
     analystAnswers: phases.analyst?.analyst,
   };
-  writeResult('analyst-isolation', result, table);
+  const label = option('label');
+  writeResult(label ? `analyst-isolation-${label}` : 'analyst-isolation', result, table);
   console.log('analyst answers:', phases.analyst?.analyst);
 }
 
