@@ -49,7 +49,7 @@ const gzipAsync = promisify(gzip);
  *   runs, the engine's own parse of it (EXPLAIN AST) is checked against analyst-policy.ts: reading statements, the
  *   viewrank database and harmless system tables, functions that compute on their arguments. Its parameters are
  *   bound on its own session (SET param_…), never through the embedded binding's process-wide chain, so a long
- *   analyst query never makes the service's queries wait. One runs at a time, at a low OS priority.
+ *   analyst query never makes the service's queries wait. Two run at a time, at a low OS priority.
  * - The administrator (ADMIN_PASSWORD): any statement, no limits, each request on a session of its own that ends
  *   with it, so a request's settings apply to it alone, as ClickHouse's HTTP interface does without session_id. For
  *   operators, and for a server-mode viewrank pointed at this one (test/server-mode.int-spec.ts).
