@@ -291,6 +291,21 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     expect(ended.code).toBe('394'); // QUERY_WAS_CANCELLED, before its 2 s limit
   });
 
+  it('honours a query_id while its query waits its turn: a duplicate is refused, and KILL keeps it from starting', async () => {
+    const busy = (id: string) =>
+      http(`/?query_id=${id}&query=${encodeURIComponent('SELECT sum(cityHash64(number)) FROM numbers(1000000000000)')}`);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const running = [busy('busy-1'), busy('busy-2')];
+    await pause(300);
+    const queued = http(`/?query_id=queued-one&query=${encodeURIComponent('SELECT 1')}`);
+    await pause(300);
+    const duplicate = await http(`/?query_id=queued-one&query=${encodeURIComponent('SELECT 2')}`);
+    expect(duplicate.headers.get('x-clickhouse-exception-code')).toBe('216');
+    expect((await http(`/?query=${encodeURIComponent("KILL QUERY WHERE query_id = 'queued-one'")}`)).status).toBe(200);
+    expect((await queued).headers.get('x-clickhouse-exception-code')).toBe('394');
+    expect((await Promise.all(running)).map((r) => r.headers.get('x-clickhouse-exception-code'))).toEqual(['159', '159']);
+  });
+
   it('bounds answers in bytes, compresses them off the event loop, and bounds the queue', async () => {
     const big = await refused('SELECT randomPrintableASCII(1000) FROM numbers(3000)');
     expect(big.code).toBe('396');

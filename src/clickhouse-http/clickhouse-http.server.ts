@@ -60,8 +60,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
   private server?: FastifyInstance;
   private readonly logins = new LoginLimiter();
   private functions?: FunctionCatalogue;
-  /** Analyst queries running now, by their query_id: the log_comment that marks each in the engine. */
-  private readonly running = new Map<string, string>();
+  /** Analyst queries waiting or running now, by their query_id: cancelled before it starts, or marked in the engine. */
+  private readonly running = new Map<string, { cancelled: boolean }>();
   private readonly slots = new Slots(ANALYST_RUNNING, ANALYST_WAITING);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -168,8 +168,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
   private async runAsAnalyst(sql: SqlRequest, queryId: string): Promise<QueryOutput> {
     const user = this.config.clickhouseHttp.analyst.user;
     if (!QUERY_ID.test(queryId)) throw clickHouseError(36, `query_id must be 1 to 128 of A-Z, a-z, 0-9, _, ., : and -. (BAD_ARGUMENTS)`);
-    if (this.running.has(queryId))
-      throw clickHouseError(216, `Query with id = ${queryId} is already running. (QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING)`);
+    if (this.running.has(queryId)) throw duplicate(queryId);
     if (sql.database !== undefined && sql.database !== this.config.clickhouse.database) {
       throw clickHouseError(
         291,
@@ -179,6 +178,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     for (const name of Object.keys(sql.settings)) {
       if (!HTTP_SETTINGS.has(name)) throw clickHouseError(164, `Cannot modify '${name}' setting in readonly mode. (READONLY)`);
     }
+    const entry = { cancelled: false };
     const session = openSeparateSession(this.config.clickhouse);
     try {
       await useDatabase(session, this.config.clickhouse.database);
@@ -195,7 +195,12 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
       });
       if (!decision.allowed) throw clickHouseError(decision.code, decision.message);
       if (decision.kind === 'kill') return await this.killOwn(session, decision.queryId);
-      const release = await this.slots.acquire();
+      if (this.running.has(queryId)) throw duplicate(queryId);
+      this.running.set(queryId, entry);
+      const release = await this.slots.acquire().catch((error: unknown) => {
+        this.running.delete(queryId);
+        throw error;
+      });
       try {
         // The limits first, readonly last: in readonly mode not even a limit can be set any more.
         const { limits } = this.config.clickhouseHttp;
@@ -209,7 +214,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
             readonly: '1',
           },
         });
-        this.running.set(queryId, mark(queryId));
+        if (entry.cancelled) throw clickHouseError(394, 'Query was cancelled before it started. (QUERY_WAS_CANCELLED)');
         const result = await execute(session, { ...sql, query: sql.statement, formatInQuery: false, params: {}, settings: {} }, queryId);
         if (result.output.length > Number(limits.max_result_bytes)) {
           throw clickHouseError(
@@ -229,9 +234,11 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
 
   /** Cancels the analyst's query `queryId` if it is running; an id of nobody's query cancels nothing, as on a server. */
   private async killOwn(session: ClickHouseClient, queryId: string): Promise<QueryOutput> {
-    const comment = this.running.get(queryId);
-    if (comment === undefined) return { output: Buffer.alloc(0), summary: {} };
-    await session.command({ query: `SET param_viewrank_mark = ${quoteString(parameterText(comment))}` });
+    const entry = this.running.get(queryId);
+    if (entry === undefined) return { output: Buffer.alloc(0), summary: {} };
+    // Waiting for its turn: it will not start. Running: the engine cancels it.
+    entry.cancelled = true;
+    await session.command({ query: `SET param_viewrank_mark = ${quoteString(parameterText(mark(queryId)))}` });
     // As an analyst's session, the only kind that sees analysts' queries in system.processes.
     await session.command({
       query: "KILL QUERY WHERE Settings['log_comment'] = {viewrank_mark:String} ASYNC",
@@ -332,6 +339,10 @@ async function loadFunctions(config: AppConfig['clickhouse']): Promise<FunctionC
   } finally {
     await session.close();
   }
+}
+
+function duplicate(queryId: string): Error {
+  return clickHouseError(216, `Query with id = ${queryId} is already running. (QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING)`);
 }
 
 /** An error that the interface answers as ClickHouse would: its code and message. */
