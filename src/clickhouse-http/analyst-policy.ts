@@ -52,7 +52,7 @@ const READING_STATEMENTS = new Set([
 ]);
 
 /** System tables that describe the schema, the data's parts, the engine's abilities, or generate numbers. */
-export const SYSTEM_TABLES = new Set([
+const SYSTEM_TABLES = new Set([
   'aggregate_function_combinators',
   'build_options',
   'collations',

@@ -281,9 +281,14 @@ async function execute(session: ClickHouseClient, sql: SqlRequest, queryId: stri
     // The caller's settings as given: a read-only session refuses any change, as a server would.
     clickhouse_settings: { ...sql.settings, ...(sql.formatInQuery ? {} : { default_format: sql.format }) } as ClickHouseSettings,
   });
+  return { output: await bytesOf(result.stream), summary: result.summary ?? {} };
+}
+
+/** A result's stream, whole (chDB materialises results anyway). */
+async function bytesOf(stream: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Buffer));
-  return { output: Buffer.concat(chunks), summary: result.summary ?? {} };
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
 }
 
 /** Makes `database` the session's current one (validated as a plain identifier before it gets here). */
@@ -311,9 +316,7 @@ async function explain(session: ClickHouseClient, statement: string): Promise<st
     query: `EXPLAIN AST ${statement}`,
     clickhouse_settings: { default_format: 'TabSeparatedRaw' },
   });
-  const chunks: Buffer[] = [];
-  for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return (await bytesOf(result.stream)).toString('utf8');
 }
 
 async function rowsOf<T>(session: ClickHouseClient, query: string): Promise<T[]> {
