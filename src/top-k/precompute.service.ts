@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { nextRefreshDelay } from './refresh-schedule';
 import { RefreshStats } from './refresh-stats';
 import { MINUTE_MS } from './last-hour';
 import { LastHourService } from './last-hour.service';
@@ -150,15 +151,19 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
       .catch((error: Error) => this.logger.warn(`cannot store the ${snapshot.window} list: ${error.message}`));
   }
 
-  /** Self-rescheduling loop: the next refresh is planned only after this one ended, so refreshes never pile up. */
+  /**
+   * Self-rescheduling loop: one refresh starts every period (nextRefreshDelay), and the next is planned only after
+   * this one ended, so refreshes never pile up.
+   */
   private schedule(delayMs: number): void {
     this.timer = setTimeout(async () => {
+      const started = performance.now();
       try {
         await this.refresh();
       } catch (error) {
         this.logger.warn(`refresh failed, serving the previous lists: ${(error as Error).message}`);
       }
-      if (!this.stopped) this.schedule(this.config.refreshIntervalMs);
+      if (!this.stopped) this.schedule(nextRefreshDelay(this.config.refreshIntervalMs, performance.now() - started));
     }, delayMs);
   }
 }
