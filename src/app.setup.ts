@@ -5,6 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { registerStructureGuard } from './http-guards';
 import { completeDocument } from './http/openapi';
+import { decodeUtf8Keeping, parseStrictJson } from './http/strict-json';
 import { securityHeaders } from './http/security-headers';
 import { requestId } from './logging/logging.module';
 
@@ -18,6 +19,12 @@ export const HEADER_LIMIT_BYTES = 16_384;
  * that any valid id reaches the handler, which answers an invalid one with a 400 naming it; longer ones get 414.
  */
 export const PATH_PARAM_LIMIT_CHARS = 1024;
+
+/**
+ * Options for every NestFactory.create of this application: Nest's own JSON parser off, as configureApp registers the
+ * strict one (src/http/strict-json.ts) and Fastify keeps one parser per content type.
+ */
+export const APP_OPTIONS = { bodyParser: false } as const;
 
 export function createAdapter(): FastifyAdapter {
   return new FastifyAdapter({
@@ -55,6 +62,15 @@ const HELMET_OPTIONS: Parameters<typeof securityHeaders>[0] = {
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   registerStructureGuard(fastify);
+  // JSON bodies kept as sent: no byte replaced, no key twice, no number rounded (src/http/strict-json.ts).
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    try {
+      done(null, parseStrictJson(decodeUtf8Keeping(body)));
+    } catch (error) {
+      done(Object.assign(new Error((error as Error).message), { statusCode: 400, code: 'VIEWRANK_INVALID_BODY' }), undefined);
+    }
+  });
   const headers = securityHeaders(HELMET_OPTIONS);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp, createAdapter } from './app.setup';
+import { APP_OPTIONS, configureApp, createAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { QuietLogger } from './logging/quiet-logger';
 import { StartupLogger } from './logging/startup-logger';
@@ -14,6 +14,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   // Start-up lines are written as they happen, each with its own time; then the application's logger takes over.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), {
+    ...APP_OPTIONS,
     logger: new StartupLogger(config.logLevel),
   });
   const logger = app.get(QuietLogger);

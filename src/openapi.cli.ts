@@ -5,12 +5,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { createAdapter, openApiDocument } from './app.setup';
+import { APP_OPTIONS, createAdapter, openApiDocument } from './app.setup';
 import { loadConfig } from './config/app-config';
 
 async function main(): Promise<void> {
   const config = loadConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:1' });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(), {
+    ...APP_OPTIONS,
+    logger: false,
+  });
   process.stdout.write(`${JSON.stringify(openApiDocument(app), null, 2)}\n`);
 }
 

@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config/app-config';
 import { isolated } from './support/app';
 import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { uniqueName } from './support/kafka';
+import { queueSql } from '../src/ingest/ingest-queue';
 
 const CLUSTER = 'viewrank_check';
 // The test's engine, started before the service's connection opens it (chDB runs one engine per process, started by
@@ -31,7 +32,10 @@ function engineConfig(zookeeper: ReturnType<typeof loadConfig>['zookeeper']): st
   return embeddedEngineConfig(zookeeper, 'fatal').replace(/<\/clickhouse>\s*$/, `${sections}</clickhouse>\n`);
 }
 
-const clusterFiles = () => [...migrationFiles(join(clusterDir(), 'migrations')).map((f) => f.text), clusterQueueFile()];
+const clusterFiles = () => [
+  ...migrationFiles(join(clusterDir(), 'migrations')).map((f) => f.text),
+  queueSql(clusterQueueFile(), 'JSONEachRow'),
+];
 const clusterStatements = () => clusterFiles().flatMap(splitStatements);
 
 interface TableRow {
@@ -115,7 +119,7 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
     await runMigrations(clickhouse, config);
     const params = { ...migrationParams(config), kafka_keeper_path: `/viewrank-check/${single}`, kafka_replica_name: 'check' };
     const keeper = { allow_experimental_kafka_offsets_storage_in_keeper: 1 };
-    await clickhouse.command(queueFile('views_queue_exactly_once'), params, keeper);
+    await clickhouse.command(queueSql(queueFile('views_queue_exactly_once'), config.kafka.format), params, keeper);
     await clickhouse.command(queueFile('views_queue_mv'), params);
 
     const clusterParams = { ...migrationParams(clusterConfig), kafka_keeper_path: `/viewrank-check/${clustered}` };

@@ -84,7 +84,7 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
     const now = Date.now();
     // What the pipeline would set aside: refused whole with the event and field named; nothing reaches Kafka.
     for (const [event, problem] of [
-      [{ video_id: 'vid-\ud800', ts: now }, 'views.1.video_id holds an unpaired UTF-16 surrogate (not valid Unicode)'],
+      [{ video_id: 'vid-\ud800', ts: now }, 'views.1.video_id is not valid UTF-8'],
       [{ video_id: 'x', ts: '2026-11-28T24:00:00Z' }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],
       [{ video_id: 'x', ts: '12/11/2026' }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],
       [{ video_id: 'x', ts: true }, 'views.1.ts must be epoch milliseconds or an RFC 3339 date-time'],

@@ -1,5 +1,7 @@
 import { loadConfig } from '../config/app-config';
-import { engineSettings, planQueue } from './ingest-queue';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { engineSettings, planQueue, QUEUE_DEFINITION } from './ingest-queue';
 
 // engine_full as system.tables shows it for the two kinds of queue table (values as configured by default).
 const atLeastOnce =
@@ -47,21 +49,23 @@ describe('planQueue', () => {
   });
 
   it('keeps a queue in the configured guarantee and settings', () => {
-    expect(planQueue(exactly, { engineFull: exactlyOnce, viewExists: true }, 'g2')).toEqual({
+    expect(planQueue(exactly, { engineFull: exactlyOnce, comment: QUEUE_DEFINITION, viewExists: true }, 'g2')).toEqual({
       action: 'keep',
       guarantee: 'exactly-once',
       keeperPath: '/viewrank/viewrank/views_queue/abc',
     });
-    expect(planQueue(atLeast, { engineFull: atLeastOnce, viewExists: true }, 'g2')).toMatchObject({ action: 'keep' });
+    expect(planQueue(atLeast, { engineFull: atLeastOnce, comment: QUEUE_DEFINITION, viewExists: true }, 'g2')).toMatchObject({
+      action: 'keep',
+    });
   });
 
   it('switches guarantee; from at-least-once to a new Keeper path, never an older one', () => {
-    expect(planQueue(exactly, { engineFull: atLeastOnce, viewExists: true }, 'g3')).toMatchObject({
+    expect(planQueue(exactly, { engineFull: atLeastOnce, comment: QUEUE_DEFINITION, viewExists: true }, 'g3')).toMatchObject({
       action: 'create',
       keeperPath: '/viewrank/viewrank/views_queue/g3',
       reason: 'switching from at-least-once',
     });
-    expect(planQueue(atLeast, { engineFull: exactlyOnce, viewExists: true }, 'g3')).toMatchObject({
+    expect(planQueue(atLeast, { engineFull: exactlyOnce, comment: QUEUE_DEFINITION, viewExists: true }, 'g3')).toMatchObject({
       action: 'create',
       keeperPath: undefined,
       reason: 'switching from exactly-once',
@@ -70,7 +74,7 @@ describe('planQueue', () => {
 
   it('recreates on a changed engine setting, keeping the Keeper path so a half-written block is still replayed whole', () => {
     const threeConsumers = loadConfig({ KAFKA_CONSUMERS: '3', KAFKA_FLUSH_INTERVAL_MS: '500' });
-    expect(planQueue(threeConsumers, { engineFull: exactlyOnce, viewExists: true }, 'g4')).toEqual({
+    expect(planQueue(threeConsumers, { engineFull: exactlyOnce, comment: QUEUE_DEFINITION, viewExists: true }, 'g4')).toEqual({
       action: 'create',
       guarantee: 'exactly-once',
       keeperPath: '/viewrank/viewrank/views_queue/abc',
@@ -80,18 +84,18 @@ describe('planQueue', () => {
 
   it('recreates on a changed message format, and keeps a queue already in it', () => {
     const tsv = loadConfig({ KAFKA_FORMAT: 'TSV' });
-    expect(planQueue(tsv, { engineFull: exactlyOnce, viewExists: true }, 'g7')).toEqual({
+    expect(planQueue(tsv, { engineFull: exactlyOnce, comment: QUEUE_DEFINITION, viewExists: true }, 'g7')).toEqual({
       action: 'create',
       guarantee: 'exactly-once',
       keeperPath: '/viewrank/viewrank/views_queue/abc',
       reason: 'changed: kafka_format',
     });
     const tsvQueue = exactlyOnce.replace("kafka_format = 'JSONEachRow'", "kafka_format = 'TSV'");
-    expect(planQueue(tsv, { engineFull: tsvQueue, viewExists: true }, 'g7').action).toBe('keep');
+    expect(planQueue(tsv, { engineFull: tsvQueue, comment: QUEUE_DEFINITION, viewExists: true }, 'g7').action).toBe('keep');
   });
 
   it('recreates an exactly-once queue that could end a block between two polls, on its Keeper path', () => {
-    expect(planQueue(exactly, { engineFull: exactlyOnceBefore, viewExists: true }, 'g6')).toEqual({
+    expect(planQueue(exactly, { engineFull: exactlyOnceBefore, comment: QUEUE_DEFINITION, viewExists: true }, 'g6')).toEqual({
       action: 'create',
       guarantee: 'exactly-once',
       keeperPath: '/viewrank/viewrank/views_queue/abc',
@@ -100,9 +104,20 @@ describe('planQueue', () => {
   });
 
   it('recreates the view when only the view is missing (a start interrupted while recreating)', () => {
-    expect(planQueue(exactly, { engineFull: exactlyOnce, viewExists: false }, 'g5')).toMatchObject({
+    expect(planQueue(exactly, { engineFull: exactlyOnce, comment: QUEUE_DEFINITION, viewExists: false }, 'g5')).toMatchObject({
       action: 'create',
       reason: 'its view is missing',
     });
+  });
+
+  it('recreates a queue of an older definition (its COMMENT), and every queue file carries this one', () => {
+    expect(planQueue(exactly, { engineFull: exactlyOnce, comment: '', viewExists: true }, 'g8')).toMatchObject({
+      action: 'create',
+      keeperPath: '/viewrank/viewrank/views_queue/abc',
+      reason: 'its definition changed',
+    });
+    for (const file of ['queue/views_queue_exactly_once.sql', 'queue/views_queue_at_least_once.sql', 'cluster/queue.sql']) {
+      expect(readFileSync(join(__dirname, '../../clickhouse', file), 'utf8')).toContain(`COMMENT '${QUEUE_DEFINITION}'`);
+    }
   });
 });

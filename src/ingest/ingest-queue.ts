@@ -13,9 +13,25 @@ export type IngestGuarantee = AppConfig['kafka']['guarantee'];
 /** Blocks each Kafka-fed table remembers to drop a replay; a replay is at most one block per partition in flight. */
 export const DEDUPLICATION_WINDOW = 1000;
 
+/**
+ * The queue table's COMMENT in clickhouse/queue/ (and clickhouse/cluster/queue.sql): names the definition of its
+ * columns, format settings and view. A queue table with another comment (an older definition) is recreated at start,
+ * as when a Kafka engine setting changed.
+ */
+export const QUEUE_DEFINITION = 'viewrank views_queue 2: typed fields';
+
+/**
+ * A queue file's SQL for the topic's format: its fields are Dynamic for JSONEachRow (each typed as the producer sent
+ * it) and String for TSV (all text). One of two constants, never input; ClickHouse takes no type as a parameter.
+ */
+export function queueSql(sql: string, format: AppConfig['kafka']['format']): string {
+  return sql.replaceAll('VIEW_FIELD_TYPE', format === 'TSV' ? 'String' : 'Dynamic');
+}
+
 /** The queue table as ClickHouse has it now (system.tables), or undefined when there is none. */
 export interface CurrentQueue {
   engineFull?: string;
+  comment?: string;
   viewExists: boolean;
 }
 
@@ -75,6 +91,7 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
   if (currentGuarantee !== guarantee) return { action: 'create', guarantee, keeperPath, reason: `switching from ${currentGuarantee}` };
   const changed = [...configuredSettings(config)].filter(([name, value]) => settings.get(name) !== value).map(([name]) => name);
   if (changed.length > 0) return { action: 'create', guarantee, keeperPath, reason: `changed: ${changed.join(', ')}` };
+  if (current.comment !== QUEUE_DEFINITION) return { action: 'create', guarantee, keeperPath, reason: 'its definition changed' };
   if (!current.viewExists) return { action: 'create', guarantee, keeperPath, reason: 'its view is missing' };
   return { action: 'keep', guarantee, keeperPath };
 }
@@ -100,9 +117,9 @@ export async function ensureQueue(
 }
 
 /** The queue table and its view as the node has them (system.tables): none, one or both. */
-function queueTables(db: SqlRunner, database: string): Promise<{ name: string; engine_full: string }[]> {
+function queueTables(db: SqlRunner, database: string): Promise<{ name: string; engine_full: string; comment: string }[]> {
   return db.select(
-    `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
+    `SELECT name, engine_full, comment FROM system.tables WHERE database = {db:String} AND name IN ('views_queue', 'views_queue_mv')`,
     { db: database },
   );
 }
@@ -113,7 +130,7 @@ async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: Gr
   const queue = tables.find((t) => t.name === 'views_queue');
   const plan = planQueue(
     config,
-    { engineFull: queue?.engine_full, viewExists: tables.some((t) => t.name === 'views_queue_mv') },
+    { engineFull: queue?.engine_full, comment: queue?.comment, viewExists: tables.some((t) => t.name === 'views_queue_mv') },
     generation,
   );
   if (plan.action === 'keep') return plan;
@@ -129,7 +146,9 @@ async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: Gr
   const queueParams = { ...params, kafka_keeper_path: plan.keeperPath ?? '', kafka_replica_name: 'viewrank' };
   if (plan.guarantee === 'exactly-once') {
     await db
-      .command(queueFile('views_queue_exactly_once'), queueParams, { allow_experimental_kafka_offsets_storage_in_keeper: 1 })
+      .command(queueSql(queueFile('views_queue_exactly_once'), config.kafka.format), queueParams, {
+        allow_experimental_kafka_offsets_storage_in_keeper: 1,
+      })
       .catch((error: Error) => {
         throw new Error(
           `INGEST_GUARANTEE=exactly-once: cannot create the Kafka engine table with its offsets in Keeper/ZooKeeper ` +
@@ -138,7 +157,7 @@ async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: Gr
         );
       });
   } else {
-    await db.command(queueFile('views_queue_at_least_once'), queueParams);
+    await db.command(queueSql(queueFile('views_queue_at_least_once'), config.kafka.format), queueParams);
   }
   await db.command(queueFile('views_queue_mv'), queueParams);
   return plan;
@@ -164,7 +183,7 @@ export async function ensureClusterQueue(db: SqlRunner, config: AppConfig, lock:
     async () => {
       const existing = await queueTables(db, config.clickhouse.database);
       if (existing.length === 2) return { action: 'keep', guarantee: 'exactly-once', keeperPath: params.kafka_keeper_path };
-      for (const statement of splitStatements(clusterQueueFile())) {
+      for (const statement of splitStatements(queueSql(clusterQueueFile(), config.kafka.format))) {
         await retryingLater(() => db.command(statement, params, { allow_experimental_kafka_offsets_storage_in_keeper: 1 }));
       }
       return { action: 'create', guarantee: 'exactly-once', keeperPath: params.kafka_keeper_path, reason: 'on every node of the cluster' };

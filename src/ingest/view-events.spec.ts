@@ -2,7 +2,18 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clickhouseDir } from '../clickhouse/sql-files';
-import { EPOCH_MS_PATTERN, eventProblems, eventTimeMs, RFC3339_PATTERN, toKafkaMessages, tsvField, videoIdProblem } from './view-events';
+import { JsonNumber } from '../http/strict-json';
+import {
+  EPOCH_MS_PATTERN,
+  eventProblems,
+  eventTimeMs,
+  RFC3339_PATTERN,
+  toKafkaMessages,
+  tsvField,
+  videoIdProblem,
+  VIEW_PROBLEMS,
+  viewProblem,
+} from './view-events';
 
 describe(eventTimeMs.name, () => {
   it.each([
@@ -43,8 +54,8 @@ describe(eventTimeMs.name, () => {
   it('uses the same patterns as the pipeline (the newest definition of views_queue_mv)', () => {
     const migration = readFileSync(join(clickhouseDir(), 'queue', 'views_queue_mv.sql'), 'utf8');
     const sqlString = (pattern: string) => `'${pattern.replace(/\\/g, '\\\\')}'`;
-    expect(migration).toContain(`match(ts, ${sqlString(RFC3339_PATTERN)})`);
-    expect(migration).toContain(`match(ts, ${sqlString(EPOCH_MS_PATTERN)})`);
+    expect(migration).toContain(`match(ts_text, ${sqlString(RFC3339_PATTERN)})`);
+    expect(migration).toContain(`match(ts_text, ${sqlString(EPOCH_MS_PATTERN)})`);
   });
 });
 
@@ -81,8 +92,69 @@ describe(eventProblems.name, () => {
       'views.1.video_id is longer than 256 bytes',
       'views.2.ts is more than a day in the future',
       'views.3.ts is more than 90 days old',
-      'views.4.ts must be epoch milliseconds or an RFC 3339 date-time',
+      'views.4.ts is neither an RFC 3339 date-time nor epoch milliseconds',
     ]);
+  });
+});
+
+describe(viewProblem.name, () => {
+  const now = new Date('2026-11-28T03:00:00Z');
+  const ms = now.getTime();
+  it.each<[string, unknown, string | undefined]>([
+    ['a good view', { video_id: 'a', ts: ms }, undefined],
+    [
+      'an id sent as bytes that are not UTF-8 (kept as lone surrogates)',
+      { video_id: 'v\udcff\udcfe\udcc3', ts: ms },
+      'video_id is not valid UTF-8',
+    ],
+    ['a number as id', { video_id: 909, ts: ms }, 'video_id must be a string'],
+    ['a number written with an exponent as id', { video_id: new JsonNumber('9.09e2'), ts: ms }, 'video_id must be a string'],
+    ['null as id', { video_id: null, ts: ms }, 'video_id is missing or empty'],
+    [
+      'a __proto__ key',
+      JSON.parse(`{"video_id":"a","ts":${ms},"__proto__":{}}`),
+      '__proto__ is not a field of a view (only video_id and ts)',
+    ],
+    ['a constructor key', { video_id: 'a', ts: ms, constructor: 1 }, 'constructor is not a field of a view (only video_id and ts)'],
+    [
+      'ts written as 1.7958e12',
+      { video_id: 'a', ts: new JsonNumber('1.7958e12') },
+      'ts is neither an RFC 3339 date-time nor epoch milliseconds',
+    ],
+    [
+      'ts written with a fraction',
+      { video_id: 'a', ts: new JsonNumber(`${ms}.0`) },
+      'ts is neither an RFC 3339 date-time nor epoch milliseconds',
+    ],
+    ['ts of 16 digits beyond 2^53', { video_id: 'a', ts: new JsonNumber('9999999999999999') }, 'ts is more than a day in the future'],
+    [
+      'ts of 17 digits',
+      { video_id: 'a', ts: new JsonNumber('99999999999999999') },
+      'ts is neither an RFC 3339 date-time nor epoch milliseconds',
+    ],
+    ['a negative ts', { video_id: 'a', ts: -5 }, 'ts is neither an RFC 3339 date-time nor epoch milliseconds'],
+    ['ts -0', { video_id: 'a', ts: -0 }, 'ts is more than 90 days old'],
+    ['an empty ts', { video_id: 'a', ts: '' }, 'ts is missing or empty'],
+    ['a boolean ts', { video_id: 'a', ts: true }, 'ts is neither an RFC 3339 date-time nor epoch milliseconds'],
+    ['both wrong: the id is named, as the pipeline does', { video_id: 7, ts: 'soon' }, 'video_id must be a string'],
+    ['not an object', [1], 'is not a view: a JSON object with video_id and ts'],
+  ])('%s', (_, event, problem) => expect(viewProblem(event, now, 90)).toBe(problem));
+
+  it('gives every reason in the words of the pipeline (clickhouse/queue/views_queue_mv.sql)', () => {
+    const view = readFileSync(join(clickhouseDir(), 'queue', 'views_queue_mv.sql'), 'utf8');
+    const reasons = [
+      VIEW_PROBLEMS.unknownKey(''), // concat(error_key, ' is not a field …')
+      VIEW_PROBLEMS.twice(''),
+      VIEW_PROBLEMS.idMissing,
+      VIEW_PROBLEMS.idNotString,
+      VIEW_PROBLEMS.idNotUtf8,
+      VIEW_PROBLEMS.idTooLong,
+      VIEW_PROBLEMS.tsMissing,
+      VIEW_PROBLEMS.tsInvalid,
+      VIEW_PROBLEMS.tsFuture,
+    ];
+    for (const reason of reasons) expect(view).toContain(`'${reason}'`);
+    expect(view).toContain("concat('ts is more than ', toString({max_event_age_days:UInt32}), ' days old')");
   });
 });
 
@@ -147,7 +219,7 @@ describe(videoIdProblem.name, () => {
 
   it.each([
     ['é'.repeat(129), 'is longer than 256 bytes'],
-    ['vid-\ud800', 'holds an unpaired UTF-16 surrogate (not valid Unicode)'],
-    ['\udc00x', 'holds an unpaired UTF-16 surrogate (not valid Unicode)'],
+    ['vid-\ud800', 'is not valid UTF-8'],
+    ['\udc00x', 'is not valid UTF-8'],
   ])('refuses %p', (id, problem) => expect(videoIdProblem(id)).toBe(problem));
 });

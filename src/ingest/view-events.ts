@@ -1,6 +1,7 @@
 // View events as clients send them over HTTP: pure checks and the Kafka encoding, mirroring what the ClickHouse
 // pipeline accepts (views_queue_mv, clickhouse/queue/views_queue_mv.sql), so a batch
 // accepted here is counted there.
+import { JsonNumber } from '../http/strict-json';
 
 /** The longest video id, in UTF-8 bytes (longer ones are dead-lettered by the pipeline). */
 export const MAX_VIDEO_ID_BYTES = 256;
@@ -23,11 +24,14 @@ export interface ViewEvent {
 }
 
 /**
- * Epoch milliseconds of a ts (epoch ms as an integer or as digits, or an RFC 3339 string), or undefined if it is
- * neither, or names a day that does not exist (2026-02-30): the pipeline's rule exactly.
+ * Epoch milliseconds of a ts, or undefined if it is none: a JSON integer from 0 (-0 too), digits as text (at most 16),
+ * or an RFC 3339 string naming a day that exists (2026-02-30 does not). A number written otherwise (1.7e12,
+ * 1795822862500.0) or beyond 16 digits arrives as a JsonNumber and is refused by its text, as the pipeline refuses
+ * the Float64 or the digits the Kafka engine reads for it.
  */
 export function eventTimeMs(ts: unknown): number | undefined {
   if (typeof ts === 'number') return Number.isSafeInteger(ts) && ts >= 0 ? ts : undefined;
+  if (ts instanceof JsonNumber) return EPOCH_MS.test(ts.literal) ? Number(ts.literal) : undefined;
   if (typeof ts !== 'string') return undefined;
   if (EPOCH_MS.test(ts)) return Number(ts);
   if (!RFC3339.test(ts)) return undefined;
@@ -38,31 +42,65 @@ export function eventTimeMs(ts: unknown): number | undefined {
 }
 
 /**
- * Why the pipeline would not count a video id (clickhouse/queue/views_queue_mv.sql), or undefined: the one
- * definition of a valid id on both paths. Emptiness and type are the DTO's checks.
- * - valid Unicode: a lone surrogate (half an emoji) has no UTF-8 form (the pipeline dead-letters invalid UTF-8);
- * - at most 256 UTF-8 bytes.
- * A string that looks like JSON ("{}", "[1]") is a string like any other, and is counted.
+ * Every reason a view is refused, the same words at both doors: POST /views answers `views.<i>.<reason>`, the
+ * pipeline dead-letters the message with `<reason>` (clickhouse/queue/views_queue_mv.sql; a test keeps them equal).
  */
-export function videoIdProblem(id: string): string | undefined {
-  if (/\p{Cs}/u.test(id)) return 'holds an unpaired UTF-16 surrogate (not valid Unicode)';
-  if (Buffer.byteLength(id, 'utf8') > MAX_VIDEO_ID_BYTES) return `is longer than ${MAX_VIDEO_ID_BYTES} bytes`;
+export const VIEW_PROBLEMS = {
+  notObject: 'is not a view: a JSON object with video_id and ts',
+  unknownKey: (key: string) => `${key} is not a field of a view (only video_id and ts)`,
+  twice: (key: string) => `${key} appears twice`,
+  idMissing: 'video_id is missing or empty',
+  idNotString: 'video_id must be a string',
+  idNotUtf8: 'video_id is not valid UTF-8',
+  idTooLong: `video_id is longer than ${MAX_VIDEO_ID_BYTES} bytes`,
+  tsMissing: 'ts is missing or empty',
+  tsInvalid: 'ts is neither an RFC 3339 date-time nor epoch milliseconds',
+  tsFuture: 'ts is more than a day in the future',
+  tsOld: (days: number) => `ts is more than ${days} days old`,
+} as const;
+
+/** A lone UTF-16 surrogate: an escape such as \ud800, or a byte that was not UTF-8 (kept by decodeUtf8Keeping). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Why the pipeline would not count this view, or undefined: the first reason, in views_queue_mv's order, so that
+ * both doors name the same one. One definition of a valid view, for POST /views; the pipeline's SQL is its twin.
+ */
+export function viewProblem(event: unknown, now: Date, maxAgeDays: number): string | undefined {
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || event instanceof JsonNumber) return VIEW_PROBLEMS.notObject;
+  const fields = event as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => key !== 'video_id' && key !== 'ts');
+  if (unknown !== undefined) return VIEW_PROBLEMS.unknownKey(unknown);
+  const id = fields.video_id;
+  if (id === undefined || id === null || id === '') return VIEW_PROBLEMS.idMissing;
+  if (typeof id !== 'string') return VIEW_PROBLEMS.idNotString;
+  if (LONE_SURROGATE.test(id)) return VIEW_PROBLEMS.idNotUtf8;
+  if (Buffer.byteLength(id, 'utf8') > MAX_VIDEO_ID_BYTES) return VIEW_PROBLEMS.idTooLong;
+  const ts = fields.ts;
+  if (ts === undefined || ts === null || ts === '') return VIEW_PROBLEMS.tsMissing;
+  const ms = eventTimeMs(ts);
+  if (ms === undefined) return VIEW_PROBLEMS.tsInvalid;
+  if (ms > now.getTime() + DAY_MS) return VIEW_PROBLEMS.tsFuture;
+  if (ms < now.getTime() - maxAgeDays * DAY_MS) return VIEW_PROBLEMS.tsOld(maxAgeDays);
   return undefined;
 }
 
 /**
- * What is wrong with each event that passed the shape checks, by position: event time in range (no more than a
- * day ahead of `now`, no older than maxAgeDays) and the id's size in bytes. Empty when the batch is good.
+ * Why the pipeline would not count a video id, or undefined (viewProblem's checks of a string id): for callers that
+ * take an id elsewhere, as a path parameter.
  */
-export function eventProblems(events: readonly ViewEvent[], now: Date, maxAgeDays: number): string[] {
+export function videoIdProblem(id: string): string | undefined {
+  if (LONE_SURROGATE.test(id)) return 'is not valid UTF-8';
+  if (Buffer.byteLength(id, 'utf8') > MAX_VIDEO_ID_BYTES) return `is longer than ${MAX_VIDEO_ID_BYTES} bytes`;
+  return undefined;
+}
+
+/** What is wrong with each event, by position (`views.<i>.<reason>`): empty when every view is good. */
+export function eventProblems(events: readonly unknown[], now: Date, maxAgeDays: number): string[] {
   const problems: string[] = [];
   events.forEach((event, i) => {
-    const idProblem = videoIdProblem(event.video_id);
-    if (idProblem) problems.push(`views.${i}.video_id ${idProblem}`);
-    const ms = eventTimeMs(event.ts);
-    if (ms === undefined) problems.push(`views.${i}.ts must be epoch milliseconds or an RFC 3339 date-time`);
-    else if (ms > now.getTime() + DAY_MS) problems.push(`views.${i}.ts is more than a day in the future`);
-    else if (ms < now.getTime() - maxAgeDays * DAY_MS) problems.push(`views.${i}.ts is more than ${maxAgeDays} days old`);
+    const problem = viewProblem(event, now, maxAgeDays);
+    if (problem) problems.push(problem === VIEW_PROBLEMS.notObject ? `views.${i} ${problem}` : `views.${i}.${problem}`);
   });
   return problems;
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { validate } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { IngestTokenGuard, IngestTokenUnauthorized } from '../auth/guards';
@@ -7,7 +8,7 @@ import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { eventProblems, toKafkaMessages } from './view-events';
+import { eventProblems, toKafkaMessages, ViewEvent } from './view-events';
 import { HttpIngestStats } from './http-ingest.stats';
 import { AcceptedDto, ViewBatchDto } from './view-batch.dto';
 import { ViewProducer } from '../kafka/view-producer.service';
@@ -37,6 +38,7 @@ export class ViewsController {
       'All or nothing: 202 once every event is on the Kafka topic, acknowledged by all in-sync replicas; they count within seconds. ' +
       'A 503 means the batch may or may not be written: retry after Retry-After (a retry after a lost acknowledgement can count a batch twice).',
   })
+  @ApiBody({ type: ViewBatchDto })
   @ApiAcceptedResponse({ type: AcceptedDto, example: { accepted: 2 } })
   @ApiResponse({
     status: 413,
@@ -68,20 +70,36 @@ export class ViewsController {
     description: 'Kafka did not acknowledge in time; retry after Retry-After seconds',
     headers: RETRY_AFTER_HEADER,
   })
-  async ingest(@Body() batch: ViewBatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedDto> {
-    const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);
-    if (problems.length > 0) {
-      const more = problems.length > MAX_PROBLEMS ? [`… and ${problems.length - MAX_PROBLEMS} more`] : [];
-      throw new BadRequestException([...problems.slice(0, MAX_PROBLEMS), ...more]);
-    }
+  // The body as parsed (src/http/strict-json.ts), not transformed by the global pipe: a key such as __proto__ must be
+  // named by the checks below before class-transformer would copy it onto an instance.
+  async ingest(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedDto> {
+    const views = await this.checkedViews(body);
     try {
-      await this.producer.send(toKafkaMessages(batch.views, this.config.kafka.format));
+      await this.producer.send(toKafkaMessages(views, this.config.kafka.format));
     } catch (error) {
       this.stats.failures++;
       reply.header('Retry-After', '5');
       throw new ServiceUnavailableException(`Kafka did not acknowledge the batch (${(error as Error).message}); retry`);
     }
-    this.stats.views += batch.views.length;
-    return { accepted: batch.views.length };
+    this.stats.views += views.length;
+    return { accepted: views.length };
+  }
+
+  /** The batch's views when the batch and every view are good; otherwise a 400 naming each problem (at most 20). */
+  private async checkedViews(body: unknown): Promise<ViewEvent[]> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new BadRequestException(['the body must be a JSON object with views']);
+    const unknown = Object.keys(body).filter((key) => key !== 'views');
+    if (unknown.length > 0) throw new BadRequestException(unknown.map((key) => `${key} is not a field of the batch (only views)`));
+    // Not plainToInstance: class-transformer would copy each view, and assigning an own __proto__ key sets a prototype.
+    const batch = Object.assign(new ViewBatchDto(), { views: (body as { views?: unknown }).views });
+    const shape = await validate(batch, { stopAtFirstError: true });
+    if (shape.length > 0) throw new BadRequestException(shape.flatMap((e) => Object.values(e.constraints ?? {})));
+    const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);
+    if (problems.length > 0) {
+      const more = problems.length > MAX_PROBLEMS ? [`… and ${problems.length - MAX_PROBLEMS} more`] : [];
+      throw new BadRequestException([...problems.slice(0, MAX_PROBLEMS), ...more]);
+    }
+    return batch.views as ViewEvent[];
   }
 }

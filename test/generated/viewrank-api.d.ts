@@ -178,11 +178,11 @@ export interface components {
     schemas: {
         ViewEventDto: {
             /**
-             * @description Video id, 1 to 256 UTF-8 bytes
+             * @description Video id: a JSON string of 1 to 256 UTF-8 bytes, counted exactly as sent
              * @example dQw4w9WgXcQ
              */
             video_id: string;
-            /** @description When the view happened: epoch milliseconds, or an RFC 3339 time; at most a day ahead, at most MAX_EVENT_AGE_DAYS old */
+            /** @description When the view happened: epoch milliseconds (a JSON integer, or up to 16 digits as a string), or an RFC 3339 time; at most a day ahead, at most MAX_EVENT_AGE_DAYS old */
             ts: number | string;
         };
         ViewBatchDto: {
