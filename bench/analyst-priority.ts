@@ -1,8 +1,8 @@
 // Analyst priority: does ClickHouse's os_thread_priority (ANALYST_OS_THREAD_PRIORITY) keep an analyst's heavy query
 // from slowing the service's own work in the embedded engine? The service's work is ingestion's write through the
-// materialized-view chain (views straight into views_parsed, clickhouse/bench/physical_from_numbers.sql) and a full
+// materialized-view chain (views straight into views_parsed, bench/sql/physical_from_numbers.sql) and a full
 // top-1000 refresh; each is timed alone, then beside an analyst query that keeps its threads busy
-// (clickhouse/bench/analyst_load.sql), with 1 and 2 analyst threads, at nice 0 and at nice 19.
+// (bench/sql/analyst_load.sql), with 1 and 2 analyst threads, at nice 0 and at nice 19.
 // Writes bench/results/analyst-priority-<date>.json and prints a table.
 // Usage: npm run bench:analyst-priority -- [--smoke] [--rows=500000] [--rounds=5]
 import { ClickHouseSettings } from '@clickhouse/client';

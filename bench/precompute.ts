@@ -1,5 +1,5 @@
 // Precompute benchmark: full vs incremental top-K refresh per window as the catalogue grows.
-// For each catalogue size, a synthetic Zipf history is written straight into ClickHouse (clickhouse/bench/
+// For each catalogue size, a synthetic Zipf history is written straight into ClickHouse (bench/sql/
 // precompute_history.sql: the month so far, today's hours, a current hour holding a quarter of the catalogue).
 // The service's own WindowRefresher then computes every window in full, and for three rounds U draws of views go
 // through the materialized views and every window is refreshed incrementally, then computed in full at the same

@@ -1,5 +1,5 @@
 // The materialized-view chain on its own (issue #17: where a view's time goes after parsing): the parsed views of
-// clickhouse/bench/view_chain_source.sql inserted into views_parsed of a fresh embedded database (the migrations),
+// bench/sql/view_chain_source.sql inserted into views_parsed of a fresh embedded database (the migrations),
 // in blocks of several sizes, then with the views attached one at a time in the order they feed each other, the
 // median of three inserts after each. Ad hoc: written to bench/results/view-chain-<date>.json, not part of the suite.
 // Usage: npm run bench:chain -- [--rows=1000000] [--videos=1000000] [--label=name: written to view-chain-<date>-<name>.json]

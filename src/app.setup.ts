@@ -3,7 +3,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
-import { registerStructureGuard } from './http-guards';
+import { registerStructureGuard } from './http/http-guards';
 import { completeDocument } from './http/openapi';
 import { decodeUtf8Keeping, parseStrictJson } from './http/strict-json';
 import { securityHeaders } from './http/security-headers';

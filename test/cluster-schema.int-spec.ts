@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config/app-config';
 import { isolated } from './support/app';
 import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { uniqueName } from './support/kafka';
-import { queueSql } from '../src/ingest/ingest-queue';
+import { queueSql } from '../src/clickhouse/ingest-queue';
 
 const CLUSTER = 'viewrank_check';
 // The test's engine, started before the service's connection opens it (chDB runs one engine per process, started by

@@ -6,7 +6,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { DEDUPLICATION_WINDOW } from '../src/ingest/ingest-queue';
+import { DEDUPLICATION_WINDOW } from '../src/clickhouse/ingest-queue';
 import { SystemClock } from '../src/clock/clock';
 import { isolated, startApp, waitFor } from './support/app';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { ensureQueue } from '../src/ingest/ingest-queue';
+import { ensureQueue } from '../src/clickhouse/ingest-queue';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { migrationFiles } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';

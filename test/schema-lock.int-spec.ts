@@ -9,7 +9,7 @@ import { SqlRunner } from '../src/clickhouse/sql-runner';
 import { withSchemaLock } from '../src/clickhouse/schema-lock';
 import { migrationFiles, namedQuery } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';
-import { ensureQueue } from '../src/ingest/ingest-queue';
+import { ensureQueue } from '../src/clickhouse/ingest-queue';
 import { isolated, TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 

@@ -2,13 +2,13 @@
 -- block is written (INGEST_GUARANTEE=at-least-once): a block written but not yet committed when the service dies or
 -- the broker goes away is read and counted again. Format settings as in views_queue_exactly_once.sql.
 --
--- VIEW_FIELD_TYPE is set by the service (src/ingest/ingest-queue.ts queueSql): Dynamic for JSONEachRow, so each
+-- VIEW_FIELD_TYPE is set by the service (src/clickhouse/ingest-queue.ts queueSql): Dynamic for JSONEachRow, so each
 -- field is typed as the producer sent it (a JSON string is a String, a JSON integer an Int64 or UInt64, and so on)
 -- and views_queue_mv refuses a number as video_id instead of counting its text ("9.09e2"), as POST /views does
 -- (docs/ingest-and-security.md, "One definition of a valid view"); String for TSV, where every field is text.
 -- Strings are never guessed into dates or numbers (the input_format_try_infer_* settings). A key other than video_id and ts, a key twice, or a lone surrogate escape make the whole message a dead
 -- letter (a parse error), named by views_queue_mv. The COMMENT names this definition: a queue table with another one
--- is recreated at start (src/ingest/ingest-queue.ts QUEUE_DEFINITION).
+-- is recreated at start (src/clickhouse/ingest-queue.ts QUEUE_DEFINITION).
 CREATE TABLE {db:Identifier}.views_queue
 (
     video_id VIEW_FIELD_TYPE,

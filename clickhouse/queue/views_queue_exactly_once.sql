@@ -5,7 +5,7 @@
 -- drops by its deduplication window (clickhouse/queue/deduplication_window.sql). The consumer group still gets the
 -- offsets committed, after Keeper, for lag monitoring. Experimental in ClickHouse: hence the query setting
 -- allow_experimental_kafka_offsets_storage_in_keeper, given by the service with this statement.
--- kafka_keeper_path is per database and per switch to this mode (src/ingest/ingest-queue.ts says why). Several
+-- kafka_keeper_path is per database and per switch to this mode (src/clickhouse/ingest-queue.ts says why). Several
 -- consumers need a thread each in this engine (kafka_thread_per_consumer = 1); each writes its own partitions' blocks.
 --
 -- One poll per block. The engine replays an intent by polling for that many messages, but ends a block by time or by
@@ -15,13 +15,13 @@
 -- (kafka_poll_timeout_ms): a block is what one poll returned, and the replay's one poll of the intent's size returns
 -- the same messages. Blocks still hold at most kafka_poll_max_batch_size messages (the engine's default).
 --
--- VIEW_FIELD_TYPE is set by the service (src/ingest/ingest-queue.ts queueSql): Dynamic for JSONEachRow, so each
+-- VIEW_FIELD_TYPE is set by the service (src/clickhouse/ingest-queue.ts queueSql): Dynamic for JSONEachRow, so each
 -- field is typed as the producer sent it (a JSON string is a String, a JSON integer an Int64 or UInt64, and so on)
 -- and views_queue_mv refuses a number as video_id instead of counting its text ("9.09e2"), as POST /views does
 -- (docs/ingest-and-security.md, "One definition of a valid view"); String for TSV, where every field is text.
 -- Strings are never guessed into dates or numbers (the input_format_try_infer_* settings). A key other than video_id and ts, a key twice, or a lone surrogate escape make the whole message a dead
 -- letter (a parse error), named by views_queue_mv. The COMMENT names this definition: a queue table with another one
--- is recreated at start (src/ingest/ingest-queue.ts QUEUE_DEFINITION).
+-- is recreated at start (src/clickhouse/ingest-queue.ts QUEUE_DEFINITION).
 CREATE TABLE {db:Identifier}.views_queue
 (
     video_id VIEW_FIELD_TYPE,

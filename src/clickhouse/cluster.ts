@@ -10,7 +10,7 @@ import { sql } from './sql-query';
  * tables carry the single-node names.
  * - optimize_distributed_group_by_sharding_key: a GROUP BY video_id (every ranking) is complete on each shard, as the
  *   tables are sharded by the video, so each shard ranks its own videos, sends its top k, and the initiator merges
- *   those lists (exact: src/top-k/shard-merge.ts). Without it the answer is the same, with every group sent instead.
+ *   those lists (exact: test/models/shard-merge.ts). Without it the answer is the same, with every group sent instead.
  * - distributed_foreground_insert: the service's inserts (the sliding hour's steps, with their deduplication tokens)
  *   are on the shards when they return, so the next step reads them.
  * - parallel_distributed_insert_select = 2: INSERT … SELECT between two tables sharded alike (frozen minutes from

@@ -9,7 +9,7 @@
 // The tokenizer is jsonc-parser's (Microsoft; the parser of VS Code), with comments and trailing commas refused.
 import { isUtf8 } from 'node:buffer';
 import { ParseErrorCode, printParseErrorCode, visit } from 'jsonc-parser';
-import { MAX_BODY_DEPTH } from '../http-guards';
+import { MAX_BODY_DEPTH } from './http-guards';
 
 /** A JSON number that is not a safe integer written as one: its text, as sent. */
 export class JsonNumber {

@@ -2,7 +2,7 @@
 import { runMigrations } from '../clickhouse/migrations';
 import { SqlRunner } from '../clickhouse/sql-runner';
 import { loadConfig } from '../config/app-config';
-import { ensureClusterQueue } from './ingest-queue';
+import { ensureClusterQueue } from '../clickhouse/ingest-queue';
 
 /**
  * What the migration runner sends on a cluster, recorded by a SqlRunner that answers as a fresh cluster would (the

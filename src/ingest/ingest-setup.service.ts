@@ -3,7 +3,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ensureTopic, handOverGroup, topicTimestampType } from '../kafka/kafka-topic';
-import { ensureClusterQueue, ensureQueue, QueuePlan } from './ingest-queue';
+import { ensureClusterQueue, ensureQueue, QueuePlan } from '../clickhouse/ingest-queue';
 
 /**
  * The one bootstrap step of ingestion, after the schema migrations (ClickHouseModule, a global module, initialises

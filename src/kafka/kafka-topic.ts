@@ -94,7 +94,7 @@ export async function withAdmin<T>(brokers: string[], retries: number, work: (ad
 }
 
 /**
- * Hands the consumer group over to a new Kafka engine table (src/ingest/ingest-queue.ts): moves the group's
+ * Hands the consumer group over to a new Kafka engine table (src/clickhouse/ingest-queue.ts): moves the group's
  * committed offsets up to `ingested` (per partition, the offset after the newest message ClickHouse wrote) where they
  * lag, since the new table starts from them. They lag when the table before kept its offsets in Keeper: it commits
  * them to the group too, but best effort (after a switch, a member left behind by the at-least-once table makes those

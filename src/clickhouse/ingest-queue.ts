@@ -1,12 +1,12 @@
 // The Kafka engine table (views_queue) and its view, created by the service at each start for the configured
 // INGEST_GUARANTEE (issue #14), and recreated when the guarantee or a Kafka engine setting changed.
 import { AppConfig } from '../config/app-config';
-import { migrationParams, retryingLater } from '../clickhouse/migrations';
-import { SqlRunner } from '../clickhouse/sql-runner';
-import { SchemaLockOptions, withSchemaLock } from '../clickhouse/schema-lock';
-import { clusterQueueFile, queueFile } from '../clickhouse/sql-files';
-import { ingestedOffsets } from '../clickhouse/ingested-offsets';
-import { splitStatements } from '../clickhouse/sql-statements';
+import { migrationParams, retryingLater } from './migrations';
+import { SqlRunner } from './sql-runner';
+import { SchemaLockOptions, withSchemaLock } from './schema-lock';
+import { clusterQueueFile, queueFile } from './sql-files';
+import { ingestedOffsets } from './ingested-offsets';
+import { splitStatements } from './sql-statements';
 
 export type IngestGuarantee = AppConfig['kafka']['guarantee'];
 

@@ -3,7 +3,7 @@
 // optimize_distributed_group_by_sharding_key does (src/clickhouse/cluster.ts). The merge is exact only when every view of a video
 // lands on one shard: sharding by a function of the video id (cityHash64(video_id)), never by anything else.
 // shard-merge.spec.ts shows both.
-import { compareRanked, RankedVideo } from './ranking';
+import { compareRanked, RankedVideo } from '../../src/top-k/ranking';
 
 /** The top k of the union of the shards' lists, a video's entries summed (the final GROUP BY), in ranking order. */
 export function mergeShardLists(lists: readonly (readonly RankedVideo[])[], k: number): RankedVideo[] {

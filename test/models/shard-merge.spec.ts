@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { topK } from './ranking';
+import { topK } from '../../src/top-k/ranking';
 import { mergeShardLists } from './shard-merge';
 
 /** Views as video ids, one per view, over a small catalogue so that counts tie and lists have a contested boundary. */
