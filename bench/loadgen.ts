@@ -1,12 +1,6 @@
 // Load generator: produces views into Kafka at a target rate, Zipf-distributed over a catalogue, several views per
 // message (JSONEachRow lines, or TSV lines with --format TSV for a service with KAFKA_FORMAT=TSV). Used by the
-// benchmark suite and useful on its own:
-//   npm run loadgen -- --rate 200000 --videos 10000000 --skew 1 --per-message 100 --duration 60
-// Options (all optional): --rate views/s (0: as fast as the broker takes them; default 100000), --videos catalogue
-// size (1000000), --skew Zipf exponent (1), --per-message views per Kafka message (100), --duration seconds (30),
-// --views stop after this many views instead, --topic (KAFKA_TOPIC or video-views), --brokers (KAFKA_BROKERS or
-// 127.0.0.1:9092), --partitions for a new topic (4), --seed (1), --format JSONEachRow or TSV (JSONEachRow), --json
-// (print the result as one JSON line).
+// benchmark suite and useful on its own (`npm run loadgen -- --help`; `npm run demo` is a gentle minute of it).
 import { SingleBar } from 'cli-progress';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
@@ -126,6 +120,25 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   return { views: acknowledged, messages, elapsedMs: Math.round(elapsedMs), viewsPerSecond: Math.round(acknowledged / (elapsedMs / 1000)) };
 }
 
+const USAGE = `Produces views into the Kafka topic the service reads, Zipf-distributed over a catalogue of videos.
+
+Usage: npm run loadgen -- [options]        (npm run demo: --rate 500 --videos 1000 --duration 60)
+
+  --rate N          views per second; 0 is as fast as the broker takes them (default 100000)
+  --duration S      seconds to run (default 30)
+  --views N         stop after N views instead of after --duration
+  --videos N        catalogue size: ids vid-0 … (default 1000000)
+  --skew X          Zipf exponent: higher makes the top videos hotter (default 1)
+  --per-message N   views per Kafka message (default 100)
+  --format F        JSONEachRow or TSV, as the service's KAFKA_FORMAT (default JSONEachRow)
+  --topic T         topic (default KAFKA_TOPIC or video-views)
+  --brokers B       brokers, comma-separated (default KAFKA_BROKERS or 127.0.0.1:9092)
+  --partitions N    partitions of a topic it creates (default 4)
+  --seed N          random seed (default 1)
+  --json            print the result as one JSON line
+  -h, --help        this text
+`;
+
 function messageFormat(value: string): MessageFormat {
   if (value !== 'JSONEachRow' && value !== 'TSV') throw new Error(`--format must be JSONEachRow or TSV, got ${JSON.stringify(value)}`);
   return value;
@@ -146,8 +159,13 @@ async function cli(): Promise<void> {
       seed: { type: 'string', default: '1' },
       format: { type: 'string', default: 'JSONEachRow' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const number = (name: keyof typeof values, min: number): number => {
     const value = Number(values[name]);
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(values[name])}`);
@@ -193,6 +211,7 @@ async function cli(): Promise<void> {
 if (require.main === module) {
   cli().catch((error) => {
     console.error(error instanceof Error ? error.message : error);
+    console.error('npm run loadgen -- --help lists the options');
     process.exit(1);
   });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test suite. Usage: scripts/test.sh [unit|integration|all] [integration spec files...]
-#  - unit: pure logic and the HTTP layer, one jest process on the machine's Node and one on Node 22 (scripts/node22.sh).
+#  - unit: pure logic and the HTTP layer, on the Node that runs this script (Node 22 through scripts/npm22.sh).
 #  - integration: against the real Kafka broker and ZooKeeper (started here, idempotently) and real embedded ClickHouse.
 #    Each spec file runs in its own jest process: chDB starts once per process and cannot start again after
 #    it shut down, so files that each start and stop the app must not share a process.
@@ -21,15 +21,8 @@ run_jest() { # name, jest args...
 }
 
 if [[ "$tier" == unit || "$tier" == all ]]; then
+  echo "unit tests on Node $(node --version)"
   run_jest unit --selectProjects unit
-  # Again on Node 22 LTS (the image's runtime; this machine's Node may be older).
-  if node22=$(bash scripts/node22.sh); then
-    echo "unit tests on $("$node22" --version)"
-    "$node22" node_modules/jest/bin/jest.js --selectProjects unit --json --outputFile="$results/unit-node22.json" || failed=1
-  else
-    echo "node22: could not install Node 22" >&2
-    failed=1
-  fi
 fi
 if [[ "$tier" == integration || "$tier" == all ]]; then
   bash scripts/kafka.sh start || exit 1
