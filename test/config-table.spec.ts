@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentVariables, SETTING_NAMES } from '../src/config/app-config';
 
-const section = readFileSync(join(__dirname, '../docs/configuration.md'), 'utf8');
+const [section, former] = readFileSync(join(__dirname, '../docs/configuration.md'), 'utf8').split('## Settings that became constants');
 /** Each row: its variable names and its default cell, e.g. [['PORT', 'HOST'], '`3000`, `127.0.0.1`']. */
 const rows = section
   .split('\n')
@@ -31,5 +31,14 @@ describe('the configuration table (docs/configuration.md)', () => {
         expect({ name, default: shown }).toEqual({ name, default: String(value) });
       });
     }
+  });
+
+  it('lists settings that became constants, none of them a setting any more', () => {
+    const was = former
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]));
+    expect(was.length).toBeGreaterThanOrEqual(9);
+    expect(was.filter((name) => SETTING_NAMES.includes(name))).toEqual([]);
   });
 });

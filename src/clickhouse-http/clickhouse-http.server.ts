@@ -26,6 +26,25 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const QUERY_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Analyst queries that run at once (each on ANALYST_MAX_THREADS at a low OS priority); the rest wait their turn. */
 const ANALYST_RUNNING = 2;
+/**
+ * The interface's two users, by name (were ANALYST_USER and ADMIN_USER): what clients send as the user; only the
+ * passwords are settings. Fixed names are what the analyst guide and the JDBC and client examples show.
+ */
+export const ANALYST_USER = 'analyst';
+export const ADMIN_USER = 'admin';
+/**
+ * Loopback only (was CLICKHOUSE_HTTP_HOST): the interface speaks plain HTTP with passwords in it, so it is reached
+ * through a TLS proxy or an SSH tunnel, never opened on another address by a setting.
+ */
+export const CLICKHOUSE_HTTP_HOST = '127.0.0.1';
+/**
+ * An analyst query's threads and memory (were ANALYST_MAX_THREADS and ANALYST_MAX_MEMORY_BYTES): one thread, so
+ * that on the 2 cores of a small node ingestion and the refresh keep the other (docs/operations.md measured a second
+ * thread slowing ingestion's write 1.5×), and 1 GiB, so that an analyst cannot take the memory the engine needs to
+ * ingest; the time, rows and bytes an analyst may take stay settings.
+ */
+const ANALYST_MAX_THREADS = 1;
+const ANALYST_MAX_MEMORY_BYTES = 1_073_741_824;
 /** Analyst queries that may wait; one more is a 503 with Retry-After. */
 const ANALYST_WAITING = 16;
 /** Settings that @clickhouse/client and JDBC send for HTTP itself, not for the query: accepted and not applied. */
@@ -74,7 +93,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
   /** After the migrations (module init): the analyst sees the schema from the first query. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    const { host, port, analyst, admin } = this.config.clickhouseHttp;
+    const { port, analyst, admin } = this.config.clickhouseHttp;
+    const host = CLICKHOUSE_HTTP_HOST;
     if (analyst.password !== undefined) this.functions = await loadFunctions(this.config.clickhouse);
     const server = Fastify({ bodyLimit: MAX_QUERY_BYTES });
     server.removeAllContentTypeParsers();
@@ -85,8 +105,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
     await server.listen({ host, port });
     this.server = server;
     const users = [
-      ...(analyst.password !== undefined ? [`${analyst.user} (read-only)`] : []),
-      ...(admin.password !== undefined ? [`${admin.user} (administrator)`] : []),
+      ...(analyst.password !== undefined ? [`${ANALYST_USER} (read-only)`] : []),
+      ...(admin.password !== undefined ? [`${ADMIN_USER} (administrator)`] : []),
     ];
     this.logger.log(`ClickHouse HTTP interface on http://${host}:${port}, users: ${users.join(', ')}`);
   }
@@ -156,8 +176,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
   /** Which user the credentials are, if any: each password compared in constant time, and only if configured. */
   private authenticate(user: string, password: string): 'analyst' | 'admin' | undefined {
     const { analyst, admin } = this.config.clickhouseHttp;
-    if (analyst.password !== undefined && user === analyst.user && matchesSecret(password, [analyst.password])) return 'analyst';
-    if (admin.password !== undefined && user === admin.user && matchesSecret(password, [admin.password])) return 'admin';
+    if (analyst.password !== undefined && user === ANALYST_USER && matchesSecret(password, [analyst.password])) return 'analyst';
+    if (admin.password !== undefined && user === ADMIN_USER && matchesSecret(password, [admin.password])) return 'admin';
     return undefined;
   }
 
@@ -166,7 +186,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
    * in its turn the limits and readonly=1 set and the query run. KILL QUERY of the analyst's own query does not wait.
    */
   private async runAsAnalyst(sql: SqlRequest, queryId: string): Promise<QueryOutput> {
-    const user = this.config.clickhouseHttp.analyst.user;
+    const user = ANALYST_USER;
     if (!QUERY_ID.test(queryId)) throw clickHouseError(36, `query_id must be 1 to 128 of A-Z, a-z, 0-9, _, ., : and -. (BAD_ARGUMENTS)`);
     if (this.running.has(queryId)) throw duplicate(queryId);
     if (sql.database !== undefined && sql.database !== this.config.clickhouse.database) {
@@ -208,6 +228,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
           query: 'SELECT 1',
           clickhouse_settings: {
             ...limits,
+            max_threads: ANALYST_MAX_THREADS,
+            max_memory_usage: String(ANALYST_MAX_MEMORY_BYTES),
             result_overflow_mode: 'throw',
             allow_introspection_functions: 0,
             log_comment: mark(queryId),
@@ -244,7 +266,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
       query: "KILL QUERY WHERE Settings['log_comment'] = {viewrank_mark:String} ASYNC",
       clickhouse_settings: { log_comment: mark('kill') },
     });
-    return { output: Buffer.from(`waiting\t${queryId}\t${this.config.clickhouseHttp.analyst.user}\n`), summary: {} };
+    return { output: Buffer.from(`waiting\t${queryId}\t${ANALYST_USER}\n`), summary: {} };
   }
 
   /** On a session of the request's own, closed with it. */

@@ -9,7 +9,7 @@ describe('openClickHouse', () => {
       const { openClickHouse } = require(${JSON.stringify(join(__dirname, 'clickhouse.client'))});
       const handle = openClickHouse(
         { url: ${JSON.stringify(url)}, user: 'default', password: '', database: 'x', engineLogLevel: 'warning', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
-        { hosts: [{ host: '127.0.0.1', port: 2181 }], sessionTimeoutMs: 6000 },
+        { hosts: [{ host: '127.0.0.1', port: 2181 }] },
       );
       const loaded = Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]chdb[\\\\/]/.test(file));
       handle.close().then(() => { console.log(loaded); process.exit(0); });`;
@@ -36,7 +36,7 @@ describe('openClickHouse', () => {
       try {
         openClickHouse(
           { url: undefined, user: 'default', password: '', database: 'x', engineLogLevel: 'warning', chdbPath: ${JSON.stringify(join(__dirname, '../../.cache/chdb-load-check'))} },
-          { hosts: [{ host: '127.0.0.1', port: 2181 }], sessionTimeoutMs: 6000 },
+          { hosts: [{ host: '127.0.0.1', port: 2181 }] },
         );
         console.log('opened');
       } catch (error) {

@@ -27,10 +27,17 @@ export interface ClickHouseHandle {
  * queue table keeps its offsets in ZooKeeper does not open without it, and switching back to at-least-once has to
  * open it to drop that table. ClickHouse connects only when a table needs it.
  */
+/**
+ * The engine's ZooKeeper session (was ZOOKEEPER_SESSION_TIMEOUT_MS): a killed service's partitions are free again this
+ * long after. Short, so that a restart resumes within seconds (docs/delivery-guarantees.md), and inside the 4–40 s an
+ * ensemble at ZooKeeper's default tick (2 s) grants; not something an operator turns.
+ */
+export const ZOOKEEPER_SESSION_TIMEOUT_MS = 6000;
+
 export function embeddedEngineConfig(zookeeper: AppConfig['zookeeper'], logLevel: string, usersFile?: string): string {
   const nodes = zookeeper.hosts.map((n) => `      <node><host>${xmlText(n.host)}</host><port>${n.port}</port></node>`).join('\n');
   const sections = [
-    `  <zookeeper>\n${nodes}\n      <session_timeout_ms>${zookeeper.sessionTimeoutMs}</session_timeout_ms>\n  </zookeeper>`,
+    `  <zookeeper>\n${nodes}\n      <session_timeout_ms>${ZOOKEEPER_SESSION_TIMEOUT_MS}</session_timeout_ms>\n  </zookeeper>`,
     // The engine's own log: JSON lines on stderr (the service's are on stdout), from ENGINE_LOG_LEVEL up. Not to a
     // file: ClickHouse announces a log file in plain text on stderr.
     `  <logger>\n    <level>${xmlText(logLevel)}</level>\n    <console>1</console>\n    <formatting><type>json</type></formatting>\n  </logger>`,

@@ -14,7 +14,20 @@ export interface MigrationResult {
   skipped: string[];
 }
 
-/** Values the migration files bind; every one comes from validated configuration. */
+/**
+ * Retention of the service's own records, no longer settings (RETENTION_DEAD_LETTER_DAYS, RETENTION_SNAPSHOT_HOURS,
+ * RETENTION_FINAL_LIST_DAYS): they size no counting window and nothing reads them past these ages.
+ * - dead letters, 30 days: an operator's month to see, fix and replay them (docs/ingest-and-security.md);
+ * - served lists (topk_snapshots), 24 hours: only the newest is read back, at start; a day is for looking back;
+ * - final lists (topk_final), 400 days after the window's end: past the 13 months a month's counts are kept, so
+ *   every past window still answerable keeps its final list.
+ * They are bound by the migrations that create the tables; changing one takes a new migration, not a restart.
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 30;
+export const SNAPSHOT_RETENTION_HOURS = 24;
+export const FINAL_LIST_RETENTION_DAYS = 400;
+
+/** Values the migration files bind; every one comes from validated configuration or the constants above. */
 export function migrationParams(config: AppConfig): Record<string, string | number> {
   return {
     db: config.clickhouse.database,
@@ -28,9 +41,9 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     minute_retention_hours: config.retention.minuteHours,
     hour_retention_days: config.retention.hourDays,
     month_retention_months: config.retention.monthMonths,
-    dead_letter_retention_days: config.retention.deadLetterDays,
-    snapshot_retention_hours: config.retention.snapshotHours,
-    final_list_retention_days: config.retention.finalListDays,
+    dead_letter_retention_days: DEAD_LETTER_RETENTION_DAYS,
+    snapshot_retention_hours: SNAPSHOT_RETENTION_HOURS,
+    final_list_retention_days: FINAL_LIST_RETENTION_DAYS,
     max_event_age_days: config.maxEventAgeDays,
     late_tolerance_ms: config.lateToleranceMs,
   };

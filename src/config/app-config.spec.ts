@@ -19,9 +19,6 @@ describe(loadConfig.name, () => {
       minuteHours: 3,
       hourDays: 35,
       monthMonths: 13,
-      deadLetterDays: 30,
-      snapshotHours: 24,
-      finalListDays: 400,
     });
     expect(config.maxStalenessMs).toBe(7_200_000);
   });

@@ -134,13 +134,6 @@ export class EnvironmentVariables {
   @Matches(/^[^,\s]+:[0-9]+(,[^,\s]+:[0-9]+)*$/, { message: 'ZOOKEEPER_HOSTS must be a comma-separated list of host:port' })
   ZOOKEEPER_HOSTS = '127.0.0.1:2181';
 
-  /** Embedded mode: ClickHouse's ZooKeeper session; a killed service's partitions are free again after it. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(2000)
-  @Max(60_000)
-  ZOOKEEPER_SESSION_TIMEOUT_MS = 6000;
-
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -180,12 +173,6 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
-  @Min(1)
-  @Max(8760)
-  RETENTION_SNAPSHOT_HOURS = 24;
-
-  @Transform(toInt)
-  @IsInt()
   @Min(2)
   @Max(8760)
   RETENTION_MINUTE_HOURS = 3;
@@ -201,19 +188,6 @@ export class EnvironmentVariables {
   @Min(2)
   @Max(1200)
   RETENTION_MONTH_MONTHS = 13;
-
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(36500)
-  RETENTION_DEAD_LETTER_DAYS = 30;
-
-  /** TTL of the stored final lists of past hours, days and months (topk_final). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(36500)
-  RETENTION_FINAL_LIST_DAYS = 400;
 
   /** Past windows' lists kept in memory; the least recently used goes first. */
   @Transform(toInt)
@@ -314,13 +288,6 @@ export class EnvironmentVariables {
   @Max(65535)
   CLICKHOUSE_HTTP_PORT = 8123;
 
-  @IsString()
-  @MinLength(1)
-  CLICKHOUSE_HTTP_HOST = '127.0.0.1';
-
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'ANALYST_USER must be a plain name ([A-Za-z_][A-Za-z0-9_]*)' })
-  ANALYST_USER = 'analyst';
-
   /** Unset: the HTTP interface stays off. */
   @IsOptional()
   @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ANALYST_PASSWORD must be 12 to 256 visible characters' })
@@ -335,12 +302,6 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
-  @Min(16_777_216)
-  @Max(1_099_511_627_776)
-  ANALYST_MAX_MEMORY_BYTES = 1_073_741_824;
-
-  @Transform(toInt)
-  @IsInt()
   @Min(1)
   @Max(1_000_000_000)
   ANALYST_MAX_RESULT_ROWS = 1_000_000;
@@ -352,22 +313,12 @@ export class EnvironmentVariables {
   @Max(1_073_741_824)
   ANALYST_MAX_RESULT_BYTES = 104_857_600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(256)
-  ANALYST_MAX_THREADS = 1;
-
   /** The Linux nice value of analyst query threads (ClickHouse's os_thread_priority): 19 yields the CPU to the service. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(19)
   ANALYST_OS_THREAD_PRIORITY = 19;
-
-  /** The interface's administrator: every statement, for operators and a server-mode viewrank. Unset password: no admin. */
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'ADMIN_USER must be a plain name ([A-Za-z_][A-Za-z0-9_]*)' })
-  ADMIN_USER = 'admin';
 
   @IsOptional()
   @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ADMIN_PASSWORD must be 12 to 256 visible characters' })
@@ -432,9 +383,6 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
     const lines = errors.map((e) => `  ${e.property}=${shown(e)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (vars.ADMIN_PASSWORD !== undefined && vars.ANALYST_PASSWORD !== undefined && vars.ADMIN_USER === vars.ANALYST_USER) {
-    throw new ConfigError(`Invalid configuration:\n  ADMIN_USER=${JSON.stringify(vars.ADMIN_USER)}: must differ from ANALYST_USER`);
-  }
   if (vars.CLICKHOUSE_CLUSTER !== undefined && vars.CLICKHOUSE_URL === undefined) {
     throw new ConfigError(
       `Invalid configuration:\n  CLICKHOUSE_CLUSTER=${JSON.stringify(vars.CLICKHOUSE_CLUSTER)}: needs CLICKHOUSE_URL (a cluster is server mode)`,
@@ -495,7 +443,6 @@ export function toAppConfig(vars: EnvironmentVariables) {
         const at = hostPort.lastIndexOf(':');
         return { host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
       }),
-      sessionTimeoutMs: vars.ZOOKEEPER_SESSION_TIMEOUT_MS,
     },
     /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
     refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
@@ -504,9 +451,6 @@ export function toAppConfig(vars: EnvironmentVariables) {
       minuteHours: vars.RETENTION_MINUTE_HOURS,
       hourDays: vars.RETENTION_HOUR_DAYS,
       monthMonths: vars.RETENTION_MONTH_MONTHS,
-      deadLetterDays: vars.RETENTION_DEAD_LETTER_DAYS,
-      snapshotHours: vars.RETENTION_SNAPSHOT_HOURS,
-      finalListDays: vars.RETENTION_FINAL_LIST_DAYS,
     },
     /** Past windows (GET /views/top-k?at=): lists kept in memory, and computations at once before a 429. */
     pastWindows: { cache: vars.PAST_WINDOW_CACHE, queue: vars.PAST_WINDOW_QUEUE },
@@ -536,15 +480,12 @@ export function toAppConfig(vars: EnvironmentVariables) {
     /** Embedded mode, analysts' SQL: ClickHouse's HTTP protocol over the engine. No password at all: off. */
     clickhouseHttp: {
       port: vars.CLICKHOUSE_HTTP_PORT,
-      host: vars.CLICKHOUSE_HTTP_HOST,
-      analyst: { user: vars.ANALYST_USER, password: vars.ANALYST_PASSWORD },
-      admin: { user: vars.ADMIN_USER, password: vars.ADMIN_PASSWORD },
+      analyst: { password: vars.ANALYST_PASSWORD },
+      admin: { password: vars.ADMIN_PASSWORD },
       limits: {
         max_execution_time: vars.ANALYST_MAX_EXECUTION_TIME_S,
-        max_memory_usage: String(vars.ANALYST_MAX_MEMORY_BYTES),
         max_result_rows: String(vars.ANALYST_MAX_RESULT_ROWS),
         max_result_bytes: String(vars.ANALYST_MAX_RESULT_BYTES),
-        max_threads: vars.ANALYST_MAX_THREADS,
         os_thread_priority: String(vars.ANALYST_OS_THREAD_PRIORITY),
       },
     },
