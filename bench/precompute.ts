@@ -12,6 +12,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/top-k/top-k.repository';
+import { INCREMENTAL } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
 
       for (const updates of updateRates) {
         // The service's refresher, with its defaults, except that no periodic full computation interrupts the rounds.
-        const refresher = new WindowRefresher(repository, { ...config.incremental, fullEveryMs: 86_400_000 });
+        const refresher = new WindowRefresher(repository, { ...INCREMENTAL, fullEveryMs: 86_400_000 });
         let serverNowMs = await repository.serverNowMs();
         for (const window of WINDOWS) await refresher.refresh(window, now, serverNowMs);
         const rounds = new Map<GrowingWindow, { ms: number; fullMs: number; lookedUp: number }[]>(WINDOWS.map((w) => [w, []]));

@@ -6,6 +6,7 @@ import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/top-k/top-k.repository';
 import { migratedDatabase, topInInterval } from './support/clickhouse';
+import type { IncrementalOptions } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
@@ -30,12 +31,9 @@ const stepArb = fc.record({
 
 describe('incremental top-K refresh (real ClickHouse)', () => {
   let base: ClickHouseService;
-  const baseConfig = loadConfig({
-    CHDB_PATH: TEST_CHDB_PATH,
-    INCREMENTAL_MARGIN_MS: '0',
-    FULL_REFRESH_EVERY_MS: '86400000',
-    INCREMENTAL_TRACKED: '1000',
-  });
+  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH });
+  /** No margin (the test writes between refreshes, never during one), no periodic full, a narrow shadow: more to prove. */
+  const TUNING: IncrementalOptions = { marginMs: 0, fullEveryMs: 86_400_000, tracked: 1000 };
   let refreshes = 0;
   let incrementalRefreshes = 0;
   let prunedRefreshes = 0;
@@ -50,9 +48,9 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
-          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
+          const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
           const repository = new TopKRepository(clickhouse);
-          const refresher = new WindowRefresher(repository, config.incremental);
+          const refresher = new WindowRefresher(repository, TUNING);
           let now = Date.now() - 2 * 24 * 60 * MINUTE;
           const rnd = random(seed);
           const pick = zipf(CATALOGUE, 0.8, rnd);

@@ -10,6 +10,7 @@ import { videoIdProblem } from '../src/ingest/view-events';
 import { topK } from '../src/top-k/ranking';
 import { TopKRepository } from '../src/top-k/top-k.repository';
 import { migratedDatabase, topInInterval } from './support/clickhouse';
+import type { IncrementalOptions } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
 import { toClickHouseDateTime } from '../src/clickhouse/params';
@@ -54,12 +55,9 @@ const idArb = fc
 
 describe('video ids through the incremental and full refresh (real ClickHouse)', () => {
   let base: ClickHouseService;
-  const baseConfig = loadConfig({
-    CHDB_PATH: TEST_CHDB_PATH,
-    INCREMENTAL_MARGIN_MS: '0',
-    FULL_REFRESH_EVERY_MS: '86400000',
-    INCREMENTAL_TRACKED: '1000',
-  });
+  const baseConfig = loadConfig({ CHDB_PATH: TEST_CHDB_PATH });
+  /** No margin (the test writes between refreshes, never during one), no periodic full, a narrow shadow: more to prove. */
+  const TUNING: IncrementalOptions = { marginMs: 0, fullEveryMs: 86_400_000, tracked: 1000 };
 
   beforeAll(() => {
     base = new ClickHouseService(baseConfig);
@@ -73,9 +71,9 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
         fc.uniqueArray(idArb, { minLength: 5, maxLength: 40 }),
         fc.array(fc.array(fc.nat(39), { maxLength: 30 }), { minLength: 3, maxLength: 6 }),
         async (ids, steps) => {
-          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'ids');
+          const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'ids');
           const repository = new TopKRepository(clickhouse);
-          const refresher = new WindowRefresher(repository, config.incremental);
+          const refresher = new WindowRefresher(repository, TUNING);
           const counts = new Map<string, number>();
           const now = Date.now();
           try {

@@ -140,30 +140,6 @@ export class EnvironmentVariables {
   @Max(3_600_000)
   REFRESH_INTERVAL_MS = 1000;
 
-  /** Overlap between consecutive incremental refreshes (ingestion time), covering writes under way while one read. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
-  INCREMENTAL_MARGIN_MS = 10_000;
-
-  /** A full top-K computation at least this often, as a safety net; 0 computes in full every time. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(86_400_000)
-  FULL_REFRESH_EVERY_MS = 600_000;
-
-  /**
-   * Videos a window tracks beyond its top 1000, with an upper bound of their totals: the wider this shadow, the
-   * fewer touched videos an incremental refresh must look up. Costs about 100 bytes of memory per video.
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(1_000_000)
-  INCREMENTAL_TRACKED = 10_000;
-
   /** How long a list may be served while refreshes fail; older, and the answer is 503. */
   @Transform(toInt)
   @IsInt()
@@ -446,7 +422,6 @@ export function toAppConfig(vars: EnvironmentVariables) {
     },
     /** 0 disables the schedule (refreshes then run only when asked, as tests do). */
     refreshIntervalMs: vars.REFRESH_INTERVAL_MS,
-    incremental: { marginMs: vars.INCREMENTAL_MARGIN_MS, fullEveryMs: vars.FULL_REFRESH_EVERY_MS, tracked: vars.INCREMENTAL_TRACKED },
     retention: {
       minuteHours: vars.RETENTION_MINUTE_HOURS,
       hourDays: vars.RETENTION_HOUR_DAYS,

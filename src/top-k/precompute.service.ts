@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { nextRefreshDelay } from './refresh-schedule';
 import { RefreshStats } from './refresh-stats';
+import { INCREMENTAL } from './incremental';
 import { MINUTE_MS } from './last-hour';
 import { LastHourService } from './last-hour.service';
 import { TopKSnapshot } from './snapshot';
@@ -37,7 +38,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.refresher = new WindowRefresher(repository, config.incremental);
+    this.refresher = new WindowRefresher(repository, INCREMENTAL);
   }
 
   /** Age in seconds of each window's newest list. */
