@@ -74,8 +74,8 @@ export function viewProblem(event: unknown, now: Date, maxAgeDays: number): stri
   const id = fields.video_id;
   if (id === undefined || id === null || id === '') return VIEW_PROBLEMS.idMissing;
   if (typeof id !== 'string') return VIEW_PROBLEMS.idNotString;
-  if (LONE_SURROGATE.test(id)) return VIEW_PROBLEMS.idNotUtf8;
-  if (Buffer.byteLength(id, 'utf8') > MAX_VIDEO_ID_BYTES) return VIEW_PROBLEMS.idTooLong;
+  const idProblem = videoIdProblem(id);
+  if (idProblem) return `video_id ${idProblem}`;
   const ts = fields.ts;
   if (ts === undefined || ts === null || ts === '') return VIEW_PROBLEMS.tsMissing;
   const ms = eventTimeMs(ts);
@@ -86,8 +86,8 @@ export function viewProblem(event: unknown, now: Date, maxAgeDays: number): stri
 }
 
 /**
- * Why the pipeline would not count a video id, or undefined (viewProblem's checks of a string id): for callers that
- * take an id elsewhere, as a path parameter.
+ * Why the pipeline would not count a string id, or undefined: viewProblem's checks of an id (VIEW_PROBLEMS.idNotUtf8,
+ * idTooLong), and the check of ids taken elsewhere, as a path parameter.
  */
 export function videoIdProblem(id: string): string | undefined {
   if (LONE_SURROGATE.test(id)) return 'is not valid UTF-8';
