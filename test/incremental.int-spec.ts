@@ -79,8 +79,9 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
               const touched = await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
               // As PrecomputeService does: ClickHouse's clock first, then every window from it.
               const serverNowMs = await repository.serverNowMs();
-              for (const window of WINDOWS) {
-                const { interval, entries, mode, lookedUp } = await refresher.refresh(window, at, serverNowMs);
+              const seen: string[] = [];
+              for await (const { window, interval, entries, mode, lookedUp } of refresher.refreshAll(at, serverNowMs)) {
+                seen.push(window);
                 refreshes++;
                 if (mode === 'incremental') incrementalRefreshes++;
                 // Fewer lookups than the list plus every touched video: the bounds ruled some out.
@@ -88,6 +89,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
                 const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
                 expect({ window, at: at.toISOString(), mode, list: entries }).toEqual({ window, at: at.toISOString(), mode, list: full });
               }
+              expect(seen).toEqual(WINDOWS);
             }
           } finally {
             await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');

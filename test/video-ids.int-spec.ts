@@ -94,13 +94,15 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
               }
               const at = new Date(now + s * 1000);
               const serverNowMs = await repository.serverNowMs();
-              for (const window of WINDOWS) {
-                const { interval, entries, mode } = await refresher.refresh(window, at, serverNowMs);
+              const seen: string[] = [];
+              for await (const { window, interval, entries, mode } of refresher.refreshAll(at, serverNowMs)) {
+                seen.push(window);
                 if (mode === 'incremental') incremental++;
                 const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
                 expect({ window, step: s, mode, list: entries }).toEqual({ window, step: s, mode, list: full });
                 expect({ window, step: s, list: entries }).toEqual({ window, step: s, list: topK(counts, MAX_K) });
               }
+              expect(seen).toEqual(WINDOWS);
             }
           } finally {
             await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');

@@ -6,12 +6,13 @@ import { nextRefreshDelay } from './refresh-schedule';
 import { RefreshStats } from './refresh-stats';
 import { INCREMENTAL } from './incremental';
 import { MINUTE_MS } from './last-hour';
+import { RankedVideo } from './ranking';
 import { LastHourService } from './last-hour.service';
 import { TopKSnapshot } from './snapshot';
 import { SnapshotRepository } from './snapshot.repository';
 import { TopKRepository } from './top-k.repository';
 import { WindowRefresher } from './window-refresher';
-import { isGrowing, MAX_K, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
+import { MAX_K, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
 
 /**
  * Recomputes the top MAX_K of every window on a schedule and keeps the lists in memory, so that reads never
@@ -104,36 +105,50 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
   private async computeAll(): Promise<void> {
     const now = this.clock.now();
     const started = performance.now();
-    // Taken before any list is read: views ingested from here on are picked up by the next refresh.
-    const serverNowMs = await this.repository.serverNowMs();
-    for (const window of WINDOWS) {
-      const windowStarted = performance.now();
-      await this.computeWindow(window, now, serverNowMs);
-      this.stats.recordDuration({ window, seconds: (performance.now() - windowStarted) / 1000 });
+    const changed: TopKSnapshot[] = [];
+    try {
+      // Taken before any list is read: views ingested from here on are picked up by the next refresh.
+      const serverNowMs = await this.repository.serverNowMs();
+      let windowStarted = performance.now();
+      const done = (snapshot: TopKSnapshot | undefined, window: WindowName) => {
+        if (snapshot && this.publish(snapshot)) changed.push(snapshot);
+        this.stats.recordDuration({ window, seconds: (performance.now() - windowStarted) / 1000 });
+        windowStarted = performance.now();
+      };
+      done(await this.computeLastHour(now), 'last-hour');
+      // The growing windows, each published as soon as it is computed; the first one's duration includes the read
+      // of every window's growth (one query for the four).
+      for await (const { window, interval, entries, mode, lookedUp } of this.refresher.refreshAll(now, serverNowMs)) {
+        this.stats.countRefresh(window, mode);
+        if (lookedUp !== undefined) this.stats.lookedUp.set(window, lookedUp);
+        done({ window, interval, computedAt: now, entries }, window);
+      }
+    } finally {
+      // The lists that changed, stored together (one insert), also those published before a window failed.
+      await this.stored
+        .save(changed)
+        .catch((error: Error) => this.logger.warn(`cannot store the ${changed.map((s) => s.window).join(', ')} lists: ${error.message}`));
     }
     const seconds = (performance.now() - started) / 1000;
     this.stats.recordDuration({ seconds });
     this.logger.debug(`refreshed ${WINDOWS.length} windows in ${(seconds * 1000).toFixed(0)} ms`);
   }
 
-  private async computeWindow(window: WindowName, now: Date, serverNowMs: number): Promise<void> {
-    if (!isGrowing(window)) {
-      // last-hour, from its ledger (WINDOW_SPECS).
-      const { entries, stepsRun, lateViews, closedThrough } = await this.lastHour.refresh(now, MAX_K);
-      this.stats.lastHourStepsRun = stepsRun;
-      if (lateViews !== undefined) this.stats.lastHourLateViews = lateViews;
-      const watermark = Number.isFinite(closedThrough) ? new Date(closedThrough + MINUTE_MS) : undefined;
-      if (entries) await this.publish({ window, interval: WINDOW_SPECS[window].intervalAt(now), computedAt: now, entries, watermark });
-      return;
-    }
-    const { interval, entries, mode, lookedUp } = await this.refresher.refresh(window, now, serverNowMs);
-    this.stats.countRefresh(window, mode);
-    if (lookedUp !== undefined) this.stats.lookedUp.set(window, lookedUp);
-    await this.publish({ window, interval, computedAt: now, entries });
+  /** last-hour, from its ledger (WINDOW_SPECS); undefined when the clock is behind its state. */
+  private async computeLastHour(now: Date): Promise<TopKSnapshot | undefined> {
+    const window = 'last-hour';
+    const { entries, stepsRun, lateViews, closedThrough } = await this.lastHour.refresh(now, MAX_K);
+    this.stats.lastHourStepsRun = stepsRun;
+    if (lateViews !== undefined) this.stats.lastHourLateViews = lateViews;
+    const watermark = Number.isFinite(closedThrough) ? new Date(closedThrough + MINUTE_MS) : undefined;
+    return entries && { window, interval: WINDOW_SPECS[window].intervalAt(now), computedAt: now, entries, watermark };
   }
 
-  /** Serves a new list, and stores it when it differs from the one before (a stored list outlives a restart). */
-  private async publish(snapshot: TopKSnapshot): Promise<void> {
+  /**
+   * Serves a new list; true when it differs from the one before, so is to be stored (a stored list outlives a
+   * restart).
+   */
+  private publish(snapshot: TopKSnapshot): boolean {
     const previous = this.snapshots.get(snapshot.window);
     this.snapshots.set(snapshot.window, snapshot);
     for (const listener of this.publishListeners) {
@@ -144,12 +159,10 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
       }
     }
     const same =
-      previous?.interval?.start.getTime() === snapshot.interval?.start.getTime() &&
-      JSON.stringify(previous?.entries) === JSON.stringify(snapshot.entries);
-    if (same) return;
-    await this.stored
-      .save(snapshot)
-      .catch((error: Error) => this.logger.warn(`cannot store the ${snapshot.window} list: ${error.message}`));
+      previous !== undefined &&
+      previous.interval?.start.getTime() === snapshot.interval?.start.getTime() &&
+      sameEntries(previous.entries, snapshot.entries);
+    return !same;
   }
 
   /**
@@ -167,4 +180,8 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
       if (!this.stopped) this.schedule(nextRefreshDelay(this.config.refreshIntervalMs, performance.now() - started));
     }, delayMs);
   }
+}
+
+function sameEntries(a: readonly RankedVideo[], b: readonly RankedVideo[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.videoId === b[i].videoId && e.views === b[i].views);
 }

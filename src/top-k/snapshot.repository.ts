@@ -16,12 +16,12 @@ interface SnapshotRow {
 }
 
 const SAVE = sql('topk_snapshot_save', {
-  window: 'String',
-  window_start: "Nullable(DateTime64(3, 'UTC'))",
-  window_end: "Nullable(DateTime64(3, 'UTC'))",
-  computed_at: "DateTime64(3, 'UTC')",
-  videos: 'Array(String)',
-  views: 'Array(UInt64)',
+  windows: 'Array(String)',
+  window_starts: "Array(Nullable(DateTime64(3, 'UTC')))",
+  window_ends: "Array(Nullable(DateTime64(3, 'UTC')))",
+  computed_ats: "Array(DateTime64(3, 'UTC'))",
+  videos: 'Array(Array(String))',
+  views: 'Array(Array(UInt64))',
 });
 const LATEST = sql('topk_snapshot_latest', {}).rows<SnapshotRow>();
 
@@ -30,15 +30,20 @@ const LATEST = sql('topk_snapshot_latest', {}).rows<SnapshotRow>();
 export class SnapshotRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
-  async save(snapshot: TopKSnapshot): Promise<void> {
+  /**
+   * Stores lists in one insert: a refresh saves every list it changed at once, one part instead of one per window
+   * (measured at 20k views/s: five saves of ~18 ms each a refresh, see the commit).
+   */
+  async save(snapshots: readonly TopKSnapshot[]): Promise<void> {
+    if (snapshots.length === 0) return;
     const at = (d?: Date) => (d ? toClickHouseDateTime64(d) : null);
     await this.clickhouse.run(SAVE, {
-      window: snapshot.window,
-      window_start: at(snapshot.interval?.start),
-      window_end: at(snapshot.interval?.end),
-      computed_at: toClickHouseDateTime64(snapshot.computedAt),
-      videos: snapshot.entries.map((e) => e.videoId),
-      views: snapshot.entries.map((e) => e.views),
+      windows: snapshots.map((s) => s.window),
+      window_starts: snapshots.map((s) => at(s.interval?.start)),
+      window_ends: snapshots.map((s) => at(s.interval?.end)),
+      computed_ats: snapshots.map((s) => toClickHouseDateTime64(s.computedAt)),
+      videos: snapshots.map((s) => s.entries.map((e) => e.videoId)),
+      views: snapshots.map((s) => s.entries.map((e) => e.views)),
     });
   }
 

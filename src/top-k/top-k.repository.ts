@@ -25,12 +25,27 @@ const TOTALS_PERIOD = sql('totals_period', {
   videos: 'Array(String)',
 }).rows<TopRow>();
 const DELTAS = sql('topk_deltas', {
-  start: "DateTime('UTC')",
-  end: "DateTime('UTC')",
-  listed: 'Array(String)',
-  since_ms: 'Int64',
-  min_delta: 'UInt64',
-}).rows<{ grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>();
+  starts: "Array(DateTime('UTC'))",
+  ends: "Array(DateTime('UTC'))",
+  since_ms: 'Array(Int64)',
+  min_deltas: 'Array(UInt64)',
+  listed_1: 'Array(String)',
+  listed_2: 'Array(String)',
+  listed_3: 'Array(String)',
+  listed_4: 'Array(String)',
+}).rows<{ window_slot: number; grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>();
+/** The growths topk_deltas reads at once: one per growing window. */
+export const DELTA_SLOTS = 4;
+/** An unused slot's since (2200-01-01, inside DateTime64's range): after every block, so it reads nothing. */
+const NEVER_MS = Date.UTC(2200, 0, 1);
+
+/** One window's growth to read (TopKRepository.deltas): its videos other than `listed`, in blocks ingested since `sinceMs`. */
+export interface DeltaRequest {
+  ref: WindowRef;
+  listed: string[];
+  sinceMs: number;
+  minDelta: number;
+}
 
 /** A growing window's current instance: a tumbling window's bounds, or all-time (no interval). */
 export interface WindowRef {
@@ -66,17 +81,35 @@ export class TopKRepository {
     return toRanked(await this.clickhouse.rows(TOTALS_PERIOD, { ...period(ref), videos }));
   }
 
-  /** How much videos other than `listed` grew in the window among the blocks ingested at or after `sinceMs` (ClickHouse's clock). */
-  async deltas(ref: WindowRef, listed: string[], sinceMs: number, minDelta: number): Promise<Deltas> {
-    const hours = ref.interval ?? ALL_TIME;
-    const [row] = await this.clickhouse.rows(DELTAS, {
-      start: toClickHouseDateTime(hours.start),
-      end: toClickHouseDateTime(hours.end),
-      listed,
-      since_ms: sinceMs,
-      min_delta: minDelta,
+  /**
+   * How much videos other than each request's `listed` grew in its window among the blocks ingested at or after its
+   * `sinceMs` (ClickHouse's clock): up to DELTA_SLOTS windows in one read of the recent blocks, answers in request order.
+   */
+  async deltas(requests: DeltaRequest[]): Promise<Deltas[]> {
+    if (requests.length === 0) return [];
+    if (requests.length > DELTA_SLOTS) throw new Error(`at most ${DELTA_SLOTS} windows' growth at once, not ${requests.length}`);
+    const slots = Array.from({ length: DELTA_SLOTS }, (_, i) => requests[i]);
+    const hours = slots.map((r) => (r ? (r.ref.interval ?? ALL_TIME) : ALL_TIME));
+    const listed = slots.map((r) => r?.listed ?? []);
+    const rows = await this.clickhouse.rows(DELTAS, {
+      starts: hours.map((h) => toClickHouseDateTime(h.start)),
+      ends: hours.map((h) => toClickHouseDateTime(h.end)),
+      since_ms: slots.map((r) => r?.sinceMs ?? NEVER_MS),
+      min_deltas: slots.map((r) => r?.minDelta ?? 1),
+      listed_1: listed[0],
+      listed_2: listed[1],
+      listed_3: listed[2],
+      listed_4: listed[3],
     });
-    return { grown: new Map(row.grown_videos.map((videoId, i) => [videoId, Number(row.grown_views[i])])), maxOther: Number(row.max_other) };
+    const bySlot = new Map(rows.map((row) => [Number(row.window_slot), row]));
+    return requests.map((_, i) => {
+      const row = bySlot.get(i + 1);
+      if (!row) throw new Error(`topk_deltas answered no row for slot ${i + 1}`);
+      return {
+        grown: new Map(row.grown_videos.map((videoId, j) => [videoId, Number(row.grown_views[j])])),
+        maxOther: Number(row.max_other),
+      };
+    });
   }
 
   /** ClickHouse's clock, in which ingestion times are recorded. */
