@@ -117,6 +117,14 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
           const log: Arrival[] = [];
           const watermark = new IngestWatermark(repository, new ModelTopic(log));
           const newService = (repo = repository) => new LastHourService(repo, watermark, config); // a "restart": nothing kept in memory
+          // And one scheduler that lives through the walk with a short list and few tracked videos, so that it ranks
+          // from the state's top kept between steps (rankLastHour) and looks up videos outside it.
+          const reads = { stateTop: 0, lookups: 0, refreshes: 0 };
+          const counted = Object.assign(Object.create(repository), {
+            stateTop: (n: number) => (reads.stateTop++, repository.stateTop(n)),
+            stateViews: (videos: string[]) => ((reads.lookups += videos.length > 0 ? 1 : 0), repository.stateViews(videos)),
+          }) as LastHourRepository;
+          const kept = new LastHourService(counted, watermark, config);
           try {
             let ingestedCount = 0;
             const closedAtStep = new Map<number, number>();
@@ -176,7 +184,14 @@ describe('last-hour by minute increments and decrements (real ClickHouse)', () =
                 for (const k of [1, 10, 1000])
                   expect({ step: s, k, list: result.entries!.slice(0, k) }).toEqual({ step: s, k, list: expected.slice(0, k) });
               }
+              const short = (await kept.refresh(at, 3, 4)).entries;
+              reads.refreshes++;
+              expect({ step: s, kept: short }).toEqual({ step: s, kept: expected.slice(0, 3) });
             }
+            // The kept scheduler kept the state's top between steps (a minute closes at most steps of this walk, so
+            // it reads it again at most of them), and looked videos outside it up.
+            expect(reads.stateTop).toBeLessThan(reads.refreshes);
+            expect(reads.lookups).toBeGreaterThan(0);
             // Every view was ingested by the end; some had been set aside as late, but not all.
             expect(ingestedCount).toBe(log.length);
             expect(log.some((a) => !onTime(a))).toBe(true);

@@ -21,6 +21,17 @@ const TOP = sql('topk_last_hour', {
   video_id: string;
   views: string | number;
 }>();
+type CountRow = { video_id: string; views: string | number };
+const STATE_TOP = sql('last_hour_state_top', { n: 'UInt32' }).rows<CountRow>();
+const OPEN = sql('last_hour_open', {
+  closed_through: "DateTime('UTC')",
+  window_start: "DateTime('UTC')",
+  current_minute: "DateTime('UTC')",
+  min_views: 'UInt64',
+  known: 'Array(String)',
+}).rows<CountRow>();
+const STATE_VIEWS = sql('last_hour_state_views', { videos: 'Array(String)' }).rows<CountRow>();
+const counts = (rows: CountRow[]) => new Map(rows.map((r) => [r.video_id, Number(r.views)]));
 const SETTINGS = sql('last_hour_settings', {}).rows<{ late_tolerance_ms: string | number }>();
 const LATE_VIEWS = sql('last_hour_late_views', {}).rows<{ late_views: string | number }>();
 
@@ -63,6 +74,35 @@ export class LastHourRepository {
       k,
     });
     return rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+  }
+
+  /** The top n of the state alone (the closed minutes of the window). */
+  async stateTop(n: number): Promise<RankedVideo[]> {
+    return (await this.clickhouse.rows(STATE_TOP, { n })).map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+  }
+
+  /** Views of the open minutes (as top()) of the `known` videos and of every video with at least `minViews` of them. */
+  async openViews(
+    closedThrough: number,
+    windowStart: number,
+    currentMinute: number,
+    minViews: number,
+    known: string[],
+  ): Promise<Map<string, number>> {
+    return counts(
+      await this.clickhouse.rows(OPEN, {
+        closed_through: at(Math.max(closedThrough, 0)),
+        window_start: at(windowStart),
+        current_minute: at(currentMinute),
+        min_views: minViews,
+        known,
+      }),
+    );
+  }
+
+  /** The state of some videos, by key lookup (videos without views in it are absent). */
+  async stateViews(videos: string[]): Promise<Map<string, number>> {
+    return videos.length === 0 ? new Map() : counts(await this.clickhouse.rows(STATE_VIEWS, { videos }));
   }
 
   /** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written. */

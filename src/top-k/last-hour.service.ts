@@ -3,11 +3,28 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RankedVideo } from './ranking';
 import { IngestWatermark } from './ingest-watermark';
-import { closingInstantsDue, LAST_HOUR_MINUTES, lastHourWindow, MINUTE_MS, minuteStart, planLastHourSteps } from './last-hour';
+import {
+  closingInstantsDue,
+  LAST_HOUR_MINUTES,
+  lastHourWindow,
+  ledgerKey,
+  MINUTE_MS,
+  minuteStart,
+  outsiderFloor,
+  planLastHourSteps,
+  rankLastHour,
+} from './last-hour';
 import { LastHourRepository } from './last-hour.repository';
 
 /** How far back the ledger is read: the window plus the minutes that may still await their subtraction. */
 const LEDGER_LOOKBACK_MS = 3 * LAST_HOUR_MINUTES * MINUTE_MS;
+
+/**
+ * Videos of the state's top kept beyond the list between two steps (see rankLastHour): the lower the n-th state, the
+ * fewer videos outside the top have open views enough to be read. As many as the growing windows track
+ * (INCREMENTAL.tracked); sent with every refresh's read of the open minutes (about 130 kB of ids).
+ */
+const STATE_TRACKED = 10_000;
 
 export interface LastHourResult {
   /** Undefined when the clock is behind the state (the previous list stays in use). */
@@ -29,6 +46,8 @@ export class LastHourService implements OnApplicationBootstrap {
   private readonly logger = new Logger(LastHourService.name);
   /** The late count is read once at start, then only when a minute was subtracted (the only time it changes). */
   private lateViewsKnown = false;
+  /** The state's top n, and n with the ledger (ledgerKey) of the state it was read from. */
+  private stateTop?: { key: string; entries: RankedVideo[] };
 
   constructor(
     private readonly repository: LastHourRepository,
@@ -47,7 +66,8 @@ export class LastHourService implements OnApplicationBootstrap {
     }
   }
 
-  async refresh(now: Date, k: number): Promise<LastHourResult> {
+  /** `tracked`: how many videos of the state's top are kept beyond the k listed (STATE_TRACKED; tests pass fewer). */
+  async refresh(now: Date, k: number, tracked = STATE_TRACKED): Promise<LastHourResult> {
     const nowMs = now.getTime();
     const ledger = await this.repository.ledger(nowMs - LEDGER_LOOKBACK_MS);
     const tolerance = this.config.lateToleranceMs;
@@ -61,12 +81,42 @@ export class LastHourService implements OnApplicationBootstrap {
       await this.repository.runStep(minute, step);
       await this.repository.record(minute, step);
     }
-    const entries = await this.repository.top(plan.closedThrough, lastHourWindow(now).start.getTime(), minuteStart(nowMs), k);
+    const entries = await this.rank(
+      ledgerKey(ledger, plan.steps),
+      plan.closedThrough,
+      lastHourWindow(now).start.getTime(),
+      minuteStart(nowMs),
+      k,
+      k + tracked,
+    );
     let lateViews: number | undefined;
     if (!this.lateViewsKnown || plan.steps.some((s) => s.step === 'subtract')) {
       lateViews = await this.repository.lateViews();
       this.lateViewsKnown = true;
     }
     return { entries, stepsRun: plan.steps.length, lateViews, closedThrough: plan.closedThrough };
+  }
+
+  /**
+   * The state's top (read again when the steps recorded changed, so when the state did), plus the open minutes.
+   * While the state holds fewer than k videos, the list is computed in one query from all of it instead.
+   */
+  private async rank(
+    key: string,
+    closedThrough: number,
+    windowStart: number,
+    currentMinute: number,
+    k: number,
+    n: number,
+  ): Promise<RankedVideo[]> {
+    const stateKey = `${n}|${key}`;
+    if (this.stateTop?.key !== stateKey) this.stateTop = { key: stateKey, entries: await this.repository.stateTop(n) };
+    const top = this.stateTop.entries;
+    if (top.length < k) return this.repository.top(closedThrough, windowStart, currentMinute, k);
+    const listed = new Set(top.map((e) => e.videoId));
+    const open = await this.repository.openViews(closedThrough, windowStart, currentMinute, outsiderFloor(top, k, n), [...listed]);
+    // With the whole state in the top, a video outside it has none.
+    const outsiders = top.length < n ? [] : [...open.keys()].filter((videoId) => !listed.has(videoId));
+    return rankLastHour(top, open, await this.repository.stateViews(outsiders), k);
   }
 }

@@ -1,6 +1,8 @@
 // The sliding last-hour window as plain functions: which minutes it covers, which have closed, and which
 // steps (snapshot, add, subtract) bring the maintained state up to a given instant.
 
+import { RankedVideo, topK } from './ranking';
+
 export const MINUTE_MS = 60_000;
 export const LAST_HOUR_MINUTES = 60;
 
@@ -111,4 +113,45 @@ export function planLastHourSteps(nowMs: number, lateToleranceMs: number, ledger
     steps.push({ minute, step: 'add' });
   }
   return { steps, closedThrough, clockBehindState: false };
+}
+
+// Ranking the sliding hour without reading the whole state each refresh. The state (the closed minutes of the
+// window) changes only with a step, about once a minute; between two steps a refresh adds the open minutes to the
+// state's top n, read once after the step. Every video's total is its state plus its open views (both ≥ 0):
+// - θ, the k-th state of the top, is a floor of the list's k-th total (open views only add);
+// - B, the n-th, bounds the state of every video outside the top (0 when the top holds the whole state).
+// So a video outside the top can reach the list only if its open views reach θ − B (outsiderFloor): only those are
+// read, and only their state is looked up. Which videos are read changes the cost, never the answer.
+
+/** The least open views a video outside the state's top `stateTop` (its first n) needs to reach the top k. */
+export function outsiderFloor(stateTop: readonly RankedVideo[], k: number, n: number): number {
+  const theta = stateTop.length >= k ? stateTop[k - 1].views : 0;
+  const bound = stateTop.length >= n ? stateTop[n - 1].views : 0;
+  return Math.max(1, theta - bound);
+}
+
+/**
+ * The top k of the sliding hour from the state's top (its first n, or the whole state if shorter), the open views of
+ * every video of that top and of every other video whose open views reach outsiderFloor, and the exact state of
+ * those others (absent: none).
+ */
+export function rankLastHour(
+  stateTop: readonly RankedVideo[],
+  open: ReadonlyMap<string, number>,
+  outsiderState: ReadonlyMap<string, number>,
+  k: number,
+): RankedVideo[] {
+  const totals = new Map<string, number>(stateTop.map((e) => [e.videoId, e.views]));
+  for (const [videoId, views] of open) totals.set(videoId, (totals.get(videoId) ?? outsiderState.get(videoId) ?? 0) + views);
+  return topK(totals, k);
+}
+
+/**
+ * What the state is after the steps of `ledger` and `ran`: the state's top stays valid while it is the same. Minutes
+ * that age out of the ledger's read change it too, which only costs a read of the top once a minute.
+ */
+export function ledgerKey(ledger: Ledger, ran: readonly PlannedStep[]): string {
+  const steps = [...ledger].flatMap(([minute, set]) => [...set].map((step) => `${minute}:${step}`));
+  steps.push(...ran.map(({ minute, step }) => `${minute}:${step}`));
+  return [...new Set(steps)].sort().join(',');
 }
