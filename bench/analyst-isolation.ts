@@ -19,6 +19,9 @@ const PASSWORD = 'bench-analyst-password';
 const READ_EVERY_MS = 10;
 
 interface Phase {
+  /** Refreshes of every window in the phase, and their mean duration (from /metrics). */
+  refreshes: number;
+  refreshMeanMs: number;
   reads: number[];
   ages: number[];
   notReady: number;
@@ -26,9 +29,18 @@ interface Phase {
   analyst: Record<string, number>;
 }
 
+/** The refreshes of every window so far: their count and the sum of their durations in seconds. */
+async function refreshTotals(url: string): Promise<{ count: number; sum: number }> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^viewrank_topk_refresh_duration_seconds_${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+  return { count: value('count'), sum: value('sum') };
+}
+
 /** Reads the list and readiness until `stop`, as a client of the service would. */
 async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'analyst'>> {
-  const phase = { reads: [] as number[], ages: [] as number[], notReady: 0, probes: 0 };
+  const before = await refreshTotals(url);
+  const phase = { refreshes: 0, refreshMeanMs: 0, reads: [] as number[], ages: [] as number[], notReady: 0, probes: 0 };
   const reads = (async () => {
     while (!stop()) {
       const started = performance.now();
@@ -50,6 +62,9 @@ async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'a
     }
   })();
   await Promise.all([reads, readiness]);
+  const after = await refreshTotals(url);
+  phase.refreshes = after.count - before.count;
+  phase.refreshMeanMs = Math.round(((after.sum - before.sum) / phase.refreshes) * 1000);
   return phase;
 }
 
@@ -91,6 +106,8 @@ async function analyst(base: string, database: string, stop: () => boolean): Pro
 
 function summary(phase: Phase) {
   return {
+    refreshes: phase.refreshes,
+    refreshMeanMs: phase.refreshMeanMs,
     topKReads: phase.reads.length,
     readP50Ms: +percentile(phase.reads, 50).toFixed(1),
     readP99Ms: +percentile(phase.reads, 99).toFixed(1),
