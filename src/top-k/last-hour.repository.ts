@@ -3,6 +3,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { ingestedOffsets } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
 import { LastHourStep } from './last-hour';
+import { toRanked, TopRow } from './top-k.repository';
 import { toClickHouseDateTime } from '../clickhouse/params';
 import { sql } from '../clickhouse/sql-query';
 
@@ -17,21 +18,17 @@ const TOP = sql('topk_last_hour', {
   window_start: "DateTime('UTC')",
   current_minute: "DateTime('UTC')",
   k: 'UInt32',
-}).rows<{
-  video_id: string;
-  views: string | number;
-}>();
-type CountRow = { video_id: string; views: string | number };
-const STATE_TOP = sql('last_hour_state_top', { n: 'UInt32' }).rows<CountRow>();
+}).rows<TopRow>();
+const STATE_TOP = sql('last_hour_state_top', { n: 'UInt32' }).rows<TopRow>();
 const OPEN = sql('last_hour_open', {
   closed_through: "DateTime('UTC')",
   window_start: "DateTime('UTC')",
   current_minute: "DateTime('UTC')",
   min_views: 'UInt64',
   known: 'Array(String)',
-}).rows<CountRow>();
-const STATE_VIEWS = sql('last_hour_state_views', { videos: 'Array(String)' }).rows<CountRow>();
-const counts = (rows: CountRow[]) => new Map(rows.map((r) => [r.video_id, Number(r.views)]));
+}).rows<TopRow>();
+const STATE_VIEWS = sql('last_hour_state_views', { videos: 'Array(String)' }).rows<TopRow>();
+const counts = (rows: TopRow[]) => new Map(rows.map((r) => [r.video_id, Number(r.views)]));
 const SETTINGS = sql('last_hour_settings', {}).rows<{ late_tolerance_ms: string | number }>();
 const LATE_VIEWS = sql('last_hour_late_views', {}).rows<{ late_views: string | number }>();
 
@@ -73,12 +70,12 @@ export class LastHourRepository {
       current_minute: at(currentMinute),
       k,
     });
-    return rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+    return toRanked(rows);
   }
 
   /** The top n of the state alone (the closed minutes of the window). */
   async stateTop(n: number): Promise<RankedVideo[]> {
-    return (await this.clickhouse.rows(STATE_TOP, { n })).map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+    return toRanked(await this.clickhouse.rows(STATE_TOP, { n }));
   }
 
   /** Views of the open minutes (as top()) of the `known` videos and of every video with at least `minViews` of them. */

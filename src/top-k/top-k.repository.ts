@@ -7,13 +7,14 @@ import { serverNowMs } from '../clickhouse/server-clock';
 import { sql } from '../clickhouse/sql-query';
 import { ALL_TIME, GrowingWindow, Interval, WINDOW_SPECS } from './windows';
 
-interface TopRow {
+/** A video's count as the counting tables' queries answer it. */
+export interface TopRow {
   video_id: string;
   /** UInt64 arrives as a string in JSON; counts stay far below 2^53. */
   views: string | number;
 }
 
-const toRanked = (rows: TopRow[]): RankedVideo[] => rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
+export const toRanked = (rows: TopRow[]): RankedVideo[] => rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
 
 const TOP_ALL_TIME = sql('topk_all_time', { k: 'UInt32' }).rows<TopRow>();
 const TOP_PERIOD = sql('topk_period', { table: 'Identifier', period: 'Identifier', start: "DateTime('UTC')", k: 'UInt32' }).rows<TopRow>();
@@ -35,7 +36,7 @@ const DELTAS = sql('topk_deltas', {
   listed_4: 'Array(String)',
 }).rows<{ window_slot: number; grown_videos: string[]; grown_views: (string | number)[]; max_other: string | number }>();
 /** The growths topk_deltas reads at once: one per growing window. */
-export const DELTA_SLOTS = 4;
+const DELTA_SLOTS = 4;
 /** An unused slot's since (2200-01-01, inside DateTime64's range): after every block, so it reads nothing. */
 const NEVER_MS = Date.UTC(2200, 0, 1);
 

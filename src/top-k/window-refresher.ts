@@ -40,15 +40,12 @@ export class WindowRefresher {
       const previous = this.states.get(window);
       return { ref, windowStartMs, previous, plan: planRefresh(previous, windowStartMs, serverNowMs, MAX_K, this.options) };
     });
-    const incremental = planned.filter((p) => p.plan.mode === 'incremental');
-    const deltas = await this.repository.deltas(
-      incremental.map(({ ref, previous, plan }) => ({
-        ref,
-        listed: previous!.entries.map((e) => e.videoId),
-        sinceMs: plan.mode === 'incremental' ? plan.sinceMs : serverNowMs,
-        minDelta: plan.mode === 'incremental' ? plan.minDelta : 1,
-      })),
+    const incremental = planned.flatMap(({ ref, previous, plan }) =>
+      plan.mode === 'incremental'
+        ? [{ ref, listed: previous!.entries.map((e) => e.videoId), sinceMs: plan.sinceMs, minDelta: plan.minDelta }]
+        : [],
     );
+    const deltas = await this.repository.deltas(incremental);
     const grownBy = new Map(incremental.map((p, i) => [p.ref.window, deltas[i]]));
     for (const { ref, windowStartMs, previous, plan } of planned) {
       const { next, lookedUp } =
