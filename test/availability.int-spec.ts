@@ -17,7 +17,6 @@ describe('snapshots and stale serving (real Kafka, real ClickHouse)', () => {
   const env = {
     ...isolated(name),
     REFRESH_INTERVAL_MS: '600000',
-    MAX_STALENESS_MS: '7200000',
   };
   const clock = new ManualClock(new Date());
   const events = generateStream({

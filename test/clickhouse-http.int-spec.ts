@@ -42,7 +42,6 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
         ANALYST_PASSWORD: PASSWORD,
         ADMIN_PASSWORD,
         CLICKHOUSE_HTTP_PORT: String(port),
-        ANALYST_MAX_RESULT_ROWS: '5000',
         ANALYST_MAX_EXECUTION_TIME_S: '2',
         ANALYST_MAX_RESULT_BYTES: '1048576',
         INGEST_TOKENS: INGEST_TOKEN,
@@ -142,8 +141,10 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
     });
     const tooLong = await refused('SELECT count() FROM system.numbers');
     expect({ status: tooLong.status, code: tooLong.code }).toEqual({ status: 408, code: '159' });
-    const tooMany = await refused('SELECT number FROM system.numbers LIMIT 6000');
+    // One row past ANALYST_MAX_RESULT_ROWS (a million), of one byte each: under the test's 1 MiB byte limit.
+    const tooMany = await refused('SELECT toUInt8(0) FROM system.numbers LIMIT 1000001');
     expect({ status: tooMany.status, code: tooMany.code }).toEqual({ status: 500, code: '396' });
+    expect(tooMany.text).toMatch(/max rows: 1\.00 million/);
     expect(await refused('SELEC 1')).toMatchObject({ status: 400, code: '62' });
     expect(await refused('SELECT * FROM no_such_table')).toMatchObject({ status: 404, code: '60' });
   });
@@ -151,11 +152,12 @@ describe('ClickHouse HTTP interface for analysts (embedded mode)', () => {
   it("runs the analyst's queries at nice 19 (os_thread_priority), within the limits it cannot lift", async () => {
     const settings = await http(`/?database=${name}&default_format=JSONEachRow`, {
       method: 'POST',
-      body: "SELECT name, value FROM system.settings WHERE name IN ('os_thread_priority', 'readonly', 'max_threads', 'allow_introspection_functions') ORDER BY name",
+      body: "SELECT name, value FROM system.settings WHERE name IN ('os_thread_priority', 'readonly', 'max_threads', 'max_result_rows', 'allow_introspection_functions') ORDER BY name",
     });
     expect(await settings.text()).toBe(
       [
         '{"name":"allow_introspection_functions","value":"0"}',
+        '{"name":"max_result_rows","value":"1000000"}',
         '{"name":"max_threads","value":"1"}',
         '{"name":"os_thread_priority","value":"19"}',
         '{"name":"readonly","value":"1"}',

@@ -38,8 +38,6 @@ describe('POST /views (real Kafka, real ClickHouse, real HTTP)', () => {
         KAFKA_BROKERS: broker.brokers,
         INGEST_TOKENS: TOKENS.join(','),
         INGEST_RATE_LIMIT: '8',
-        INGEST_RATE_WINDOW_MS: '60000',
-        INGEST_ACK_TIMEOUT_MS: '2000',
         READ_API_KEY: READ_KEY,
       },
       clock,

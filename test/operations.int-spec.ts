@@ -35,7 +35,6 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   const env = {
     ...isolated(name),
     INGEST_POLL_INTERVAL_MS: '200',
-    READY_MAX_LIST_AGE_MS: '60000',
   };
   const clock = new ManualClock(new Date());
   const events = generateStream({

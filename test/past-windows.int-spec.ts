@@ -66,10 +66,10 @@ describe('past windows against a recount (real Kafka, real ClickHouse)', () => {
   beforeAll(async () => {
     const name = uniqueName('past');
     clock = new ManualClock(new Date(realNow));
-    // Two months kept, so that the month before last is past the month table's retention; a queue of two and a cache
-    // of four, small enough for the test to reach both.
+    // Two months kept, so that the month before last is past the month table's retention; a cache of four, small
+    // enough for the test to push a window out of it (the queue is PAST_WINDOW_QUEUE, eight: the burst below is 14).
     ({ app } = await startApp(
-      { ...isolated(name), RETENTION_HOUR_DAYS: '70', RETENTION_MONTH_MONTHS: '2', PAST_WINDOW_QUEUE: '2', PAST_WINDOW_CACHE: '4' },
+      { ...isolated(name), RETENTION_HOUR_DAYS: '70', RETENTION_MONTH_MONTHS: '2', PAST_WINDOW_CACHE: '4' },
       clock,
     ));
     clickhouse = app.get(ClickHouseService);

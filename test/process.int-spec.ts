@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENGINE_THREAD_NICE } from '../src/clickhouse/engine-priority';
 import { isolated, waitFor } from './support/app';
 import { uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
@@ -49,8 +50,8 @@ describe('the service process: configuration and logs', () => {
     expect(service.output).not.toContain('pw-never-logged-7f3a');
   });
 
-  it("runs the engine's threads at ENGINE_THREAD_NICE and its own main thread at 0", async () => {
-    const service = new ServiceProcess(await env({ ENGINE_THREAD_NICE: '7' }));
+  it("runs the engine's threads at ENGINE_THREAD_NICE (10) and its own main thread at 0", async () => {
+    const service = new ServiceProcess(await env({}));
     await service.start();
     try {
       // Field 19 of /proc/<pid>/task/<tid>/stat is the nice value; the name (field 2) may hold spaces, so split after it.
@@ -60,7 +61,7 @@ describe('the service process: configuration and logs', () => {
       expect(nice(String(service.pid))).toBe(0);
       const engine = threads.filter((tid) => ['ThreadPool', 'MergeMutate'].includes(name(tid)));
       expect(engine.length).toBeGreaterThan(0);
-      expect(engine.map(nice)).toEqual(engine.map(() => 7));
+      expect(engine.map(nice)).toEqual(engine.map(() => ENGINE_THREAD_NICE));
     } finally {
       await service.stop('SIGTERM');
     }

@@ -41,10 +41,21 @@ export const CLICKHOUSE_HTTP_HOST = '127.0.0.1';
  * An analyst query's threads and memory (were ANALYST_MAX_THREADS and ANALYST_MAX_MEMORY_BYTES): one thread, so
  * that on the 2 cores of a small node ingestion and the refresh keep the other (docs/operations.md measured a second
  * thread slowing ingestion's write 1.5×), and 1 GiB, so that an analyst cannot take the memory the engine needs to
- * ingest; the time, rows and bytes an analyst may take stay settings.
+ * ingest; the time and bytes an analyst may take stay settings.
  */
 const ANALYST_MAX_THREADS = 1;
 const ANALYST_MAX_MEMORY_BYTES = 1_073_741_824;
+/**
+ * An analyst answer's rows at most (was ANALYST_MAX_RESULT_ROWS): a million, a spreadsheet's worth; the byte limit
+ * (ANALYST_MAX_RESULT_BYTES) is what protects the process, this one only turns a forgotten LIMIT into a clear error.
+ */
+const ANALYST_MAX_RESULT_ROWS = 1_000_000;
+/**
+ * The nice value of an analyst's session and query threads (ClickHouse's os_thread_priority; was
+ * ANALYST_OS_THREAD_PRIORITY): 19, the lowest, so the service's engine threads (nice 10) and the event loop (0) take
+ * the CPU whenever they want it (bench:analyst-priority measured it).
+ */
+const ANALYST_OS_THREAD_PRIORITY = 19;
 /** Analyst queries that may wait; one more is a 503 with Retry-After. */
 const ANALYST_WAITING = 16;
 /** Settings that @clickhouse/client and JDBC send for HTTP itself, not for the query: accepted and not applied. */
@@ -205,7 +216,7 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
       // checking it are half a dozen engine calls a request, which at nice 0 took the CPU from the service's engine
       // threads (nice ENGINE_THREAD_NICE) under a loop of small requests.
       await useDatabase(session, this.config.clickhouse.database, {
-        os_thread_priority: this.config.clickhouseHttp.limits.os_thread_priority,
+        os_thread_priority: String(ANALYST_OS_THREAD_PRIORITY),
       });
       for (const [name, value] of Object.entries(sql.params)) {
         if (!IDENTIFIER.test(name))
@@ -233,6 +244,8 @@ export class ClickHouseHttpServer implements OnApplicationBootstrap, BeforeAppli
           query: 'SELECT 1',
           clickhouse_settings: {
             ...limits,
+            max_result_rows: String(ANALYST_MAX_RESULT_ROWS),
+            os_thread_priority: String(ANALYST_OS_THREAD_PRIORITY),
             max_threads: ANALYST_MAX_THREADS,
             max_memory_usage: String(ANALYST_MAX_MEMORY_BYTES),
             result_overflow_mode: 'throw',

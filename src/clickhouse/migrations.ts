@@ -26,6 +26,12 @@ export interface MigrationResult {
 export const DEAD_LETTER_RETENTION_DAYS = 30;
 export const SNAPSHOT_RETENTION_HOURS = 24;
 export const FINAL_LIST_RETENTION_DAYS = 400;
+/**
+ * Views whose event time is older than 90 days are dead-lettered (was MAX_EVENT_AGE_DAYS), at both doors (the queue's
+ * view and POST /views). At most 95, so that one Kafka block never spans more than the 100 day partitions a block may
+ * write (max_partitions_per_insert_block); 90 keeps the newest three months, past what any window or replay needs.
+ */
+export const MAX_EVENT_AGE_DAYS = 90;
 
 /** Values the migration files bind; every one comes from validated configuration or the constants above. */
 export function migrationParams(config: AppConfig): Record<string, string | number> {
@@ -44,7 +50,7 @@ export function migrationParams(config: AppConfig): Record<string, string | numb
     dead_letter_retention_days: DEAD_LETTER_RETENTION_DAYS,
     snapshot_retention_hours: SNAPSHOT_RETENTION_HOURS,
     final_list_retention_days: FINAL_LIST_RETENTION_DAYS,
-    max_event_age_days: config.maxEventAgeDays,
+    max_event_age_days: MAX_EVENT_AGE_DAYS,
     late_tolerance_ms: config.lateToleranceMs,
   };
 }

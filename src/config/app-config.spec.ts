@@ -20,7 +20,6 @@ describe(loadConfig.name, () => {
       hourDays: 35,
       monthMonths: 13,
     });
-    expect(config.maxStalenessMs).toBe(7_200_000);
   });
 
   it('reads numbers and lists from strings', () => {

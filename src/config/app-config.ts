@@ -140,13 +140,6 @@ export class EnvironmentVariables {
   @Max(3_600_000)
   REFRESH_INTERVAL_MS = 1000;
 
-  /** How long a list may be served while refreshes fail; older, and the answer is 503. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(604_800_000)
-  MAX_STALENESS_MS = 7_200_000;
-
   @Transform(toInt)
   @IsInt()
   @Min(2)
@@ -172,13 +165,6 @@ export class EnvironmentVariables {
   @Max(100_000)
   PAST_WINDOW_CACHE = 100;
 
-  /** Past windows computing or waiting to be computed at once; a request for one more gets 429. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  PAST_WINDOW_QUEUE = 8;
-
   /** GET /views/top-k/stream: clients at once; one more gets 503. */
   @Transform(toInt)
   @IsInt()
@@ -186,26 +172,12 @@ export class EnvironmentVariables {
   @Max(100_000)
   STREAM_MAX_CLIENTS = 1000;
 
-  /** GET /views/top-k/stream: a comment line this often keeps idle connections (and proxies) alive. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(300_000)
-  STREAM_HEARTBEAT_MS = 15_000;
-
   /** How late a view may arrive and still count in last-hour: a minute's counts are frozen this long after it ends. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(600_000)
   LATE_TOLERANCE_MS = 30_000;
-
-  /** Older views are dead-lettered; at most 95 so one Kafka block never spans more than 100 day partitions. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(95)
-  MAX_EVENT_AGE_DAYS = 90;
 
   /** pino's names, which every log pipeline knows, and Nest's two others as aliases (log = info, verbose = trace). */
   @IsIn(Object.keys(LOG_LEVELS), { message: `LOG_LEVEL must be one of: ${Object.keys(LOG_LEVELS).join(', ')}` })
@@ -232,25 +204,12 @@ export class EnvironmentVariables {
   })
   INGEST_TOKENS?: string;
 
-  /** Requests per client (token, or address without one) per INGEST_RATE_WINDOW_MS on POST /views. */
+  /** Requests per client (token, or address without one) per minute (INGEST_RATE_WINDOW_MS) on POST /views. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   INGEST_RATE_LIMIT = 120;
-
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(3_600_000)
-  INGEST_RATE_WINDOW_MS = 60_000;
-
-  /** How long POST /views waits for Kafka's acknowledgement before answering 503. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
-  INGEST_ACK_TIMEOUT_MS = 10_000;
 
   /** If set, GET /views/top-k requires this key in the X-Api-Key header (16 to 256 visible characters). */
   @IsOptional()
@@ -269,18 +228,12 @@ export class EnvironmentVariables {
   @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ANALYST_PASSWORD must be 12 to 256 visible characters' })
   ANALYST_PASSWORD?: string;
 
-  /** Limits on every analyst query, protecting ingestion and the refresh on a shared machine. */
+  /** Limits on every analyst query, protecting ingestion and the refresh on a shared machine (the rest: clickhouse-http.server.ts). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(86_400)
   ANALYST_MAX_EXECUTION_TIME_S = 60;
-
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000_000)
-  ANALYST_MAX_RESULT_ROWS = 1_000_000;
 
   /** An analyst's answer in bytes at most (ClickHouse's max_result_bytes, and the answer as sent): held in memory once. */
   @Transform(toInt)
@@ -289,26 +242,9 @@ export class EnvironmentVariables {
   @Max(1_073_741_824)
   ANALYST_MAX_RESULT_BYTES = 104_857_600;
 
-  /** The Linux nice value of analyst query threads (ClickHouse's os_thread_priority): 19 yields the CPU to the service. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(19)
-  ANALYST_OS_THREAD_PRIORITY = 19;
-
   @IsOptional()
   @Matches(/^[\x21-\x7e]{12,256}$/, { message: 'ADMIN_PASSWORD must be 12 to 256 visible characters' })
   ADMIN_PASSWORD?: string;
-
-  /**
-   * Embedded mode: the Linux nice value of the engine's threads (Kafka consumers, views, merges), so that the event
-   * loop answering reads comes first on a busy machine. 0 leaves them as they start.
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(19)
-  ENGINE_THREAD_NICE = 10;
 
   /**
    * Embedded mode: the engine's own log, JSON lines on stderr (ClickHouse's logger in its JSON format), from this
@@ -317,13 +253,6 @@ export class EnvironmentVariables {
    */
   @IsIn(ENGINE_LOG_LEVELS, { message: `ENGINE_LOG_LEVEL must be one of: ${ENGINE_LOG_LEVELS.join(', ')}` })
   ENGINE_LOG_LEVEL = 'error';
-
-  /** Readiness fails while any window's list is older than this (or missing). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(604_800_000)
-  READY_MAX_LIST_AGE_MS = 60_000;
 }
 
 /**
@@ -427,30 +356,21 @@ export function toAppConfig(vars: EnvironmentVariables) {
       hourDays: vars.RETENTION_HOUR_DAYS,
       monthMonths: vars.RETENTION_MONTH_MONTHS,
     },
-    /** Past windows (GET /views/top-k?at=): lists kept in memory, and computations at once before a 429. */
-    pastWindows: { cache: vars.PAST_WINDOW_CACHE, queue: vars.PAST_WINDOW_QUEUE },
+    /** Past windows (GET /views/top-k?at=): lists kept in memory. */
+    pastWindows: { cache: vars.PAST_WINDOW_CACHE },
     /** GET /views/top-k/stream. */
-    stream: { maxClients: vars.STREAM_MAX_CLIENTS, heartbeatMs: vars.STREAM_HEARTBEAT_MS },
-    /** Lists older than this are not served (503). */
-    maxStalenessMs: vars.MAX_STALENESS_MS,
+    stream: { maxClients: vars.STREAM_MAX_CLIENTS },
     /** A minute of last-hour is frozen this long after it ends; later views for it are set aside from last-hour. */
     lateToleranceMs: vars.LATE_TOLERANCE_MS,
-    /** Views whose event time is older than this are dead-lettered rather than counted. */
-    maxEventAgeDays: vars.MAX_EVENT_AGE_DAYS,
     /** pino's level name. */
     logLevel: LOG_LEVELS[vars.LOG_LEVEL],
-    /** Embedded mode: the nice value of the engine's threads (0: left alone). */
-    engineThreadNice: vars.ENGINE_THREAD_NICE,
     ingestPollIntervalMs: vars.INGEST_POLL_INTERVAL_MS,
-    readiness: { maxListAgeMs: vars.READY_MAX_LIST_AGE_MS },
     /** How long the service keeps answering after SIGTERM, with readiness failing, before it closes. */
     shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
     /** POST /views. No tokens: HTTP ingest is off. */
     httpIngest: {
       tokens: vars.INGEST_TOKENS ? vars.INGEST_TOKENS.split(',') : [],
       rateLimit: vars.INGEST_RATE_LIMIT,
-      rateWindowMs: vars.INGEST_RATE_WINDOW_MS,
-      ackTimeoutMs: vars.INGEST_ACK_TIMEOUT_MS,
     },
     /** Embedded mode, analysts' SQL: ClickHouse's HTTP protocol over the engine. No password at all: off. */
     clickhouseHttp: {
@@ -459,9 +379,7 @@ export function toAppConfig(vars: EnvironmentVariables) {
       admin: { password: vars.ADMIN_PASSWORD },
       limits: {
         max_execution_time: vars.ANALYST_MAX_EXECUTION_TIME_S,
-        max_result_rows: String(vars.ANALYST_MAX_RESULT_ROWS),
         max_result_bytes: String(vars.ANALYST_MAX_RESULT_BYTES),
-        os_thread_priority: String(vars.ANALYST_OS_THREAD_PRIORITY),
       },
     },
     /** When set, reads need it in X-Api-Key. */

@@ -9,7 +9,7 @@ import { IngestMonitor } from '../ingest/ingest-monitor.service';
 import { IngestWatermark } from '../top-k/ingest-watermark';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { WINDOWS } from '../top-k/windows';
-import { listAgeProblems } from './readiness';
+import { listAgeProblems, READY_MAX_LIST_AGE_MS } from './readiness';
 
 /** Set on SIGTERM (main.ts): readiness fails at once while the service keeps answering through the drain period. */
 @Injectable()
@@ -74,7 +74,7 @@ export class ReadinessIndicators {
     const check = this.indicator.check('topk');
     const now = this.clock.now();
     const computedAt = Object.fromEntries(WINDOWS.map((w) => [w, this.precompute.snapshot(w)?.computedAt]));
-    const problems = listAgeProblems(computedAt, now, this.config.readiness.maxListAgeMs);
+    const problems = listAgeProblems(computedAt, now, READY_MAX_LIST_AGE_MS);
     const ages = Object.fromEntries(
       WINDOWS.map((w) => [w, computedAt[w] ? Math.round((now.getTime() - computedAt[w]!.getTime()) / 1000) : null]),
     );

@@ -14,6 +14,12 @@ import { DeadLettersRepository } from './dead-letters.repository';
  * Kafka → ClickHouse ingestion: the topic and the Kafka engine table (IngestSetup), ingestion status and dead
  * letters; and POST /views, HTTP ingest onto the same topic (bearer tokens, rate limit per client).
  */
+/**
+ * The window of POST /views's rate limit (was INGEST_RATE_WINDOW_MS): a minute, so INGEST_RATE_LIMIT reads as requests
+ * per minute; only the limit is an operator's choice.
+ */
+export const INGEST_RATE_WINDOW_MS = 60_000;
+
 @Module({
   imports: [
     KafkaModule,
@@ -21,7 +27,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
       inject: [APP_CONFIG],
       // Named 'default' so the 429 carries a plain Retry-After header (other names get a suffixed header).
       useFactory: (config: AppConfig) => ({
-        throttlers: [{ name: 'default', ttl: config.httpIngest.rateWindowMs, limit: config.httpIngest.rateLimit }],
+        throttlers: [{ name: 'default', ttl: INGEST_RATE_WINDOW_MS, limit: config.httpIngest.rateLimit }],
       }),
     }),
   ],

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined } from 'class-validator';
+import { MAX_EVENT_AGE_DAYS } from '../clickhouse/migrations';
 
 /** Events per POST /views at most (the body is also capped at 1 MiB). */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -19,7 +20,7 @@ export class ViewEventDto {
     ],
     description:
       'When the view happened: epoch milliseconds (a JSON integer, or up to 16 digits as a string), or an RFC 3339 time; ' +
-      'at most a day ahead, at most MAX_EVENT_AGE_DAYS old',
+      `at most a day ahead, at most ${MAX_EVENT_AGE_DAYS} days old`,
   })
   ts!: string | number;
 }

@@ -8,6 +8,7 @@ import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { MAX_EVENT_AGE_DAYS } from '../clickhouse/migrations';
 import { eventProblems, toKafkaMessages, ViewEvent } from './view-events';
 import { HttpIngestStats } from './http-ingest.stats';
 import { AcceptedDto, ViewBatchDto } from './view-batch.dto';
@@ -95,7 +96,7 @@ export class ViewsController {
     const batch = Object.assign(new ViewBatchDto(), { views: (body as { views?: unknown }).views });
     const shape = await validate(batch, { stopAtFirstError: true });
     if (shape.length > 0) throw new BadRequestException(shape.flatMap((e) => Object.values(e.constraints ?? {})));
-    const problems = eventProblems(batch.views, this.clock.now(), this.config.maxEventAgeDays);
+    const problems = eventProblems(batch.views, this.clock.now(), MAX_EVENT_AGE_DAYS);
     if (problems.length > 0) {
       const more = problems.length > MAX_PROBLEMS ? [`… and ${problems.length - MAX_PROBLEMS} more`] : [];
       throw new BadRequestException([...problems.slice(0, MAX_PROBLEMS), ...more]);

@@ -4,6 +4,13 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
 /**
+ * How long POST /views waits for Kafka's acknowledgement before answering 503 (was INGEST_ACK_TIMEOUT_MS): 10 s, the
+ * client's retry being cheap (the batch is not taken unless acknowledged) and a broker that has not answered in 10 s
+ * having failed over or being down; well inside the 30 s a client or proxy usually waits for an answer.
+ */
+export const INGEST_ACK_TIMEOUT_MS = 10_000;
+
+/**
  * Produces HTTP-ingested views to the views topic. A send resolves only once every in-sync replica has the
  * messages (acks = -1); the producer is idempotent, so its own retries never write a message twice.
  */
@@ -20,7 +27,7 @@ export class ViewProducer implements OnApplicationShutdown {
     await producer.send({
       topic: this.config.kafka.topic,
       acks: -1,
-      timeout: this.config.httpIngest.ackTimeoutMs,
+      timeout: INGEST_ACK_TIMEOUT_MS,
       messages: messages.map((value) => ({ value })),
     });
   }

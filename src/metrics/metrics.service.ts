@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { IngestMonitor } from '../ingest/ingest-monitor.service';
 import { TopKStreamHub } from '../push/top-k-stream.service';
-import { PastWindowsService } from '../top-k/past-windows.service';
+import { PAST_WINDOW_QUEUE, PastWindowsService } from '../top-k/past-windows.service';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { WINDOWS } from '../top-k/windows';
 
@@ -87,7 +87,7 @@ export class MetricsService {
 
   readonly pastWindowsQueued = new Gauge({
     name: 'viewrank_past_windows_queued',
-    help: 'Past windows (GET /views/top-k?at=) being computed or waiting; at PAST_WINDOW_QUEUE more get 429',
+    help: `Past windows (GET /views/top-k?at=) being computed or waiting; at ${PAST_WINDOW_QUEUE} more get 429`,
     registers: [this.registry],
     collect: (): void => this.pastWindowsQueued.set(this.pastWindows.queued),
   });
@@ -95,7 +95,7 @@ export class MetricsService {
   readonly pastWindowsRefused = mirroredCounter(
     this.registry,
     'viewrank_past_windows_refused_total',
-    'Requests for a past window answered 429 because PAST_WINDOW_QUEUE windows were already being computed',
+    `Requests for a past window answered 429 because ${PAST_WINDOW_QUEUE} windows were already being computed`,
     () => this.pastWindows.refused,
   );
 
@@ -213,7 +213,7 @@ export class MetricsService {
     help: 'HTTP request latency, by route (its pattern, not the raw URL) and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
     // Reads from memory take well under a millisecond to a few; POST /views waits for Kafka's acknowledgement up to
-    // INGEST_ACK_TIMEOUT_MS (10 s by default): the buckets reach past it.
+    // INGEST_ACK_TIMEOUT_MS (10 s): the buckets reach past it.
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
     registers: [this.registry],
   });

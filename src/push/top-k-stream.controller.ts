@@ -14,7 +14,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { ReadKeyRequired } from '../auth/guards';
 import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { TopKStreamQuery } from '../top-k/top-k.query';
-import { TopKStreamHub } from './top-k-stream.service';
+import { STREAM_HEARTBEAT_MS, TopKStreamHub } from './top-k-stream.service';
 
 const EXAMPLE_EVENT =
   'event: top-k\nid: 2026-12-03T14:41:05.120Z\ndata: {"headers":{"Age":"0","X-Window":"hour","X-Window-Start":"2026-12-03T14:00:00.000Z",' +
@@ -37,7 +37,7 @@ export class TopKStreamController {
     summary: 'The top k of a window, pushed every time it changes (Server-Sent Events)',
     description:
       'An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is ' +
-      '{"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every STREAM_HEARTBEAT_MS ' +
+      `{"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every ${STREAM_HEARTBEAT_MS / 1000} s ` +
       'keeps an idle connection open. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). ' +
       'With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.',
   })

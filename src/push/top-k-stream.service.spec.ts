@@ -44,7 +44,7 @@ describe('TopKStreamHub', () => {
     entries: entries.map(([videoId, views]) => ({ videoId, views })),
   });
   const hub = (env: Record<string, string> = {}) => {
-    const h = new TopKStreamHub(precompute, { now: () => now }, loadConfig({ STREAM_HEARTBEAT_MS: '100000', ...env }));
+    const h = new TopKStreamHub(precompute, { now: () => now }, loadConfig(env));
     h.onModuleInit();
     return h;
   };

@@ -32,6 +32,12 @@ export interface StreamClient {
 export const SLOW_CLIENT_BYTES = 1_048_576;
 
 /**
+ * A comment line this often on every stream (was STREAM_HEARTBEAT_MS): well inside the 30–120 s idle timeouts of
+ * common proxies and load balancers (nginx 60 s, AWS ALB 60 s), so an idle stream is never cut.
+ */
+export const STREAM_HEARTBEAT_MS = 15_000;
+
+/**
  * The clients of GET /views/top-k/stream. Each published list goes to the clients of its window whose first k entries
  * changed (or whose window moved on): the same body and headers as the GET, as one event. Idle clients get a heartbeat.
  * A client that leaves more than SLOW_CLIENT_BYTES unread is dropped: the process never buffers without end.
@@ -53,7 +59,7 @@ export class TopKStreamHub implements OnModuleInit, BeforeApplicationShutdown {
 
   onModuleInit(): void {
     this.unsubscribe = this.precompute.onPublish((snapshot) => this.publish(snapshot));
-    this.heartbeat = setInterval(() => this.beat(), this.config.stream.heartbeatMs);
+    this.heartbeat = setInterval(() => this.beat(), STREAM_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/app-config';
 import { FinalListRepository, PastList } from './final-list.repository';
 import { IngestWatermark } from './ingest-watermark';
-import { PastWindowsBusy, PastWindowsService } from './past-windows.service';
+import { PAST_WINDOW_QUEUE, PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { TopKRepository, WindowRef } from './top-k.repository';
 import { Interval } from './windows';
 
@@ -37,7 +37,7 @@ function setup(env: Record<string, string> = {}) {
   const watermark = {
     newestIngested: async ([instant]: number[]) => (instant <= ingestedThrough ? instant : -Infinity),
   } as IngestWatermark;
-  const config = loadConfig({ PAST_WINDOW_QUEUE: '2', PAST_WINDOW_CACHE: '2', REFRESH_INTERVAL_MS: '1000', ...env });
+  const config = loadConfig({ PAST_WINDOW_CACHE: '2', REFRESH_INTERVAL_MS: '1000', ...env });
   const service = new PastWindowsService(repository, finalLists, watermark, { now: () => now }, config);
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   return {
@@ -82,13 +82,16 @@ describe('PastWindowsService', () => {
 
   it('refuses one more window than the queue holds, and takes it again once the queue drained', async () => {
     const t = setup();
-    const first = t.service.list('hour', nine, finalFrom(nine));
-    const second = t.service.list('hour', ten, finalFrom(ten));
+    // The queue's windows: hours before nine, then nine itself.
+    const earlier = Array.from({ length: PAST_WINDOW_QUEUE - 1 }, (_, i) =>
+      hourOf(new Date(nine.start.getTime() - (i + 1) * 3_600_000).toISOString()),
+    );
+    const queued = [...earlier, nine].map((hour) => t.service.list('hour', hour, finalFrom(hour)));
     await expect(t.service.list('hour', eleven, finalFrom(eleven))).rejects.toBeInstanceOf(PastWindowsBusy);
     // Asking again for a window already queued joins it rather than counting twice.
     const again = t.service.list('hour', nine, finalFrom(nine));
     await t.drain();
-    await Promise.all([first, second, again]);
+    await Promise.all([...queued, again]);
     const third = t.service.list('hour', eleven, finalFrom(eleven));
     await t.drain();
     expect((await third).entries[0].videoId).toBe('top-of-2026-12-03T11:00:00.000Z');

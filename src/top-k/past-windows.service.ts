@@ -12,6 +12,13 @@ import { Interval, MAX_K, TumblingWindow } from './windows';
 export class PastWindowsBusy extends Error {}
 
 /**
+ * Past windows computing or waiting at once (was PAST_WINDOW_QUEUE); a request for one more gets 429 with Retry-After.
+ * They are computed one at a time, each a scan of a period's rows: eight queued is several seconds of waiting
+ * already, and a client told to retry in a second loses less than one kept waiting behind a burst.
+ */
+export const PAST_WINDOW_QUEUE = 8;
+
+/**
  * The lists of past hours, days and months (GET /views/top-k?at=…). A final window is read from topk_final, or
  * computed and stored there the first time, then kept in a small LRU: it is served byte-identical from then on. A
  * window closed too recently to be final is computed again at most once per refresh period. Computations run one at a
@@ -52,7 +59,7 @@ export class PastWindowsService {
     }
     const running = this.pending.get(key);
     if (running) return running;
-    if (this.pending.size >= this.config.pastWindows.queue) {
+    if (this.pending.size >= PAST_WINDOW_QUEUE) {
       this.refused++;
       return Promise.reject(new PastWindowsBusy(`${this.pending.size} past windows are being computed; retry in a second`));
     }

@@ -9,10 +9,18 @@ export interface ServedList {
 
 export type Availability = { serve: true; ageMs: number; stale: boolean } | { serve: false; reason: string };
 
+/**
+ * How long the last good list is served while refreshes fail (was MAX_STALENESS_MS): 2 h, long enough to ride out an
+ * engine or ZooKeeper outage with the lists readers had (marked stale), short enough that a list of a long-broken
+ * service is refused rather than passed off as current. Readiness fails long before (READY_MAX_LIST_AGE_MS).
+ */
+export const MAX_STALENESS_MS = 7_200_000;
+
 export interface StalenessOptions {
   /** 0 when refreshes only run on demand (then nothing is called stale before maxStalenessMs). */
   refreshIntervalMs: number;
-  maxStalenessMs: number;
+  /** MAX_STALENESS_MS unless given (unit tests). */
+  maxStalenessMs?: number;
 }
 
 /**
@@ -29,10 +37,11 @@ export function availability(list: ServedList, now: Date, options: StalenessOpti
       reason: `the ${list.window} window that began at ${list.interval.start.toISOString()} has ended and the new one's list is not computed yet`,
     };
   }
-  if (ageMs > options.maxStalenessMs) {
+  const maxStalenessMs = options.maxStalenessMs ?? MAX_STALENESS_MS;
+  if (ageMs > maxStalenessMs) {
     return {
       serve: false,
-      reason: `the newest ${list.window} list was computed at ${list.computedAt.toISOString()}, ${Math.round(ageMs / 1000)} s ago, beyond the ${Math.round(options.maxStalenessMs / 1000)} s limit: refreshes are failing`,
+      reason: `the newest ${list.window} list was computed at ${list.computedAt.toISOString()}, ${Math.round(ageMs / 1000)} s ago, beyond the ${Math.round(maxStalenessMs / 1000)} s limit: refreshes are failing`,
     };
   }
   return { serve: true, ageMs, stale: options.refreshIntervalMs > 0 && ageMs > 2 * options.refreshIntervalMs };

@@ -18,7 +18,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService } from './precompute.service';
 import { pastWindowRequest } from './past-windows';
-import { PastWindowsBusy, PastWindowsService } from './past-windows.service';
+import { PAST_WINDOW_QUEUE, PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { availability } from './staleness';
 import { topKBody } from './top-k.body';
 import { currentListHeaders, pastListHeaders } from './top-k.headers';
@@ -95,7 +95,7 @@ export class TopKController {
     status: 429,
     type: ErrorDto,
     example: { statusCode: 429, message: '8 past windows are being computed; retry in a second', error: 'Too Many Requests' },
-    description: 'Only with at=: PAST_WINDOW_QUEUE past windows are already being computed; retry after Retry-After seconds',
+    description: `Only with at=: ${PAST_WINDOW_QUEUE} past windows are already being computed; retry after Retry-After seconds`,
     headers: RETRY_AFTER_HEADER,
   })
   @ApiServiceUnavailableResponse({

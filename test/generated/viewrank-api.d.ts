@@ -127,7 +127,7 @@ export interface paths {
         };
         /**
          * The top k of a window, pushed every time it changes (Server-Sent Events)
-         * @description An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is {"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every STREAM_HEARTBEAT_MS keeps an idle connection open. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.
+         * @description An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is {"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every 15 s keeps an idle connection open. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.
          */
         get: operations["streamTopK"];
         put?: never;
@@ -182,7 +182,7 @@ export interface components {
              * @example dQw4w9WgXcQ
              */
             video_id: string;
-            /** @description When the view happened: epoch milliseconds (a JSON integer, or up to 16 digits as a string), or an RFC 3339 time; at most a day ahead, at most MAX_EVENT_AGE_DAYS old */
+            /** @description When the view happened: epoch milliseconds (a JSON integer, or up to 16 digits as a string), or an RFC 3339 time; at most a day ahead, at most 90 days old */
             ts: number | string;
         };
         ViewBatchDto: {
@@ -791,7 +791,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Only with at=: PAST_WINDOW_QUEUE past windows are already being computed; retry after Retry-After seconds */
+            /** @description Only with at=: 8 past windows are already being computed; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait */
