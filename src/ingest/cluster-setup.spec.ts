@@ -13,10 +13,10 @@ class RecordingRunner implements SqlRunner {
   readonly sent: string[] = [];
   constructor(private readonly macro = 'viewrank') {}
   async command(query: string): Promise<void> {
-    this.sent.push(query.replace(/^(--[^\n]*\n)+/, '').split('\n')[0]);
+    this.sent.push(query.replace(/^(--[^\n]*\n|[ \t]*\n)+/, '').split('\n')[0]);
   }
   async select<T>(query: string): Promise<T[]> {
-    const line = query.replace(/^(--[^\n]*\n)+/, '').split('\n')[0];
+    const line = query.replace(/^(--[^\n]*\n|[ \t]*\n)+/, '').split('\n')[0];
     this.sent.push(line);
     if (query.includes('getMacro')) return [{ macro: this.macro, shards: '2', hosts: '4' } as T];
     return [];

@@ -1,0 +1,184 @@
+// The cluster's DDL (CLICKHOUSE_CLUSTER), derived from the single-node definition rather than written a second time:
+// clickhouse/cluster/migrations/0001_cluster_schema.sql from the tables and views the single-node migrations leave
+// (their SHOW CREATE, test/schema.int-spec.ts), and clickhouse/cluster/queue.sql from clickhouse/queue/. What is the
+// cluster's own is here, and only here: where each table lives (CLUSTER_LAYOUT) and the one row seeded once per
+// cluster (CLUSTER_SEEDS). Pure text in, text out; the engine parses and creates the result in
+// test/cluster-schema.int-spec.ts and compares it with a single node's.
+
+/**
+ * Where a table of the single-node schema lives on a cluster (docs/cluster.md says why):
+ * - `shardBy`: per shard. `<name>_local` is a Replicated table on each shard (a Keeper path with {shard} in it), and
+ *   `<name>` a Distributed table over it, sharded by that expression, under the single-node name that the service's
+ *   queries (clickhouse/queries/) use.
+ * - `everywhere`: one copy of a small table not keyed by video, Replicated on a Keeper path without {shard}, so every
+ *   node of every shard holds all of it.
+ * - `node`: each node's own (the parsed stream, a Null table each node's Kafka queue writes into).
+ */
+export type Placement = { shardBy: string } | 'everywhere' | 'node';
+
+const BY_VIDEO = { shardBy: 'cityHash64(video_id)' };
+
+/** Every table of the single-node schema; a table missing here stops the derivation (test/schema.int-spec.ts). */
+export const CLUSTER_LAYOUT: Record<string, Placement> = {
+  views_by_minute: BY_VIDEO,
+  views_by_hour: BY_VIDEO,
+  views_by_day: BY_VIDEO,
+  views_by_month: BY_VIDEO,
+  views_total: BY_VIDEO,
+  views_recent: BY_VIDEO,
+  last_hour_arrivals: BY_VIDEO,
+  last_hour_minutes: BY_VIDEO,
+  views_last_hour: BY_VIDEO,
+  // By message: a replayed block goes to the same shard, where it is dropped as a duplicate.
+  views_dead_letter: { shardBy: 'cityHash64(partition, offset)' },
+  // Written on each shard by its own views; the keys only shard what would be inserted through the Distributed table.
+  ingest_counts: { shardBy: 'cityHash64(ingested_minute)' },
+  ingested_offsets: { shardBy: 'cityHash64(partition)' },
+  last_hour_ledger: 'everywhere',
+  last_hour_settings: 'everywhere',
+  topk_snapshots: 'everywhere',
+  topk_final: 'everywhere',
+  views_parsed: 'node',
+};
+
+/**
+ * Rows a single-node migration inserts with its table, as a cluster inserts them: once per cluster, the token making a
+ * second run (two instances, or a retry) a duplicate that every replica drops.
+ */
+export const CLUSTER_SEEDS: Record<string, string> = {
+  last_hour_settings: `INSERT INTO {db:Identifier}.last_hour_settings
+SETTINGS insert_deduplication_token = 'last_hour_settings'
+SELECT {late_tolerance_ms:UInt32} WHERE (SELECT count() FROM {db:Identifier}.last_hour_settings) = 0`,
+};
+
+const DB = '{db:Identifier}.';
+const ON_CLUSTER = " ON CLUSTER '{cluster}'";
+
+/** A statement of the single-node schema: SHOW CREATE's text, the database written {db:Identifier}. */
+interface Create {
+  kind: 'table' | 'view';
+  name: string;
+  text: string;
+}
+
+function parseCreate(statement: string): Create {
+  const match = /^CREATE (TABLE|MATERIALIZED VIEW) \{db:Identifier\}\.(\w+)\b/.exec(statement);
+  if (!match) throw new Error(`not a CREATE TABLE or MATERIALIZED VIEW of {db:Identifier}: ${statement.split('\n')[0]}`);
+  return { kind: match[1] === 'TABLE' ? 'table' : 'view', name: match[2], text: statement.trim().replace(/;$/, '') };
+}
+
+/** Replaces the one match of `pattern` in `text`, or fails naming what was expected. */
+function replaceOnce(text: string, pattern: RegExp, replacement: string | ((...groups: string[]) => string), what: string): string {
+  const matches = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`));
+  if (matches?.length !== 1) throw new Error(`expected one ${what}, found ${matches?.length ?? 0} in: ${text.split('\n')[0]}`);
+  return text.replace(pattern, replacement as string);
+}
+
+function placementOf(name: string): Placement {
+  const placement = CLUSTER_LAYOUT[name];
+  if (placement === undefined)
+    throw new Error(`table ${name} has no place on a cluster: add it to CLUSTER_LAYOUT (src/clickhouse/cluster-ddl.ts)`);
+  return placement;
+}
+
+/**
+ * A MergeTree-family engine made Replicated at `path`, its own arguments kept after the Keeper path and replica; the
+ * single-node deduplication window becomes the Replicated one.
+ */
+function replicated(text: string, path: string): string {
+  const engine = replaceOnce(
+    text,
+    /^ENGINE = (\w*MergeTree)(?:\((.*)\))?$/m,
+    (_all, engine: string, args?: string) => `ENGINE = Replicated${engine}('${path}', '{replica}'${args ? `, ${args}` : ''})`,
+    'MergeTree engine',
+  );
+  return engine.replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window');
+}
+
+/** CREATE TABLE {db}.name → CREATE TABLE IF NOT EXISTS {db}.newName ON CLUSTER '{cluster}'. */
+function header(text: string, kind: 'TABLE' | 'MATERIALIZED VIEW', name: string, newName = name): string {
+  return replaceOnce(
+    text,
+    new RegExp(`^CREATE ${kind} \\{db:Identifier\\}\\.${name}\\b`),
+    `CREATE ${kind} IF NOT EXISTS ${DB}${newName}${ON_CLUSTER}`,
+    'header',
+  );
+}
+
+/** The column list of a CREATE TABLE, with its parentheses. */
+function columnsOf(text: string): string {
+  const match = /^\($[\s\S]*?^\)$/m.exec(text);
+  if (!match) throw new Error(`no column list in: ${text.split('\n')[0]}`);
+  return match[0];
+}
+
+function clusterTable({ name, text }: Create): string[] {
+  const placement = placementOf(name);
+  if (placement === 'node') return [header(text, 'TABLE', name)];
+  if (placement === 'everywhere') return [replicated(header(text, 'TABLE', name), '/clickhouse/tables/all/{database}/{table}')];
+  const local = replicated(header(text, 'TABLE', name, `${name}_local`), '/clickhouse/tables/{shard}/{database}/{table}');
+  const distributed = [
+    `CREATE TABLE IF NOT EXISTS ${DB}${name}${ON_CLUSTER}`,
+    columnsOf(text),
+    `ENGINE = Distributed('{cluster}', {db:String}, '${name}_local', ${placement.shardBy})`,
+  ].join('\n');
+  return [local, distributed];
+}
+
+/**
+ * A view from a node's own table (the parsed stream) writes through the Distributed table, so each row goes to its
+ * shard whichever node read it; a view from sharded tables reads and writes the _local tables of its own shard.
+ */
+function clusterView({ name, text }: Create): string {
+  const to = /^CREATE MATERIALIZED VIEW \{db:Identifier\}\.\w+ TO \{db:Identifier\}\.(\w+)$/m.exec(text)?.[1];
+  if (!to) throw new Error(`view ${name} writes into no table of the database`);
+  const body = text.slice(text.indexOf('\nAS '));
+  const sources = [...body.matchAll(/\{db:Identifier\}\.(\w+)/g)].map((m) => m[1]);
+  const placements = [to, ...sources].map(placementOf);
+  if (sources.some((s) => placementOf(s) === 'node')) return header(text, 'MATERIALIZED VIEW', name);
+  if (placements.some((p) => typeof p !== 'object'))
+    throw new Error(`view ${name} joins tables of different placements (${[to, ...sources].join(', ')}): give it a rule here`);
+  return header(text, 'MATERIALIZED VIEW', name).replace(/\{db:Identifier\}\.(\w+)/g, (all, table: string) =>
+    table === name ? all : `${DB}${table}_local`,
+  );
+}
+
+/**
+ * The cluster's schema from the single-node one (SHOW CREATE of every table and view, the database written
+ * {db:Identifier}, parameters written {name:Type}): every table, then its seed, then every view (a view needs the
+ * tables it reads and writes).
+ */
+export function clusterSchema(singleNode: readonly string[]): string[] {
+  const creates = singleNode.map(parseCreate);
+  const tables = creates.filter((c) => c.kind === 'table');
+  for (const name of Object.keys(CLUSTER_LAYOUT)) {
+    if (!tables.some((t) => t.name === name)) throw new Error(`CLUSTER_LAYOUT places ${name}, which the single-node schema does not have`);
+  }
+  return [
+    ...tables.flatMap((t) => [...clusterTable(t), ...(CLUSTER_SEEDS[t.name] ? [CLUSTER_SEEDS[t.name]] : [])]),
+    ...creates.filter((c) => c.kind === 'view').map(clusterView),
+  ];
+}
+
+/**
+ * The Kafka engine table and its view on every node (clickhouse/cluster/queue.sql) from the exactly-once queue of one
+ * node (clickhouse/queue/): ON CLUSTER, and each node a replica of the one Keeper path named by its shard and replica
+ * macros ('{shard}-{replica}', unique across the cluster). A cluster ingests exactly once only.
+ */
+export function clusterQueue(exactlyOnceTable: string, view: string): string[] {
+  const table = replaceOnce(
+    header(withoutComments(exactlyOnceTable), 'TABLE', 'views_queue'),
+    /kafka_replica_name = \{kafka_replica_name:String\}/,
+    "kafka_replica_name = '{shard}-{replica}'",
+    'kafka_replica_name',
+  );
+  return [table, header(withoutComments(view), 'MATERIALIZED VIEW', 'views_queue_mv')];
+}
+
+/** A file's statement without its leading comment lines or trailing semicolon (comments inside it stay). */
+function withoutComments(sql: string): string {
+  return sql
+    .replace(/^(?:--[^\n]*\n|\s*\n)*/, '')
+    .trim()
+    .replace(/;$/, '');
+}
