@@ -1,6 +1,7 @@
 // GET /videos/{videoId}/views against a brute-force recount, through real Kafka and real ClickHouse: every window's
-// count and rank, for the top video, one far outside the top 1000, a non-ASCII id, an id with a slash, and one never
-// viewed.
+// count and rank, for the top video, one far outside the top 1000, a non-ASCII id, an id with a slash, one with a quote,
+// a backslash and a tab (bound on the lookups' own engine session, as SQL text twice escaped), and one never viewed;
+// and a lookup that does not wait behind a parameterized query holding the embedded binding's chain.
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { AppConfig } from '../src/config/app-config';
@@ -14,6 +15,8 @@ import { produce, readTopic, TEST_BROKERS, uniqueName, viewsIn } from './support
 import { expectedTopK, generateStream, recount, toMessages, ViewEvent } from './support/stream';
 
 const HOUR = 3_600_000;
+/** Every character that the session binding escapes, once as parameter text and once as a SQL string. */
+const HOSTILE = "o'brien\\clip\t'; --";
 const DAY = 24 * HOUR;
 
 describe("one video's numbers against a recount (real Kafka, real ClickHouse)", () => {
@@ -28,7 +31,7 @@ describe("one video's numbers against a recount (real Kafka, real ClickHouse)", 
       { from: realNow - 2 * DAY, to: realNow, weight: 20 },
       { from: realNow - 40 * DAY, to: realNow, weight: 30 },
     ],
-    ties: [{ videoIds: ['a/b?c=d', 'vidé-top'], views: 3000, at: realNow - 1000 }],
+    ties: [{ videoIds: ['a/b?c=d', 'vidé-top', HOSTILE], views: 3000, at: realNow - 1000 }],
   });
 
   let app: NestFastifyApplication;
@@ -62,6 +65,7 @@ describe("one video's numbers against a recount (real Kafka, real ClickHouse)", 
     const candidates = [
       'a/b?c=d',
       'vidé-top',
+      HOSTILE,
       allTime[0].videoId,
       allTime[1500].videoId,
       allTime[allTime.length - 1].videoId,
@@ -101,6 +105,28 @@ describe("one video's numbers against a recount (real Kafka, real ClickHouse)", 
     expect(unranked).toBeGreaterThan(5);
     const never = (await get('never-viewed')).json();
     expect(never.windows.every((w: { views: number; rank: null }) => w.views === 0 && w.rank === null)).toBe(true);
+  });
+
+  it("answers a lookup while a parameterized query holds the embedded binding's chain, not after it", async () => {
+    // The refresh's queries (and this one) go through the binding's process-wide chain, one at a time; a lookup binds
+    // its parameters on a session of its own and runs beside them.
+    let chainHeldUntil = 0;
+    const long = clickhouse
+      .select('SELECT sum(cityHash64(number)) AS s FROM numbers({n:UInt64}) SETTINGS max_threads = 1, max_execution_time = 30', {
+        n: 3_000_000_000,
+      })
+      .catch(() => undefined)
+      .then(() => (chainHeldUntil = Date.now()));
+    await new Promise((r) => setTimeout(r, 300));
+    // A video not asked for before: its answer cannot come from those kept in memory, only from a lookup.
+    const videoId = expectedTopK(events, 10)[7].videoId;
+    const response = await get(videoId);
+    const answeredAt = Date.now();
+    expect(response.statusCode).toBe(200);
+    expect(response.json().windows.find((w: { window: string }) => w.window === 'all-time').views).toBe(recount(events).get(videoId));
+    expect({ answeredWhileHeld: chainHeldUntil === 0 }).toEqual({ answeredWhileHeld: true });
+    await long;
+    expect(chainHeldUntil).toBeGreaterThanOrEqual(answeredAt);
   });
 
   it('a videoId that could never be one is a 400 naming videoId', async () => {

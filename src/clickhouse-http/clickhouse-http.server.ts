@@ -12,7 +12,7 @@ import { decide, FunctionCatalogue, FunctionInfo } from './analyst-policy';
 import { compressedBlocks, fromCompressedBlocks } from './compressed-blocks';
 import { LoginLimiter } from './login-limiter';
 import { contentType, credentials, exceptionText, parseRequest, SqlRequest, statusOf } from './protocol';
-import { parameterText, quoteString } from './sql-string';
+import { parameterText, quoteString } from '../clickhouse/sql-string';
 
 /** Largest request body (the query): ClickHouse's own default for a query is 256 KiB; bodies here are queries only. */
 const MAX_QUERY_BYTES = 1_048_576;

@@ -2,7 +2,8 @@ import { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ClickHouseHandle, openClickHouse } from './clickhouse.client';
+import { ClickHouseHandle, openClickHouse, openSeparateSession } from './clickhouse.client';
+import { setParams } from './session-params';
 import { namedQuery } from './sql-files';
 import { SqlQuery, SqlStatement } from './sql-query';
 
@@ -17,8 +18,12 @@ export class ClickHouseService implements OnApplicationShutdown {
   private readonly logger = new Logger(ClickHouseService.name);
   private readonly handle: ClickHouseHandle;
   readonly database: string;
+  /** Embedded mode: the lookups' own engine session (lookupRows), opened at the first lookup. */
+  private lookupSession?: ClickHouseClient;
+  /** Its lookups, one at a time: each binds its parameters on the session before it runs. */
+  private lookupTail: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.database = config.clickhouse.database;
     this.handle = openClickHouse(config.clickhouse, config.zookeeper);
     this.logger.log(
@@ -46,6 +51,24 @@ export class ClickHouseService implements OnApplicationShutdown {
     return result.json<R>();
   }
 
+  /**
+   * Rows of a named query that must not wait behind the refresh (a request is waiting for them). In embedded mode the
+   * query runs on an engine session of its own with its parameters bound there (session-params.ts), not through the
+   * binding's process-wide chain of parameterized queries that the refresh's queries hold one after another; its
+   * lookups run one at a time (the callers batch them). A server runs queries side by side anyway: rows() there.
+   */
+  async lookupRows<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]> {
+    if (this.mode === 'server') return this.rows(query, params);
+    const session = (this.lookupSession ??= openSeparateSession(this.config.clickhouse));
+    const run = this.lookupTail.then(async () => {
+      await session.command({ query: setParams({ db: this.database, ...params }) });
+      const result = await session.query({ query: namedQuery(query.name), format: 'JSONEachRow' });
+      return result.json<R>();
+    });
+    this.lookupTail = run.catch(() => undefined);
+    return run;
+  }
+
   /** Runs a named statement without result rows (e.g. INSERT … SELECT). */
   async run<P extends object>(statement: SqlStatement<P>, params: P, settings: ClickHouseSettings = {}): Promise<void> {
     await this.client.command({
@@ -67,6 +90,8 @@ export class ClickHouseService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.lookupTail;
+    await this.lookupSession?.close();
     await this.handle.close();
   }
 }

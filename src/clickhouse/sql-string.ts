@@ -1,6 +1,7 @@
-// A string as a ClickHouse SQL literal. Used for one thing: `SET param_<name> = '<value>'` on an analyst's own engine
-// session, which binds a query parameter in the engine itself (as the HTTP interface's param_<name> does) without the
-// embedded binding's process-wide chain of parameterized queries. The engine still parses the value by its type.
+// A string as a ClickHouse SQL literal, for one thing: `SET param_<name> = '<value>'` on an engine session of its own,
+// which binds a query parameter in the engine itself (as the HTTP interface's param_<name> does) without the embedded
+// binding's process-wide chain of parameterized queries: an analyst's query (src/clickhouse-http/), and the service's
+// lookups (session-params.ts). The engine still parses the value by its type.
 
 const ESCAPES: Record<string, string> = {
   '\\': '\\\\',
