@@ -1,0 +1,98 @@
+// Chain designs for issue #36, measured as the issue measured the chain: what a view and what a block cost from the
+// parsed stream on, in the embedded engine. The designs side by side in one fresh database: the migrations' chain
+// (views_parsed and the eleven views under it, with the exactly-once deduplication windows) and three candidates of
+// bench/sql/chain_fanout.sql (every grain in one table by one view; the same after one aggregation by minute; minutes
+// only, the grains to be rolled up later). Per view: `rows` views in blocks of 100,000, median of three. Per block:
+// one-row blocks, the median of `blocks`. Every insert carries its own deduplication token, as each Kafka block does.
+// Ad hoc, not part of the suite: bench/results/chain-designs-<date>[-label].json.
+// Usage: npm run bench:chain-designs -- [--rows=2000000] [--videos=1000000] [--blocks=100] [--reverse] [--label=name]
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
+import { DEDUPLICATION_WINDOW } from '../src/clickhouse/ingest-queue';
+import { runMigrations } from '../src/clickhouse/migrations';
+import { queueFile } from '../src/clickhouse/sql-files';
+import { splitStatements } from '../src/clickhouse/sql-statements';
+import { loadConfig } from '../src/config/app-config';
+import { mergesSettled } from './lib/merges';
+import { benchStatement, benchStatements } from './lib/sql';
+import { run } from './report';
+
+const DESIGNS = [
+  { name: 'migrations: views_parsed and eleven views, ten targets', parsed: 'views_parsed' },
+  { name: 'fan-out: one view, one table of every grain, dead letters apart', parsed: 'fan_parsed' },
+  { name: 'fan-out of minutes: aggregated once, then five grains; one part a block', parsed: 'fan2_parsed' },
+  { name: 'minutes only per block (counts, on-time, progress), dead letters apart; grains rolled up later', parsed: 'min_parsed' },
+];
+const BLOCK = 100_000;
+
+async function main(): Promise<void> {
+  const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+  const rows = arg('rows', 2_000_000);
+  const videos = arg('videos', 1_000_000);
+  const blocks = arg('blocks', 100);
+  const dataDir = join(tmpdir(), `viewrank-chain-designs-${process.pid}`);
+  const database = `designs_${process.pid}`;
+  const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: 'chain-unused', LOG_LEVEL: 'warn' });
+  const clickhouse = new ClickHouseService(config);
+  let tokens = 0;
+  const insert = (parsed: string, from: number, to: number) =>
+    clickhouse.command(benchStatement('chain_design_insert'), { parsed, from, to, token: `t${tokens++}` });
+  try {
+    await runMigrations(clickhouse, config);
+    for (const statement of splitStatements(queueFile('deduplication_window'))) {
+      await clickhouse.command(statement, { window: DEDUPLICATION_WINDOW });
+    }
+    for (const statement of benchStatements('chain_fanout')) await clickhouse.command(statement);
+    await clickhouse.command(benchStatement('view_chain_source'), { rows, videos });
+    const results = [];
+    // --reverse: the designs in the other order, to see what running after the others costs a design.
+    const designs = process.argv.includes('--reverse') ? [...DESIGNS].reverse() : DESIGNS;
+    for (const { name, parsed } of designs) {
+      await insert(parsed, 0, BLOCK); // warm-up: the first insert into empty tables is slower than any later one
+      const wholeRuns: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        await mergesSettled(clickhouse);
+        const started = performance.now();
+        for (let from = 0; from < rows; from += BLOCK) await insert(parsed, from, from + BLOCK);
+        wholeRuns.push(performance.now() - started);
+      }
+      await mergesSettled(clickhouse);
+      const perBlock: number[] = [];
+      for (let i = 0; i < blocks; i++) {
+        const started = performance.now();
+        await insert(parsed, i, i + 1);
+        perBlock.push(performance.now() - started);
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      results.push({
+        design: name,
+        perViewMicroseconds: +((median(wholeRuns) * 1000) / rows).toFixed(2),
+        viewsPerSecond: Math.round(rows / (median(wholeRuns) / 1000)),
+        perBlockMs: +median(perBlock).toFixed(1),
+        perBlockP90Ms: +[...perBlock].sort((a, b) => a - b)[Math.floor(blocks * 0.9)].toFixed(1),
+      });
+      console.log(JSON.stringify(results.at(-1)));
+    }
+    const result = {
+      benchmark: 'chain designs from the parsed stream on (bench/chain-designs.ts)',
+      date: new Date().toISOString(),
+      rows,
+      videos,
+      blockRows: BLOCK,
+      oneRowBlocks: blocks,
+      results,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    const label = process.argv.find((a) => a.startsWith('--label='))?.slice('--label='.length);
+    const file = `bench/results/chain-designs-${result.date.slice(0, 10)}${label ? `-${label}` : ''}.json`;
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`written to ${file}`);
+  } finally {
+    await clickhouse.onApplicationShutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+run(main);
