@@ -24,6 +24,9 @@ const DESIGNS = [
   { name: 'fan-out: one view, one table of every grain, dead letters apart', parsed: 'fan_parsed' },
   { name: 'fan-out of minutes: aggregated once, then five grains; one part a block', parsed: 'fan2_parsed' },
   { name: 'minutes only per block (counts, on-time, progress), dead letters apart; grains rolled up later', parsed: 'min_parsed' },
+  { name: 'minutes only, without the dead-letter view', parsed: 'min1_parsed' },
+  { name: 'minutes only, without the dead-letter view or the deduplication window', parsed: 'min2_parsed' },
+  { name: 'the insert alone: into a Null table that no view reads', parsed: 'null_parsed' },
 ];
 const BLOCK = 100_000;
 

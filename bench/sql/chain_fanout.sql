@@ -123,3 +123,46 @@ CREATE MATERIALIZED VIEW {db:Identifier}.min_dead_letter_mv TO {db:Identifier}.f
 SELECT now64(3, 'UTC') AS received_at, topic, partition, offset, error, raw_message
 FROM {db:Identifier}.min_parsed
 WHERE error != '';
+
+-- Where the minutes-only block's time goes: the same view alone (no dead-letter view beside it), then that into a table
+-- without the deduplication window.
+CREATE TABLE {db:Identifier}.min1_parsed ENGINE = Null AS SELECT * FROM {db:Identifier}.views_parsed LIMIT 0;
+CREATE TABLE {db:Identifier}.min2_parsed ENGINE = Null AS SELECT * FROM {db:Identifier}.views_parsed LIMIT 0;
+
+CREATE TABLE {db:Identifier}.min2_counts
+(
+    minute   DateTime('UTC'),
+    video_id String,
+    views    UInt64,
+    on_time  UInt64,
+    progress SimpleAggregateFunction(maxMap, Tuple(Array(UInt64), Array(UInt64)))
+)
+ENGINE = SummingMergeTree((views, on_time))
+PARTITION BY toYYYYMMDD(minute)
+ORDER BY (minute, video_id);
+
+CREATE MATERIALIZED VIEW {db:Identifier}.min1_counts_mv TO {db:Identifier}.min_counts AS
+WITH toStartOfMinute(toDateTime(assumeNotNull(event_time), 'UTC')) AS m
+SELECT
+    m AS minute,
+    video_id,
+    count() AS views,
+    countIf(appended_at < m + INTERVAL 60 SECOND + toIntervalMillisecond(30001)) AS on_time,
+    maxMap([partition], [offset + 1]) AS progress
+FROM {db:Identifier}.min1_parsed
+WHERE error = ''
+GROUP BY minute, video_id;
+
+CREATE MATERIALIZED VIEW {db:Identifier}.min2_counts_mv TO {db:Identifier}.min2_counts AS
+WITH toStartOfMinute(toDateTime(assumeNotNull(event_time), 'UTC')) AS m
+SELECT
+    m AS minute,
+    video_id,
+    count() AS views,
+    countIf(appended_at < m + INTERVAL 60 SECOND + toIntervalMillisecond(30001)) AS on_time,
+    maxMap([partition], [offset + 1]) AS progress
+FROM {db:Identifier}.min2_parsed
+WHERE error = ''
+GROUP BY minute, video_id;
+
+CREATE TABLE {db:Identifier}.null_parsed ENGINE = Null AS SELECT * FROM {db:Identifier}.views_parsed LIMIT 0;
