@@ -2,7 +2,9 @@
 // the same length: alone; while an analyst, through the ClickHouse HTTP interface, runs a long parameterized query
 // (until its time limit), asks for a 400 MB answer plain and gzipped (refused at ANALYST_MAX_RESULT_BYTES once the
 // engine made that much) and loops KILL QUERY (of every query, refused; of an id of its own); then alone again.
-// Throughout: the top-K list's age (now less X-Computed-At), readiness, and top-K reads (k = 1000, 100 a second).
+// Throughout: the top-K list's age (now less X-Computed-At: the hour's at each read, and the oldest of the five
+// windows' ten times a second, as a refresh publishes them one after another), readiness, and top-K reads (k = 1000,
+// 100 a second).
 // Writes bench/results/analyst-isolation[-<label>]-<date>.json and prints a table.
 // Usage: npm run bench:analyst -- [--seconds=60] [--rate=20000] [--smoke] [--label=name] [--only=long|big|kill] [SETTING=value ...]
 import { option, serviceSettings } from './lib/args';
@@ -24,6 +26,8 @@ interface Phase {
   refreshMeanMs: number;
   reads: number[];
   ages: number[];
+  /** The oldest of the five windows' lists, sampled ten times a second. */
+  oldestAges: number[];
   notReady: number;
   probes: number;
   analyst: Record<string, number>;
@@ -40,7 +44,15 @@ async function refreshTotals(url: string): Promise<{ count: number; sum: number 
 /** Reads the list and readiness until `stop`, as a client of the service would. */
 async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'analyst'>> {
   const before = await refreshTotals(url);
-  const phase = { refreshes: 0, refreshMeanMs: 0, reads: [] as number[], ages: [] as number[], notReady: 0, probes: 0 };
+  const phase = {
+    refreshes: 0,
+    refreshMeanMs: 0,
+    reads: [] as number[],
+    ages: [] as number[],
+    oldestAges: [] as number[],
+    notReady: 0,
+    probes: 0,
+  };
   const reads = (async () => {
     while (!stop()) {
       const started = performance.now();
@@ -52,6 +64,19 @@ async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'a
       await sleep(READ_EVERY_MS);
     }
   })();
+  const everyWindow = (async () => {
+    while (!stop()) {
+      const computed = await Promise.all(
+        ['hour', 'day', 'month', 'all-time', 'last-hour'].map(async (window) => {
+          const response = await fetch(`${url}/views/top-k?window=${window}&k=1`);
+          await response.arrayBuffer();
+          return Date.parse(response.headers.get('x-computed-at') ?? '');
+        }),
+      );
+      if (computed.every(Number.isFinite)) phase.oldestAges.push(Date.now() - Math.min(...computed));
+      await sleep(100);
+    }
+  })();
   const readiness = (async () => {
     while (!stop()) {
       const response = await fetch(`${url}/health/ready`);
@@ -61,7 +86,7 @@ async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'a
       await sleep(250);
     }
   })();
-  await Promise.all([reads, readiness]);
+  await Promise.all([reads, everyWindow, readiness]);
   const after = await refreshTotals(url);
   phase.refreshes = after.count - before.count;
   phase.refreshMeanMs = Math.round(((after.sum - before.sum) / phase.refreshes) * 1000);
@@ -113,6 +138,7 @@ function summary(phase: Phase) {
     readP99Ms: +percentile(phase.reads, 99).toFixed(1),
     listAgeP99S: +(percentile(phase.ages, 99) / 1000).toFixed(2),
     listAgeMaxS: +(maximum(phase.ages) / 1000).toFixed(2),
+    oldestWindowAgeP99S: +(percentile(phase.oldestAges, 99) / 1000).toFixed(2),
     readinessNot200: `${phase.notReady} of ${phase.probes}`,
   };
 }
