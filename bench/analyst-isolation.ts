@@ -24,6 +24,8 @@ interface Phase {
   /** Refreshes of every window in the phase, and their mean duration (from /metrics). */
   refreshes: number;
   refreshMeanMs: number;
+  /** Each window's mean share of a refresh (last-hour first; the first growing window includes the growth read). */
+  windowMeanMs: Record<string, number>;
   reads: number[];
   ages: number[];
   /** The oldest of the five windows' lists, sampled ten times a second. */
@@ -33,12 +35,25 @@ interface Phase {
   analyst: Record<string, number>;
 }
 
-/** The refreshes of every window so far: their count and the sum of their durations in seconds. */
-async function refreshTotals(url: string): Promise<{ count: number; sum: number }> {
+interface Totals {
+  count: number;
+  sum: number;
+  /** Each window's sum of durations, in seconds. */
+  windows: Record<string, number>;
+}
+
+/** The refreshes of every window so far: their count and the sum of their durations in seconds, and per window. */
+async function refreshTotals(url: string): Promise<Totals> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) =>
     Number(new RegExp(`^viewrank_topk_refresh_duration_seconds_${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
-  return { count: value('count'), sum: value('sum') };
+  const windows = Object.fromEntries(
+    [...metrics.matchAll(/^viewrank_topk_window_refresh_duration_seconds_sum\{window="([^"]+)"\} (\S+)$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]),
+  );
+  return { count: value('count'), sum: value('sum'), windows };
 }
 
 /** Reads the list and readiness until `stop`, as a client of the service would. */
@@ -47,6 +62,7 @@ async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'a
   const phase = {
     refreshes: 0,
     refreshMeanMs: 0,
+    windowMeanMs: {} as Record<string, number>,
     reads: [] as number[],
     ages: [] as number[],
     oldestAges: [] as number[],
@@ -90,6 +106,9 @@ async function observe(url: string, stop: () => boolean): Promise<Omit<Phase, 'a
   const after = await refreshTotals(url);
   phase.refreshes = after.count - before.count;
   phase.refreshMeanMs = Math.round(((after.sum - before.sum) / phase.refreshes) * 1000);
+  phase.windowMeanMs = Object.fromEntries(
+    Object.entries(after.windows).map(([w, sum]) => [w, Math.round(((sum - (before.windows[w] ?? 0)) / phase.refreshes) * 1000)]),
+  );
   return phase;
 }
 
@@ -133,6 +152,9 @@ function summary(phase: Phase) {
   return {
     refreshes: phase.refreshes,
     refreshMeanMs: phase.refreshMeanMs,
+    windowMeanMs: Object.entries(phase.windowMeanMs)
+      .map(([w, ms]) => `${w} ${ms}`)
+      .join(', '),
     topKReads: phase.reads.length,
     readP50Ms: +percentile(phase.reads, 50).toFixed(1),
     readP99Ms: +percentile(phase.reads, 99).toFixed(1),
