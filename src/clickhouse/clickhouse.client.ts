@@ -122,7 +122,7 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
   writeFileSync(configFile, embeddedEngineConfig(zookeeper, config.engineLogLevel, usersFile));
   // chDB sets the logger's level from its own argument, over the file's.
   const engine = new Session(path, { connectionArgs: [`--config-file=${configFile}`, `--log-level=${config.engineLogLevel}`] });
-  const client = chdbClient(path, { date_time_output_format: 'iso' });
+  const client = chdbClient(path, SERVICE_SESSION_SETTINGS);
   return {
     client,
     mode: 'embedded',
@@ -132,6 +132,9 @@ export function openClickHouse(config: AppConfig['clickhouse'], zookeeper: AppCo
     },
   };
 }
+
+/** The settings of the service's own engine sessions (the first one, and ClickHouseService's lanes). */
+export const SERVICE_SESSION_SETTINGS: ClickHouseSettings = { date_time_output_format: 'iso' };
 
 /** chDB, or an error that says what to do where it has no engine (the server image, another platform). */
 function loadChdb(): typeof Chdb {
@@ -151,9 +154,9 @@ function loadChdb(): typeof Chdb {
  * settings with SET on the connection's session, where they stay: so a session that is made read-only, or given
  * limits, must never be the service's (src/clickhouse-http/ gives one to analysts).
  */
-export function openSeparateSession(config: AppConfig['clickhouse']): ClickHouseClient {
+export function openSeparateSession(config: AppConfig['clickhouse'], settings?: ClickHouseSettings): ClickHouseClient {
   if (config.url) throw new Error('a separate chDB session exists in embedded mode only');
-  return chdbClient(resolve(config.chdbPath));
+  return chdbClient(resolve(config.chdbPath), settings);
 }
 
 /** @clickhouse/client on a new chDB connection (a session of its own) to the engine of `path`. */

@@ -2,12 +2,19 @@ import { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ClickHouseHandle, openClickHouse, openSeparateSession } from './clickhouse.client';
+import { ClickHouseHandle, openClickHouse, openSeparateSession, SERVICE_SESSION_SETTINGS } from './clickhouse.client';
 import { setParams } from './session-params';
 import { namedQuery } from './sql-files';
 import { SqlQuery, SqlStatement } from './sql-query';
 
 export type QueryParams = Record<string, unknown>;
+
+/**
+ * Engine sessions of their own in embedded mode (laneRows), by name: `lookups` for the videos' lookups, which a
+ * request waits for; `last-hour` for the sliding hour's reads and `totals:<window>` for each growing window's, so that
+ * the parts of a refresh run side by side instead of one after another.
+ */
+export type Lane = 'lookups' | 'last-hour' | `totals:${string}`;
 
 /**
  * All ClickHouse access goes through here: named queries from clickhouse/queries, always with bound
@@ -18,10 +25,11 @@ export class ClickHouseService implements OnApplicationShutdown {
   private readonly logger = new Logger(ClickHouseService.name);
   private readonly handle: ClickHouseHandle;
   readonly database: string;
-  /** Embedded mode: the lookups' own engine session (lookupRows), opened at the first lookup. */
-  private lookupSession?: ClickHouseClient;
-  /** Its lookups, one at a time: each binds its parameters on the session before it runs. */
-  private lookupTail: Promise<unknown> = Promise.resolve();
+  /**
+   * Embedded mode: each lane's engine session (laneRows), opened at its first query, and the tail of its queries: one
+   * at a time, as each binds its parameters on the session before it runs.
+   */
+  private readonly lanes = new Map<Lane, { session: ClickHouseClient; tail: Promise<unknown> }>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.database = config.clickhouse.database;
@@ -52,20 +60,27 @@ export class ClickHouseService implements OnApplicationShutdown {
   }
 
   /**
-   * Rows of a named query that must not wait behind the refresh (a request is waiting for them). In embedded mode the
-   * query runs on an engine session of its own with its parameters bound there (session-params.ts), not through the
-   * binding's process-wide chain of parameterized queries that the refresh's queries hold one after another; its
-   * lookups run one at a time (the callers batch them). A server runs queries side by side anyway: rows() there.
+   * Rows of a named query that must not wait behind the others (a request, or another part of the refresh, is
+   * waiting for them). In embedded mode the query runs on the lane's engine session with its parameters bound there
+   * (session-params.ts), not through the binding's process-wide chain of parameterized queries, which runs every query
+   * bound through it one after another; a lane's own queries run one at a time (the callers batch them). A server
+   * runs queries side by side anyway: rows() there.
    */
-  async lookupRows<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]> {
+  async laneRows<P extends object, R>(lane: Lane, query: SqlQuery<P, R>, params: P): Promise<R[]> {
     if (this.mode === 'server') return this.rows(query, params);
-    const session = (this.lookupSession ??= openSeparateSession(this.config.clickhouse));
-    const run = this.lookupTail.then(async () => {
+    let entry = this.lanes.get(lane);
+    if (!entry)
+      this.lanes.set(
+        lane,
+        (entry = { session: openSeparateSession(this.config.clickhouse, SERVICE_SESSION_SETTINGS), tail: Promise.resolve() }),
+      );
+    const { session } = entry;
+    const run = entry.tail.then(async () => {
       await session.command({ query: setParams({ db: this.database, ...params }) });
       const result = await session.query({ query: namedQuery(query.name), format: 'JSONEachRow' });
       return result.json<R>();
     });
-    this.lookupTail = run.catch(() => undefined);
+    entry.tail = run.catch(() => undefined);
     return run;
   }
 
@@ -90,8 +105,10 @@ export class ClickHouseService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.lookupTail;
-    await this.lookupSession?.close();
+    for (const { session, tail } of this.lanes.values()) {
+      await tail;
+      await session.close();
+    }
     await this.handle.close();
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
-import { ingestedOffsets } from '../clickhouse/ingested-offsets';
+import { INGESTED_OFFSETS, offsetsByPartition } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
 import { LastHourStep } from './last-hour';
 import { toRanked, TopRow } from './top-k.repository';
@@ -32,7 +32,11 @@ const counts = (rows: TopRow[]) => new Map(rows.map((r) => [r.video_id, Number(r
 const SETTINGS = sql('last_hour_settings', {}).rows<{ late_tolerance_ms: string | number }>();
 const LATE_VIEWS = sql('last_hour_late_views', {}).rows<{ late_views: string | number }>();
 
-/** Reads and writes of the last-hour state (tables of migration 0005). */
+/**
+ * Reads and writes of the last-hour state (tables of migration 0005). Its reads take a lane of their own (laneRows),
+ * so that the sliding hour's part of a refresh runs beside the growing windows' instead of after it; its steps
+ * (inserts, once a minute) take the common path, awaited before the reads that follow them.
+ */
 @Injectable()
 export class LastHourRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
@@ -43,7 +47,7 @@ export class LastHourRepository {
 
   /** Steps recorded per minute since `since` (epoch ms). */
   async ledger(since: number): Promise<Map<number, Set<LastHourStep>>> {
-    const rows = await this.clickhouse.rows(LEDGER, { since: at(since) });
+    const rows = await this.clickhouse.laneRows('last-hour', LEDGER, { since: at(since) });
     return new Map(rows.map((r) => [Date.parse(r.minute), new Set(r.steps)]));
   }
 
@@ -64,7 +68,7 @@ export class LastHourRepository {
 
   /** Top k of the state plus the open minutes of the window (after closedThrough, from windowStart to currentMinute). */
   async top(closedThrough: number, windowStart: number, currentMinute: number, k: number): Promise<RankedVideo[]> {
-    const rows = await this.clickhouse.rows(TOP, {
+    const rows = await this.clickhouse.laneRows('last-hour', TOP, {
       closed_through: at(Math.max(closedThrough, 0)),
       window_start: at(windowStart),
       current_minute: at(currentMinute),
@@ -75,7 +79,7 @@ export class LastHourRepository {
 
   /** The top n of the state alone (the closed minutes of the window). */
   async stateTop(n: number): Promise<RankedVideo[]> {
-    return toRanked(await this.clickhouse.rows(STATE_TOP, { n }));
+    return toRanked(await this.clickhouse.laneRows('last-hour', STATE_TOP, { n }));
   }
 
   /** Views of the open minutes (as top()) of the `known` videos and of every video with at least `minViews` of them. */
@@ -87,7 +91,7 @@ export class LastHourRepository {
     known: string[],
   ): Promise<Map<string, number>> {
     return counts(
-      await this.clickhouse.rows(OPEN, {
+      await this.clickhouse.laneRows('last-hour', OPEN, {
         closed_through: at(Math.max(closedThrough, 0)),
         window_start: at(windowStart),
         current_minute: at(currentMinute),
@@ -99,22 +103,22 @@ export class LastHourRepository {
 
   /** The state of some videos, by key lookup (videos without views in it are absent). */
   async stateViews(videos: string[]): Promise<Map<string, number>> {
-    return videos.length === 0 ? new Map() : counts(await this.clickhouse.rows(STATE_VIEWS, { videos }));
+    return videos.length === 0 ? new Map() : counts(await this.clickhouse.laneRows('last-hour', STATE_VIEWS, { videos }));
   }
 
   /** Per Kafka partition, the offset after the newest message whose rows ClickHouse has written. */
-  ingestedOffsets(): Promise<Map<number, number>> {
-    return ingestedOffsets(this.clickhouse, this.clickhouse.database);
+  async ingestedOffsets(): Promise<Map<number, number>> {
+    return offsetsByPartition(await this.clickhouse.laneRows('last-hour', INGESTED_OFFSETS, {}));
   }
 
   /** The late tolerance the database's on-time view was created with. */
   async lateToleranceMs(): Promise<number> {
-    const [row] = await this.clickhouse.rows(SETTINGS, {});
+    const [row] = await this.clickhouse.laneRows('last-hour', SETTINGS, {});
     return Number(row.late_tolerance_ms);
   }
 
   async lateViews(): Promise<number> {
-    const [row] = await this.clickhouse.rows(LATE_VIEWS, {});
+    const [row] = await this.clickhouse.laneRows('last-hour', LATE_VIEWS, {});
     return Number(row?.late_views ?? 0);
   }
 }

@@ -109,20 +109,27 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     try {
       // Taken before any list is read: views ingested from here on are picked up by the next refresh.
       const serverNowMs = await this.repository.serverNowMs();
-      let windowStarted = performance.now();
-      const done = (snapshot: TopKSnapshot | undefined, window: WindowName) => {
+      const done = (snapshot: TopKSnapshot | undefined, window: WindowName, since: number) => {
         if (snapshot && this.publish(snapshot)) changed.push(snapshot);
-        this.stats.recordDuration({ window, seconds: (performance.now() - windowStarted) / 1000 });
-        windowStarted = performance.now();
+        this.stats.recordDuration({ window, seconds: (performance.now() - since) / 1000 });
       };
-      done(await this.computeLastHour(now), 'last-hour');
-      // The growing windows, each published as soon as it is computed; the first one's duration includes the read
-      // of every window's growth (one query for the four).
-      for await (const { window, interval, entries, mode, lookedUp } of this.refresher.refreshAll(now, serverNowMs)) {
-        this.stats.countRefresh(window, mode);
-        if (lookedUp !== undefined) this.stats.lookedUp.set(window, lookedUp);
-        done({ window, interval, computedAt: now, entries }, window);
-      }
+      // last-hour beside the growing windows: its reads take an engine session of their own (LastHourRepository).
+      const lastHourStarted = performance.now();
+      const lastHour = this.computeLastHour(now).then((snapshot) => done(snapshot, 'last-hour', lastHourStarted));
+      const growing = (async () => {
+        // Each published as soon as it is computed; the first one's duration includes the read of every window's
+        // growth (one query for the four).
+        let windowStarted = performance.now();
+        for await (const { window, interval, entries, mode, lookedUp } of this.refresher.refreshAll(now, serverNowMs)) {
+          this.stats.countRefresh(window, mode);
+          if (lookedUp !== undefined) this.stats.lookedUp.set(window, lookedUp);
+          done({ window, interval, computedAt: now, entries }, window, windowStarted);
+          windowStarted = performance.now();
+        }
+      })();
+      // Both finish before the lists are stored; the first failure is the refresh's.
+      const [a, b] = await Promise.allSettled([lastHour, growing]);
+      for (const outcome of [a, b]) if (outcome.status === 'rejected') throw outcome.reason;
     } finally {
       // The lists that changed, stored together (one insert), also those published before a window failed.
       await this.stored

@@ -75,11 +75,15 @@ export class TopKRepository {
     return toRanked(await this.clickhouse.rows(TOP_PERIOD, { ...period(ref), k: limit }));
   }
 
-  /** Exact window totals of some videos, by key lookup (videos without views in the window are absent). */
+  /**
+   * Exact window totals of some videos, by key lookup (videos without views in the window are absent). Each window's
+   * on an engine session of its own (laneRows): the windows' lookups run side by side.
+   */
   async totals(ref: WindowRef, videos: string[]): Promise<RankedVideo[]> {
     if (videos.length === 0) return [];
-    if (ref.window === 'all-time') return toRanked(await this.clickhouse.rows(TOTALS_ALL_TIME, { videos }));
-    return toRanked(await this.clickhouse.rows(TOTALS_PERIOD, { ...period(ref), videos }));
+    const lane = `totals:${ref.window}` as const;
+    if (ref.window === 'all-time') return toRanked(await this.clickhouse.laneRows(lane, TOTALS_ALL_TIME, { videos }));
+    return toRanked(await this.clickhouse.laneRows(lane, TOTALS_PERIOD, { ...period(ref), videos }));
   }
 
   /**

@@ -29,8 +29,9 @@ export class WindowRefresher {
   ) {}
 
   /**
-   * Refreshes every growing window at `now`, yielding each as soon as it is computed. The growth of all the windows
-   * refreshed incrementally is read first, in one query (one read of the recent blocks instead of one a window).
+   * Refreshes every growing window at `now`, yielding each in turn as soon as it is computed. The growth of all the
+   * windows refreshed incrementally is read first, in one query (one read of the recent blocks instead of one a
+   * window), then their lookups run side by side.
    * `serverNowMs` is ClickHouse's clock, read before any list of this refresh (see TopKRepository.serverNowMs).
    */
   async *refreshAll(now: Date, serverNowMs: number): AsyncGenerator<WindowRefresh> {
@@ -47,9 +48,18 @@ export class WindowRefresher {
     );
     const deltas = await this.repository.deltas(incremental);
     const grownBy = new Map(incremental.map((p, i) => [p.ref.window, deltas[i]]));
+    // The incremental windows' lookups start together (each on a session of its own, TopKRepository.totals); the
+    // full computations, rare, one after another. Yielded in order.
+    const lookups = new Map(
+      planned.flatMap(({ ref, previous, plan }) => {
+        if (plan.mode !== 'incremental') return [];
+        const pending = this.incremental(ref, previous!, grownBy.get(ref.window)!);
+        pending.catch(() => undefined); // awaited below, in order; a failure before then is not unhandled
+        return [[ref.window, pending] as const];
+      }),
+    );
     for (const { ref, windowStartMs, previous, plan } of planned) {
-      const { next, lookedUp } =
-        plan.mode === 'full' ? await this.full(ref) : await this.incremental(ref, previous!, grownBy.get(ref.window)!);
+      const { next, lookedUp } = plan.mode === 'full' ? await this.full(ref) : await lookups.get(ref.window)!;
       this.states.set(ref.window, {
         ...next,
         windowStartMs,

@@ -32,7 +32,7 @@ export class VideoViewsRepository {
    */
   async counts(videoIds: readonly string[], now: Date, closedThroughMs: number): Promise<Map<string, WindowCounts>> {
     const at = (d: Date | number) => toClickHouseDateTime(new Date(d));
-    const rows = await this.clickhouse.lookupRows(VIDEO_VIEWS, {
+    const rows = await this.clickhouse.laneRows('lookups', VIDEO_VIEWS, {
       hour: at(tumblingWindow('hour', now).start),
       day: at(tumblingWindow('day', now).start),
       month: at(tumblingWindow('month', now).start),
