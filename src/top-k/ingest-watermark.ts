@@ -1,9 +1,9 @@
 // The ingestion watermark of the sliding hour: the newest instant by which ClickHouse holds every message that Kafka
 // had appended. A minute of last-hour is frozen only once this reaches its end plus the late tolerance.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { AppendedOffsetsReader, newestOffsets, PartitionOffsets, readAppendedOffsets } from '../kafka/kafka-topic';
+import { AppendedOffsetsReader, appendedOffsetsReader, KeptAdmin, newestOffsets, PartitionOffsets } from '../kafka/kafka-topic';
 import { newestCovered } from './last-hour';
 import { LastHourRepository } from './last-hour.repository';
 
@@ -17,14 +17,22 @@ export abstract class AppendedOffsets {
   abstract read<T>(work: (reader: AppendedOffsetsReader) => Promise<T>): Promise<T>;
 }
 
+/** Kafka's side, on one admin connection kept between refreshes (KeptAdmin). */
 @Injectable()
-export class KafkaAppendedOffsets extends AppendedOffsets {
+export class KafkaAppendedOffsets extends AppendedOffsets implements OnApplicationShutdown {
+  private readonly admin: KeptAdmin;
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     super();
+    this.admin = new KeptAdmin(config.kafka.brokers, 1);
   }
 
   read<T>(work: (reader: AppendedOffsetsReader) => Promise<T>): Promise<T> {
-    return readAppendedOffsets(this.config.kafka, work);
+    return this.admin.use((admin) => work(appendedOffsetsReader(admin, this.config.kafka)));
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.admin.drop();
   }
 }
 
