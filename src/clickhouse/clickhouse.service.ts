@@ -17,6 +17,14 @@ export type QueryParams = Record<string, unknown>;
 export type Lane = 'lookups' | 'last-hour' | `totals:${string}`;
 
 /**
+ * A lane's session settings: the service's, and room for its parameters. A lane binds them in a SET statement, which
+ * the engine parses as SQL text, so ClickHouse's max_query_size (256 KiB by default) bounds them: a window's lookup of
+ * 11,000 listed videos and those that grew came to more, and every refresh failed with code 62 until the list
+ * changed (seen in 3 runs of 12 of bench:analyst). The binding's chain passes parameters beside the query, unbounded.
+ */
+const LANE_SESSION_SETTINGS: ClickHouseSettings = { ...SERVICE_SESSION_SETTINGS, max_query_size: String(64 * 1024 * 1024) };
+
+/**
  * All ClickHouse access goes through here: named queries from clickhouse/queries, always with bound
  * parameters, and the configured database passed as the {db:Identifier} parameter.
  */
@@ -72,7 +80,7 @@ export class ClickHouseService implements OnApplicationShutdown {
     if (!entry)
       this.lanes.set(
         lane,
-        (entry = { session: openSeparateSession(this.config.clickhouse, SERVICE_SESSION_SETTINGS), tail: Promise.resolve() }),
+        (entry = { session: openSeparateSession(this.config.clickhouse, LANE_SESSION_SETTINGS), tail: Promise.resolve() }),
       );
     const { session } = entry;
     const run = entry.tail.then(async () => {
