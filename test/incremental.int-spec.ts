@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/top-k/top-k.repository';
-import { migratedDatabase, topInInterval } from './support/clickhouse';
+import { insertParsedViews, migratedDatabase, topInInterval } from './support/clickhouse';
 import type { IncrementalOptions } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
@@ -112,16 +112,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
     try {
       const at = new Date();
-      const values = ['hot-a', 'hot-a', 'hot-b'].map((video_id) => ({
-        video_id,
-        event_time: toClickHouseDateTime(at),
-        error: '',
-        raw_message: '',
-        topic: 't',
-        partition: 0,
-        offset: 0,
-      }));
-      await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+      await insertParsedViews(clickhouse, database, ['hot-a', 'hot-a', 'hot-b'], at);
       const absent = Array.from({ length: 30_000 }, (_, i) => `absent-${String(i).padStart(13, '0')}`);
       const repository = new TopKRepository(clickhouse);
       for (const window of WINDOWS) {

@@ -9,11 +9,10 @@ import { loadConfig } from '../src/config/app-config';
 import { videoIdProblem } from '../src/ingest/view-events';
 import { topK } from '../src/top-k/ranking';
 import { TopKRepository } from '../src/top-k/top-k.repository';
-import { migratedDatabase, topInInterval } from './support/clickhouse';
+import { insertParsedViews, migratedDatabase, topInInterval } from './support/clickhouse';
 import type { IncrementalOptions } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
-import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { ALL_TIME, MAX_K } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
 
@@ -80,16 +79,7 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
             for (const [s, picks] of [ids.map((_, i) => i), ...steps].entries()) {
               const chosen = picks.map((p) => ids[p % ids.length]);
               if (chosen.length) {
-                const values = chosen.map((video_id) => ({
-                  video_id,
-                  event_time: toClickHouseDateTime(new Date(now)),
-                  error: '',
-                  raw_message: '',
-                  topic: 't',
-                  partition: 0,
-                  offset: 0,
-                }));
-                await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+                await insertParsedViews(clickhouse, database, chosen, new Date(now));
                 for (const id of chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
               }
               const at = new Date(now + s * 1000);
