@@ -9,7 +9,6 @@ import { insertParsedViews, migratedDatabase, topInInterval } from './support/cl
 import type { IncrementalOptions } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
-import { toClickHouseDateTime } from '../src/clickhouse/params';
 import { ALL_TIME, MAX_K, WINDOW_SPECS } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
 import { random, zipf } from './support/stream';
@@ -57,17 +56,9 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
           /** Returns how many distinct videos received the views. */
           const insert = async (times: number[]) => {
             if (times.length === 0) return 0;
-            const values = times.map((t) => ({
-              video_id: `v${pick()}`,
-              event_time: toClickHouseDateTime(new Date(t)),
-              error: '',
-              raw_message: '',
-              topic: 't',
-              partition: 0,
-              offset: 0,
-            }));
-            await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
-            return new Set(values.map((v) => v.video_id)).size;
+            const views = times.map((t) => ({ videoId: `v${pick()}`, at: new Date(t) }));
+            await insertParsedViews(clickhouse, database, views);
+            return new Set(views.map((v) => v.videoId)).size;
           };
           try {
             // A history, so the first lists are full and have a contested boundary.
@@ -112,7 +103,11 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
     try {
       const at = new Date();
-      await insertParsedViews(clickhouse, database, ['hot-a', 'hot-a', 'hot-b'], at);
+      await insertParsedViews(
+        clickhouse,
+        database,
+        ['hot-a', 'hot-a', 'hot-b'].map((videoId) => ({ videoId, at })),
+      );
       const absent = Array.from({ length: 30_000 }, (_, i) => `absent-${String(i).padStart(13, '0')}`);
       const repository = new TopKRepository(clickhouse);
       for (const window of WINDOWS) {

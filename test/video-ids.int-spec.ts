@@ -79,7 +79,11 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
             for (const [s, picks] of [ids.map((_, i) => i), ...steps].entries()) {
               const chosen = picks.map((p) => ids[p % ids.length]);
               if (chosen.length) {
-                await insertParsedViews(clickhouse, database, chosen, new Date(now));
+                await insertParsedViews(
+                  clickhouse,
+                  database,
+                  chosen.map((videoId) => ({ videoId, at: new Date(now) })),
+                );
                 for (const id of chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
               }
               const at = new Date(now + s * 1000);

@@ -76,12 +76,11 @@ export class ClickHouseService implements OnApplicationShutdown {
    */
   async laneRows<P extends object, R>(lane: Lane, query: SqlQuery<P, R>, params: P): Promise<R[]> {
     if (this.mode === 'server') return this.rows(query, params);
-    let entry = this.lanes.get(lane);
-    if (!entry)
-      this.lanes.set(
-        lane,
-        (entry = { session: openSeparateSession(this.config.clickhouse, LANE_SESSION_SETTINGS), tail: Promise.resolve() }),
-      );
+    const entry = this.lanes.get(lane) ?? {
+      session: openSeparateSession(this.config.clickhouse, LANE_SESSION_SETTINGS),
+      tail: Promise.resolve(),
+    };
+    this.lanes.set(lane, entry);
     const { session } = entry;
     const run = entry.tail.then(async () => {
       await session.command({ query: setParams({ db: this.database, ...params }) });

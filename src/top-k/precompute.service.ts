@@ -128,8 +128,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
         }
       })();
       // Both finish before the lists are stored; the first failure is the refresh's.
-      const [a, b] = await Promise.allSettled([lastHour, growing]);
-      for (const outcome of [a, b]) if (outcome.status === 'rejected') throw outcome.reason;
+      for (const outcome of await Promise.allSettled([lastHour, growing])) if (outcome.status === 'rejected') throw outcome.reason;
     } finally {
       // The lists that changed, stored together (one insert), also those published before a window failed.
       await this.stored

@@ -50,9 +50,20 @@ export async function topInInterval(clickhouse: ClickHouseService, interval: Int
   return rows.map((r) => ({ videoId: r.video_id, views: Number(r.views) }));
 }
 
-/** Writes one parsed view per id into views_parsed (as the Kafka engine's view would), each at `at`; the chain counts them. */
-export async function insertParsedViews(clickhouse: ClickHouseService, database: string, videoIds: string[], at: Date): Promise<void> {
-  const event_time = toClickHouseDateTime(at);
-  const values = videoIds.map((video_id) => ({ video_id, event_time, error: '', raw_message: '', topic: 't', partition: 0, offset: 0 }));
+/** Writes parsed views into views_parsed (as the Kafka engine's view would), each at its instant; the chain counts them. */
+export async function insertParsedViews(
+  clickhouse: ClickHouseService,
+  database: string,
+  views: readonly { videoId: string; at: Date }[],
+): Promise<void> {
+  const values = views.map(({ videoId, at }) => ({
+    video_id: videoId,
+    event_time: toClickHouseDateTime(at),
+    error: '',
+    raw_message: '',
+    topic: 't',
+    partition: 0,
+    offset: 0,
+  }));
   await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
 }
