@@ -1,4 +1,4 @@
-import { CLUSTER_LAYOUT, clusterQueue, clusterSchema } from './cluster-ddl';
+import { checkLayout, CLUSTER_LAYOUT, clusterMigration, clusterQueue, clusterSchema, createdName } from './cluster-ddl';
 
 // Statements as test/schema.int-spec.ts passes them: SHOW CREATE, the database written {db:Identifier}.
 const minutes = (extra = '') => `CREATE TABLE {db:Identifier}.views_by_minute
@@ -109,7 +109,80 @@ FROM {db:Identifier}.views_parsed`);
   it('refuses a table the layout does not place, and a layout table the schema lacks', () => {
     const week = minutes().replaceAll('views_by_minute', 'views_by_week');
     expect(() => clusterSchema([minutes(), hours, settings, parsed, ...others, week])).toThrow(/views_by_week has no place on a cluster/);
-    expect(() => clusterSchema([minutes()])).toThrow(/CLUSTER_LAYOUT places views_by_hour, which the single-node schema does not have/);
+    expect(() => checkLayout(['views_by_minute'])).toThrow(
+      /CLUSTER_LAYOUT places views_by_hour, which the single-node schema does not have/,
+    );
+    expect(() => checkLayout(Object.keys(CLUSTER_LAYOUT))).not.toThrow();
+  });
+});
+
+describe(clusterMigration.name, () => {
+  const on = "ON CLUSTER '{cluster}'";
+
+  it('runs a column change on the shard’s table first, then on the Distributed table; a table everywhere once', () => {
+    expect(
+      clusterMigration([
+        {
+          written: "ALTER TABLE {db:Identifier}.views_total ADD COLUMN `first` DateTime('UTC') DEFAULT now(), COMMENT COLUMN views 'a, b'",
+        },
+        { written: '-- a comment line\nALTER TABLE {db:Identifier}.topk_final DROP COLUMN videos' },
+      ]),
+    ).toEqual([
+      `ALTER TABLE {db:Identifier}.views_total_local ${on} ADD COLUMN \`first\` DateTime('UTC') DEFAULT now(), COMMENT COLUMN views 'a, b'`,
+      `ALTER TABLE {db:Identifier}.views_total ${on} ADD COLUMN \`first\` DateTime('UTC') DEFAULT now(), COMMENT COLUMN views 'a, b'`,
+      `ALTER TABLE {db:Identifier}.topk_final ${on} DROP COLUMN videos`,
+    ]);
+  });
+
+  it('changes what only the data has (TTL, settings) on the shard’s table alone, the replicated setting by its name', () => {
+    expect(
+      clusterMigration([
+        { written: 'ALTER TABLE {db:Identifier}.views_by_minute MODIFY TTL minute + toIntervalHour({minute_retention_hours:UInt32} + 1)' },
+        { written: 'ALTER TABLE {db:Identifier}.views_by_hour MODIFY SETTING non_replicated_deduplication_window = 100' },
+      ]),
+    ).toEqual([
+      `ALTER TABLE {db:Identifier}.views_by_minute_local ${on} MODIFY TTL minute + toIntervalHour({minute_retention_hours:UInt32} + 1)`,
+      `ALTER TABLE {db:Identifier}.views_by_hour_local ${on} MODIFY SETTING replicated_deduplication_window = 100`,
+    ]);
+    expect(() =>
+      clusterMigration([{ written: 'ALTER TABLE {db:Identifier}.views_total ADD COLUMN x UInt8, MODIFY TTL now() + toIntervalDay(1)' }]),
+    ).toThrow(/mixes column and other commands/);
+  });
+
+  it('creates as clusterSchema does, drops both tables of a per-shard one, and runs a backfill once through the Distributed names', () => {
+    const backfill =
+      'INSERT INTO {db:Identifier}.views_by_hour SELECT toStartOfHour(minute), video_id, sum(views) FROM {db:Identifier}.views_by_minute GROUP BY 1, 2';
+    const derived = clusterMigration([
+      { written: 'DROP VIEW IF EXISTS {db:Identifier}.views_by_hour_mv' },
+      { written: 'DROP TABLE {db:Identifier}.views_by_hour SYNC' },
+      { created: hours },
+      { created: settings },
+      { created: hoursView },
+      { written: `${backfill};` },
+    ]);
+    expect(derived.slice(0, 3)).toEqual([
+      `DROP VIEW IF EXISTS {db:Identifier}.views_by_hour_mv ${on} SYNC`,
+      `DROP TABLE IF EXISTS {db:Identifier}.views_by_hour ${on} SYNC`,
+      `DROP TABLE IF EXISTS {db:Identifier}.views_by_hour_local ${on} SYNC`,
+    ]);
+    const schema = clusterSchema([hours, settings, hoursView]);
+    expect(derived.slice(3, -1)).toEqual(schema);
+    expect(derived.at(-1)).toBe(backfill);
+  });
+
+  it('stops at a statement it has no rule for, and at a table the layout does not place', () => {
+    expect(() => clusterMigration([{ written: 'RENAME TABLE {db:Identifier}.a TO {db:Identifier}.b' }])).toThrow(
+      /no cluster derivation for this statement: .*RENAME TABLE/,
+    );
+    expect(() => clusterMigration([{ written: 'ALTER TABLE {db:Identifier}.views_by_week ADD COLUMN x UInt8' }])).toThrow(
+      /views_by_week has no place on a cluster/,
+    );
+  });
+
+  it('names what a CREATE makes, whatever precedes it', () => {
+    expect(createdName('-- why\nCREATE TABLE IF NOT EXISTS {db:Identifier}.views_by_week\n(x UInt8)')).toBe('views_by_week');
+    expect(createdName('CREATE MATERIALIZED VIEW {db:Identifier}.v TO {db:Identifier}.t AS SELECT 1')).toBe('v');
+    expect(createdName('ALTER TABLE {db:Identifier}.t ADD COLUMN x UInt8')).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 // The cluster's DDL (CLICKHOUSE_CLUSTER), derived from the single-node definition rather than written a second time:
-// clickhouse/cluster/migrations/0001_cluster_schema.sql from the tables and views the single-node migrations leave
-// (their SHOW CREATE, test/schema.int-spec.ts), and clickhouse/cluster/queue.sql from clickhouse/queue/. What is the
+// clickhouse/cluster/migrations/0001_cluster_schema.sql from the tables and views the single-node migrations up to
+// CLUSTER_BASE leave (their SHOW CREATE, test/schema.int-spec.ts), each later single-node migration's cluster migration
+// statement by statement (clusterMigration), and clickhouse/cluster/queue.sql from clickhouse/queue/. What is the
 // cluster's own is here, and only here: where each table lives (CLUSTER_LAYOUT) and the one row seeded once per
 // cluster (CLUSTER_SEEDS). Pure text in, text out; the engine parses and creates the result in
 // test/cluster-schema.int-spec.ts and compares it with a single node's.
@@ -18,7 +19,7 @@ export type Placement = { shardBy: string } | 'everywhere' | 'node';
 
 const BY_VIDEO = { shardBy: 'cityHash64(video_id)' };
 
-/** Every table of the single-node schema; a table missing here stops the derivation (test/schema.int-spec.ts). */
+/** Every table of the single-node schema; a table missing here stops the derivation, one too many fails checkLayout. */
 export const CLUSTER_LAYOUT: Record<string, Placement> = {
   views_by_minute: BY_VIDEO,
   views_by_hour: BY_VIDEO,
@@ -50,6 +51,13 @@ export const CLUSTER_SEEDS: Record<string, string> = {
 SETTINGS insert_deduplication_token = 'last_hour_settings'
 SELECT {late_tolerance_ms:UInt32} WHERE (SELECT count() FROM {db:Identifier}.last_hour_settings) = 0`,
 };
+
+/**
+ * The single-node migration the cluster's 0001 stands for: a cluster starts with the schema as of 0015, and each later
+ * single-node migration NNNN becomes the cluster migration NNNN of the same name (clusterMigration), so a cluster that
+ * has run keeps its applied files and their checksums.
+ */
+export const CLUSTER_BASE = 15;
 
 const DB = '{db:Identifier}.';
 const ON_CLUSTER = " ON CLUSTER '{cluster}'";
@@ -150,14 +158,19 @@ function clusterView({ name, text }: Create): string {
  */
 export function clusterSchema(singleNode: readonly string[]): string[] {
   const creates = singleNode.map(parseCreate);
-  const tables = creates.filter((c) => c.kind === 'table');
+  return [...creates.filter((c) => c.kind === 'table').flatMap(seededTable), ...creates.filter((c) => c.kind === 'view').map(clusterView)];
+}
+
+/** Fails when CLUSTER_LAYOUT places a table that the single-node schema, as its newest migration leaves it, lacks. */
+export function checkLayout(singleNodeTables: readonly string[]): void {
   for (const name of Object.keys(CLUSTER_LAYOUT)) {
-    if (!tables.some((t) => t.name === name)) throw new Error(`CLUSTER_LAYOUT places ${name}, which the single-node schema does not have`);
+    if (!singleNodeTables.includes(name)) throw new Error(`CLUSTER_LAYOUT places ${name}, which the single-node schema does not have`);
   }
-  return [
-    ...tables.flatMap((t) => [...clusterTable(t), ...(CLUSTER_SEEDS[t.name] ? [CLUSTER_SEEDS[t.name]] : [])]),
-    ...creates.filter((c) => c.kind === 'view').map(clusterView),
-  ];
+}
+
+/** A table's cluster statements, then its seed row if it has one. */
+function seededTable(create: Create): string[] {
+  return [...clusterTable(create), ...(CLUSTER_SEEDS[create.name] ? [CLUSTER_SEEDS[create.name]] : [])];
 }
 
 /**
@@ -181,4 +194,88 @@ function withoutComments(sql: string): string {
     .replace(/^(?:--[^\n]*\n|\s*\n)*/, '')
     .trim()
     .replace(/;$/, '');
+}
+
+/**
+ * One statement of a single-node migration after CLUSTER_BASE, as the cluster's derivation sees it: a CREATE as the
+ * engine shows what it made (SHOW CREATE, parameters kept parameters, like clusterSchema's input), anything else as
+ * written in the migration.
+ */
+export type MigrationStatement = { created: string } | { written: string };
+
+/** The table or view a single-node migration's statement creates, if it is a CREATE. */
+export function createdName(statement: string): string | undefined {
+  return /^CREATE (?:TABLE|MATERIALIZED VIEW) (?:IF NOT EXISTS )?\{db:Identifier\}\.(\w+)\b/i.exec(withoutComments(statement))?.[1];
+}
+
+/** ALTER commands that change columns, which a Distributed table carries too; every other command is the data's. */
+const COLUMN_COMMAND = /^(?:ADD|DROP|MODIFY|RENAME|COMMENT|CLEAR) COLUMN\b/i;
+
+/** A single-node ALTER TABLE as the cluster runs it: on the shard's tables, and on the Distributed one for columns. */
+function clusterAlter(table: string, commands: string): string[] {
+  const placement = placementOf(table);
+  const split = splitCommands(commands);
+  const columns = split.filter((c) => COLUMN_COMMAND.test(c));
+  if (columns.length > 0 && columns.length < split.length)
+    throw new Error(`ALTER TABLE ${table} mixes column and other commands: write them as two statements`);
+  const alter = (name: string) =>
+    `ALTER TABLE ${DB}${name}${ON_CLUSTER} ${commands.replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window')}`;
+  if (typeof placement !== 'object') return [alter(table)];
+  // The shard's table first: a Distributed table with a column its shards lack fails every read.
+  return columns.length > 0 ? [alter(`${table}_local`), alter(table)] : [alter(`${table}_local`)];
+}
+
+/** An ALTER's commands split at top-level commas (not inside parentheses or strings). */
+function splitCommands(commands: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '`' || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(commands.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(commands.slice(start).trim());
+  return parts;
+}
+
+/** A single-node DROP as the cluster runs it: a per-shard table is two, its Distributed table and the shard's own. */
+function clusterDrop(kind: string, name: string): string[] {
+  const drop = (n: string) => `DROP ${kind} IF EXISTS ${DB}${n}${ON_CLUSTER} SYNC`;
+  if (kind === 'VIEW') return [drop(name)];
+  return typeof placementOf(name) === 'object' ? [drop(name), drop(`${name}_local`)] : [drop(name)];
+}
+
+/**
+ * A single-node migration after CLUSTER_BASE as the cluster runs it, in its order, statement by statement:
+ * - CREATE TABLE / MATERIALIZED VIEW: as in clusterSchema (the table's placement from CLUSTER_LAYOUT, its seed);
+ * - ALTER TABLE: ON CLUSTER on the shard's `_local` table, and for column commands on the Distributed table too;
+ * - DROP TABLE / VIEW: ON CLUSTER, a per-shard table's Distributed and `_local` tables both;
+ * - INSERT: as written, run once by the migrating instance through the single-node names, which on a cluster are the
+ *   Distributed tables (a backfill reads every shard and writes each row to its video's shard).
+ * Anything else has no derivation yet and stops it, naming the statement, rather than reach a cluster unchecked.
+ */
+export function clusterMigration(statements: readonly MigrationStatement[]): string[] {
+  return statements.flatMap((statement) => {
+    if ('created' in statement) {
+      const create = parseCreate(statement.created);
+      return create.kind === 'table' ? seededTable(create) : [clusterView(create)];
+    }
+    const text = withoutComments(statement.written);
+    const alter = /^ALTER TABLE \{db:Identifier\}\.(\w+)\s+([\s\S]+)$/i.exec(text);
+    if (alter) return clusterAlter(alter[1], alter[2]);
+    const drop = /^DROP (TABLE|VIEW) (?:IF EXISTS )?\{db:Identifier\}\.(\w+)(?: SYNC)?$/i.exec(text);
+    if (drop) return clusterDrop(drop[1].toUpperCase(), drop[2]);
+    if (/^INSERT INTO \{db:Identifier\}\.\w+\b/i.test(text)) return [text];
+    throw new Error(`no cluster derivation for this statement: give it a rule in src/clickhouse/cluster-ddl.ts: ${text.split('\n')[0]}`);
+  });
 }
