@@ -33,15 +33,13 @@ describe(layoutMigrationFiles.name, () => {
 });
 
 describe(viewsTopic.name, () => {
-  it('replicates the topic as configured, and sets min.insync.replicas only when given', () => {
-    expect(viewsTopic('v', 8, 3, 2)).toMatchObject({
-      replicationFactor: 3,
-      configEntries: [
-        { name: 'message.timestamp.type', value: 'LogAppendTime' },
-        { name: 'min.insync.replicas', value: '2' },
-      ],
+  it("leaves copies and min.insync.replicas to the brokers' defaults, and has the broker stamp each message", () => {
+    expect(viewsTopic('v', 8)).toEqual({
+      topic: 'v',
+      numPartitions: 8,
+      replicationFactor: -1,
+      configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
     });
-    expect(viewsTopic('v', 4).configEntries).toEqual([{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
   });
 });
 

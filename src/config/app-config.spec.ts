@@ -53,11 +53,6 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ CLICKHOUSE_URL: url, CLICKHOUSE_CLUSTER: 'viewrank', INGEST_GUARANTEE: 'at-least-once' })).toThrow(
       'a cluster (CLICKHOUSE_CLUSTER) ingests exactly-once only',
     );
-    const kafka = loadConfig({ KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2' }).kafka;
-    expect([kafka.topicReplicationFactor, kafka.topicMinInsyncReplicas]).toEqual([3, 2]);
-    expect(() => loadConfig({ KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2' })).toThrow(
-      'KAFKA_TOPIC_MIN_INSYNC_REPLICAS=2: more than KAFKA_TOPIC_REPLICATION_FACTOR=1',
-    );
   });
 
   it("takes pino's level names, and Nest's as aliases", () => {

@@ -74,21 +74,6 @@ export class EnvironmentVariables {
   @Max(1000)
   KAFKA_TOPIC_PARTITIONS = 4;
 
-  /** Copies of each partition when the service creates the topic (a cluster: 3). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(32)
-  KAFKA_TOPIC_REPLICATION_FACTOR = 1;
-
-  /** The topic's min.insync.replicas when the service creates it; unset: the broker's default. */
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(32)
-  KAFKA_TOPIC_MIN_INSYNC_REPLICAS?: number;
-
   @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_GROUP must be a valid consumer group id' })
   KAFKA_GROUP = 'viewrank';
 
@@ -298,11 +283,6 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
       `Invalid configuration:\n  INGEST_GUARANTEE=${JSON.stringify(vars.INGEST_GUARANTEE)}: a cluster (CLICKHOUSE_CLUSTER) ingests exactly-once only`,
     );
   }
-  if ((vars.KAFKA_TOPIC_MIN_INSYNC_REPLICAS ?? 1) > vars.KAFKA_TOPIC_REPLICATION_FACTOR) {
-    throw new ConfigError(
-      `Invalid configuration:\n  KAFKA_TOPIC_MIN_INSYNC_REPLICAS=${vars.KAFKA_TOPIC_MIN_INSYNC_REPLICAS}: more than KAFKA_TOPIC_REPLICATION_FACTOR=${vars.KAFKA_TOPIC_REPLICATION_FACTOR}`,
-    );
-  }
   return vars;
 }
 
@@ -333,8 +313,6 @@ export function toAppConfig(vars: EnvironmentVariables) {
       clickhouseBrokers: vars.CLICKHOUSE_KAFKA_BROKERS ?? vars.KAFKA_BROKERS,
       topic: vars.KAFKA_TOPIC,
       topicPartitions: vars.KAFKA_TOPIC_PARTITIONS,
-      topicReplicationFactor: vars.KAFKA_TOPIC_REPLICATION_FACTOR,
-      topicMinInsyncReplicas: vars.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
       group: vars.KAFKA_GROUP,
       consumers: vars.KAFKA_CONSUMERS,
       flushIntervalMs: vars.KAFKA_FLUSH_INTERVAL_MS,

@@ -7,18 +7,19 @@ import { AppConfig } from '../config/app-config';
 /**
  * How the views topic is created. The broker stamps each message with its own clock (LogAppendTime): last-hour
  * counts a view as on time by when it reached Kafka, whatever the producer's clock says (src/top-k/last-hour.ts).
+ * Its copies and min.insync.replicas are the brokers' defaults (default.replication.factor, min.insync.replicas; the
+ * replication factor sent as -1, KIP-464), as for any topic of that Kafka: the operator of the brokers decides them
+ * once for all topics (they were KAFKA_TOPIC_REPLICATION_FACTOR and KAFKA_TOPIC_MIN_INSYNC_REPLICAS).
  */
-export function viewsTopic(topic: string, numPartitions: number, replicationFactor = 1, minInsyncReplicas?: number): ITopicConfig {
-  const configEntries = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
-  if (minInsyncReplicas !== undefined) configEntries.push({ name: 'min.insync.replicas', value: String(minInsyncReplicas) });
-  return { topic, numPartitions, replicationFactor, configEntries };
+export function viewsTopic(topic: string, numPartitions: number): ITopicConfig {
+  return { topic, numPartitions, replicationFactor: -1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] };
 }
 
 /** Creates the topic if missing; resolves to true if it was created. Throws if the broker cannot be reached. */
 export function ensureTopic(kafka: AppConfig['kafka']): Promise<boolean> {
   return withAdmin(kafka.brokers, 3, (admin) =>
     admin.createTopics({
-      topics: [viewsTopic(kafka.topic, kafka.topicPartitions, kafka.topicReplicationFactor, kafka.topicMinInsyncReplicas)],
+      topics: [viewsTopic(kafka.topic, kafka.topicPartitions)],
       waitForLeaders: true,
     }),
   );
