@@ -15,7 +15,7 @@ import { runMigrations } from '../src/clickhouse/migrations';
 import { queueFile } from '../src/clickhouse/sql-files';
 import { splitStatements } from '../src/clickhouse/sql-statements';
 import { loadConfig } from '../src/config/app-config';
-import { mergesSettled } from './lib/merges';
+import { CHAIN_BLOCK_ROWS, chainCost } from './lib/chain-cost';
 import { benchStatement, benchStatements } from './lib/sql';
 import { run } from './report';
 
@@ -28,7 +28,6 @@ const DESIGNS = [
   { name: 'minutes only, without the dead-letter view or the deduplication window', parsed: 'min2_parsed' },
   { name: 'the insert alone: into a Null table that no view reads', parsed: 'null_parsed' },
 ];
-const BLOCK = 100_000;
 
 async function main(): Promise<void> {
   const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -39,9 +38,6 @@ async function main(): Promise<void> {
   const database = `designs_${process.pid}`;
   const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: 'chain-unused', LOG_LEVEL: 'warn' });
   const clickhouse = new ClickHouseService(config);
-  let tokens = 0;
-  const insert = (parsed: string, from: number, to: number) =>
-    clickhouse.command(benchStatement('chain_design_insert'), { parsed, from, to, token: `t${tokens++}` });
   try {
     await runMigrations(clickhouse, config);
     for (const statement of splitStatements(queueFile('deduplication_window'))) {
@@ -53,29 +49,8 @@ async function main(): Promise<void> {
     // --reverse: the designs in the other order, to see what running after the others costs a design.
     const designs = process.argv.includes('--reverse') ? [...DESIGNS].reverse() : DESIGNS;
     for (const { name, parsed } of designs) {
-      await insert(parsed, 0, BLOCK); // warm-up: the first insert into empty tables is slower than any later one
-      const wholeRuns: number[] = [];
-      for (let round = 0; round < 3; round++) {
-        await mergesSettled(clickhouse);
-        const started = performance.now();
-        for (let from = 0; from < rows; from += BLOCK) await insert(parsed, from, from + BLOCK);
-        wholeRuns.push(performance.now() - started);
-      }
-      await mergesSettled(clickhouse);
-      const perBlock: number[] = [];
-      for (let i = 0; i < blocks; i++) {
-        const started = performance.now();
-        await insert(parsed, i, i + 1);
-        perBlock.push(performance.now() - started);
-      }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-      results.push({
-        design: name,
-        perViewMicroseconds: +((median(wholeRuns) * 1000) / rows).toFixed(2),
-        viewsPerSecond: Math.round(rows / (median(wholeRuns) / 1000)),
-        perBlockMs: +median(perBlock).toFixed(1),
-        perBlockP90Ms: +[...perBlock].sort((a, b) => a - b)[Math.floor(blocks * 0.9)].toFixed(1),
-      });
+      const { perViewMicroseconds, viewsPerSecond, perBlockMs, perBlockP90Ms } = await chainCost(clickhouse, parsed, rows, blocks);
+      results.push({ design: name, perViewMicroseconds, viewsPerSecond, perBlockMs, perBlockP90Ms });
       console.log(JSON.stringify(results.at(-1)));
     }
     const result = {
@@ -83,7 +58,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       rows,
       videos,
-      blockRows: BLOCK,
+      blockRows: CHAIN_BLOCK_ROWS,
       oneRowBlocks: blocks,
       results,
     };

@@ -22,6 +22,15 @@ describe('benchmark goals', () => {
       latenciesMs: {},
       answersOtherThan200: [],
     };
+    r.chainCost = {
+      rows: 2_000_000,
+      blockRows: 100_000,
+      perViewMicroseconds: 5.5,
+      viewsPerSecond: 181_818,
+      oneRowBlocks: 100,
+      perBlockMs: 41.2,
+      perBlockP90Ms: 50.3,
+    };
     expect(headline(r)).toEqual({
       drainViewsPerSecond: 400_000,
       // The KAFKA_CONSUMERS=2 step is a tuning, not the defaults.
@@ -30,13 +39,20 @@ describe('benchmark goals', () => {
       freshnessP99Ms: { 'last-hour': 4700, 'all-time': 9300 },
       readP99MsUnderIngest: 16,
       videoP99MsUnderIngest: 9,
+      chainPerViewMicroseconds: 5.5,
+      chainPerBlockMs: 41.2,
       memoryMiB: 300,
       peersMemoryMiB: { 'Redis sorted sets': 15 },
     });
   });
 
   it('judges each goal and says how far off a missed one is, beside the previous run', () => {
-    const previous: Headline = { drainViewsPerSecond: 461_461, steadyKeptUpPerSecond: 200_000, steadyFellBehindPerSecond: 300_000 };
+    const previous: Headline = {
+      drainViewsPerSecond: 461_461,
+      steadyKeptUpPerSecond: 200_000,
+      steadyFellBehindPerSecond: 300_000,
+      chainPerViewMicroseconds: 5.5,
+    };
     const now: Headline = {
       drainViewsPerSecond: 1_020_000,
       steadyKeptUpPerSecond: 500_000,
@@ -46,6 +62,8 @@ describe('benchmark goals', () => {
       videoP99MsUnderIngest: 12,
       memoryMiB: 300,
       peersMemoryMiB: { 'Redis sorted sets': 265, 'PostgreSQL counter rows': 378 },
+      chainPerViewMicroseconds: 4.4,
+      chainPerBlockMs: 9.5,
     };
     const rows = goalRows(now, previous);
     expect(rows.map((row) => [row.what, row.met, row.gap])).toEqual([
@@ -55,7 +73,11 @@ describe('benchmark goals', () => {
       ['reads p99, k = 1000, 10 connections, during ingest', true, undefined],
       ['memory (Pss) after the drain', false, '1.13× the leanest peer'],
       ["one video's numbers p99, every request a lookup, 10 connections, during ingest (#18)", false, '1.20× the goal'],
+      ['the counting chain, per view (100,000-view blocks into views_parsed, exactly once) (#36)', false, '2.20× the goal'],
+      ['the counting chain, per block (one-row blocks, exactly once) (#36)', true, undefined],
     ]);
+    expect(rows[6]).toMatchObject({ previous: '5.5 µs', now: '4.4 µs' });
+    expect(rows[7]).toMatchObject({ previous: 'not measured', now: '9.5 ms' });
     expect(rows[0]).toMatchObject({ previous: '461k views/s', now: '1,020k views/s' });
     expect(rows[1]).toMatchObject({ previous: 'kept up at 200k, not at 300k', now: 'kept up at 500k, not at 600k' });
     expect(rows[2]).toMatchObject({ previous: 'not measured', now: '2.1 s (last-hour) to 3.4 s (hour)' });

@@ -5,6 +5,7 @@ import { FreshnessResult } from './parts/freshness';
 import { DrainRun, SteadyStep } from './parts/ingest';
 import { PeerIngest } from './parts/peers';
 import { PhysicalResult } from './parts/physical';
+import type { ChainCost } from './lib/chain-cost';
 import type { PrecomputeRow } from './precompute';
 import { ReadRun } from './parts/reads';
 
@@ -17,6 +18,8 @@ export interface SuiteResult {
   sizes: BenchContext['sizes'];
   ingest: { drain: DrainRun[]; steady: SteadyStep[] };
   physical: PhysicalResult[];
+  /** The counting chain's cost per view and per block (the physical part; runs before 2026-12-07 lack it). */
+  chainCost?: ChainCost;
   freshness?: FreshnessResult;
   reads: ReadRun[];
   peers: PeerIngest[];
@@ -38,6 +41,9 @@ export interface Headline {
   readP99MsUnderIngest?: number;
   /** One video's numbers (GET /videos/{id}/views), a new id every request, 10 connections, while ingesting: p99 ms. */
   videoP99MsUnderIngest?: number;
+  /** The counting chain from the parsed stream on: µs a view in 100,000-view blocks, and ms a one-row block. */
+  chainPerViewMicroseconds?: number;
+  chainPerBlockMs?: number;
   /** The service's memory (Pss) after the 100-views-per-message drain, and each peer's in the same run, MiB. */
   memoryMiB?: number;
   peersMemoryMiB?: Record<string, number>;

@@ -17,6 +17,7 @@ import { freshness } from './parts/freshness';
 import { RankedVideo } from '../src/top-k/ranking';
 import { drainRun, steadyRun } from './parts/ingest';
 import { peers } from './parts/peers';
+import type { PhysicalOutput } from './parts/physical';
 import { viewrankReads } from './parts/reads';
 import { machine } from './report';
 import { SuiteResult } from './result';
@@ -101,13 +102,16 @@ async function main(): Promise<void> {
     const better = result.ingest.drain.filter((d) => Object.keys(d.settings).length > 0 && d.viewsPerSecond > base.viewsPerSecond * 1.1);
     for (const settings of [{}, ...better.map((d) => d.settings)]) result.ingest.steady.push(...(await steadyRun(ctx, 100, settings)));
   }
-  if (parts.includes('physical'))
-    result.physical = JSON.parse(
+  if (parts.includes('physical')) {
+    const output = JSON.parse(
       child('parts/physical.ts', [String(ctx.sizes.physicalRows), String(ctx.sizes.catalogue)])
         .trim()
         .split('\n')
         .at(-1)!,
-    );
+    ) as PhysicalOutput;
+    result.physical = output.ways;
+    result.chainCost = output.chainCost;
+  }
   if (parts.includes('freshness')) result.freshness = await freshness(ctx);
   if (parts.includes('reads')) result.reads.push(...(await viewrankReads(ctx)));
   if (parts.includes('peers')) {

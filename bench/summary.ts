@@ -158,6 +158,28 @@ export function summaryMarkdown(r: SuiteResult): string {
     );
     out.push('');
   }
+  if (r.chainCost) {
+    const c = r.chainCost;
+    out.push('## The counting chain: a view, a block', '');
+    out.push(
+      `The migrations' chain under \`views_parsed\` in a fresh database, with exactly once's deduplication windows, every insert its own deduplication token (bench/lib/chain-cost.ts).`,
+      '',
+    );
+    out.push(
+      table(
+        ['what', 'measured', 'as'],
+        [
+          [
+            'per view',
+            `**${c.perViewMicroseconds} µs**`,
+            `${n(c.rows)} views in blocks of ${n(c.blockRows)}, median of 3 passes (${n(c.viewsPerSecond)} views/s)`,
+          ],
+          ['per block', `**${c.perBlockMs} ms**`, `one-row blocks, median of ${c.oneRowBlocks} (p90 ${c.perBlockP90Ms} ms)`],
+        ],
+      ),
+    );
+    out.push('');
+  }
   if (r.freshness) {
     const f = r.freshness;
     out.push('## Freshness under load', '');

@@ -51,6 +51,15 @@ describe('npm run bench -- --smoke', () => {
     expect(result.physical.every((p) => p.rows === result.sizes.physicalRows && p.rowsPerSecond > 0)).toBe(true);
   });
 
+  it('timed the counting chain per view and per block, as rows of their own in the goals and the summary', () => {
+    expect(result.chainCost).toMatchObject({ rows: result.sizes.physicalRows, blockRows: 100_000, oneRowBlocks: 10 });
+    expect(result.chainCost!.perViewMicroseconds).toBeGreaterThan(0);
+    expect(result.chainCost!.perBlockMs).toBeGreaterThan(0);
+    const summary = readFileSync(join(out, 'RESULTS.md'), 'utf8');
+    expect(summary).toContain('## The counting chain: a view, a block');
+    expect(summary).toContain(`| the counting chain, per block (one-row blocks, exactly once) (#36) | ≤ 10 ms |`);
+  });
+
   it('saw every freshness probe in every window', () => {
     for (const window of ['last-hour', 'hour', 'day', 'month', 'all-time']) {
       expect(result.freshness!.latenciesMs[window]).toHaveLength(result.sizes.freshnessProbes);

@@ -1,8 +1,10 @@
 // The physical limit: the same kind of views inserted straight into the service's ClickHouse schema, no Kafka, in a
 // process of its own (chDB runs one engine per process). Rows enter views_parsed, the validated stream, so every
 // materialized view the Kafka path feeds (minute, hour, total, touched, ingest counts) runs on them too.
+// Then the counting chain's own cost (issue #36), in a database of its own with the deduplication windows of exactly
+// once: what a view costs in 100,000-view blocks, and what a one-row block costs (bench/lib/chain-cost.ts).
 // Run by the suite: node -r ts-node/register/transpile-only bench/parts/physical.ts <rows> <catalogue>
-// Prints one JSON line: rows/s for each way of inserting.
+// Prints one JSON line: { ways: rows/s for each way of inserting, chainCost }.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,10 @@ import { seededRandom } from '../../test/support/random';
 import { ZipfSampler } from '../lib/zipf';
 import { mergesSettled } from '../lib/merges';
 import { benchStatement } from '../lib/sql';
+import { ChainCost, chainCost } from '../lib/chain-cost';
+import { DEDUPLICATION_WINDOW } from '../../src/clickhouse/ingest-queue';
+import { queueFile } from '../../src/clickhouse/sql-files';
+import { splitStatements } from '../../src/clickhouse/sql-statements';
 
 export interface PhysicalResult {
   way: string;
@@ -24,7 +30,31 @@ export interface PhysicalResult {
   rowsPerSecond: number;
 }
 
+export interface PhysicalOutput {
+  ways: PhysicalResult[];
+  chainCost: ChainCost;
+}
+
 const FROM_NUMBERS = benchStatement('physical_from_numbers');
+
+/**
+ * The chain of the migrations under views_parsed, with exactly once's deduplication windows, in a fresh database:
+ * at most 2M views (the figure issue #36 measured with), 100 one-row blocks (10 below 1M rows: the smoke size).
+ */
+async function measureChain(dataDir: string, database: string, rows: number, videos: number): Promise<ChainCost> {
+  const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: 'chain-unused', LOG_LEVEL: 'warn' });
+  const clickhouse = new ClickHouseService(config);
+  try {
+    await runMigrations(clickhouse, config);
+    for (const statement of splitStatements(queueFile('deduplication_window')))
+      await clickhouse.command(statement, { window: DEDUPLICATION_WINDOW });
+    const views = Math.min(rows, 2_000_000);
+    await clickhouse.command(benchStatement('view_chain_source'), { rows: views, videos });
+    return await chainCost(clickhouse, 'views_parsed', views, rows >= 1_000_000 ? 100 : 10);
+  } finally {
+    await clickhouse.onApplicationShutdown();
+  }
+}
 
 async function main(): Promise<void> {
   const [rows, videos] = process.argv.slice(2).map(Number);
@@ -113,11 +143,13 @@ async function main(): Promise<void> {
     );
     const [{ total }] = await clickhouse.select<{ total: string }>('SELECT sum(views) AS total FROM {db:Identifier}.views_total');
     if (Number(total) !== 2 * rows + 2 * jsonRows) throw new Error(`counted ${total} views for ${2 * rows + 2 * jsonRows} inserted`);
+    await mergesSettled(clickhouse);
+    const output: PhysicalOutput = { ways: results, chainCost: await measureChain(dataDir, `${database}_chain`, rows, videos) };
+    console.log(JSON.stringify(output));
   } finally {
     await clickhouse.onApplicationShutdown();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(JSON.stringify(results));
 }
 
 main().catch((error) => {
