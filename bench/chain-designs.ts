@@ -10,12 +10,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
-import { DEDUPLICATION_WINDOW } from '../src/clickhouse/ingest-queue';
-import { runMigrations } from '../src/clickhouse/migrations';
-import { queueFile } from '../src/clickhouse/sql-files';
-import { splitStatements } from '../src/clickhouse/sql-statements';
 import { loadConfig } from '../src/config/app-config';
-import { CHAIN_BLOCK_ROWS, chainCost } from './lib/chain-cost';
+import { CHAIN_BLOCK_ROWS, chainCost, migrateExactlyOnceChain } from './lib/chain-cost';
 import { benchStatement, benchStatements } from './lib/sql';
 import { run } from './report';
 
@@ -39,10 +35,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: 'chain-unused', LOG_LEVEL: 'warn' });
   const clickhouse = new ClickHouseService(config);
   try {
-    await runMigrations(clickhouse, config);
-    for (const statement of splitStatements(queueFile('deduplication_window'))) {
-      await clickhouse.command(statement, { window: DEDUPLICATION_WINDOW });
-    }
+    await migrateExactlyOnceChain(clickhouse, config);
     for (const statement of benchStatements('chain_fanout')) await clickhouse.command(statement);
     await clickhouse.command(benchStatement('view_chain_source'), { rows, videos });
     const results = [];

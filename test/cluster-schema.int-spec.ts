@@ -18,6 +18,7 @@ import { isolated } from './support/app';
 import { declustered, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { uniqueName } from './support/kafka';
 import { deriveClusterMigrations } from './support/schema-source';
+import { withoutComments } from '../src/clickhouse/cluster-ddl';
 import { queueSql } from '../src/clickhouse/ingest-queue';
 
 const CLUSTER = 'viewrank_check';
@@ -211,7 +212,6 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
     const derived = await deriveClusterMigrations(clickhouse, nodeConfig, files);
     expect(derived.map((m) => m.version)).toEqual([1, 16]);
     // The cluster's 0001 is the one checked in (test/schema.int-spec.ts keeps it current); 0016 is the fixture's.
-    const withoutComments = (statement: string) => statement.replace(/^(?:--[^\n]*\n|\s*\n)*/, '').trim();
     expect(derived[0].statements).toEqual(splitStatements(migrationFiles(join(clusterDir(), 'migrations'))[0].text).map(withoutComments));
 
     const params = { ...migrationParams(nodeConfig), db: cluster };

@@ -3,6 +3,11 @@
 // three passes, then one-row blocks, the median of `blocks`; every insert carries its own deduplication token, as
 // each Kafka block does. Used by the suite's physical part (the service's chain) and bench/chain-designs.ts.
 import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
+import { DEDUPLICATION_WINDOW } from '../../src/clickhouse/ingest-queue';
+import { runMigrations } from '../../src/clickhouse/migrations';
+import { queueFile } from '../../src/clickhouse/sql-files';
+import { splitStatements } from '../../src/clickhouse/sql-statements';
+import { AppConfig } from '../../src/config/app-config';
 import { mergesSettled } from './merges';
 import { benchStatement } from './sql';
 
@@ -16,6 +21,13 @@ export interface ChainCost {
   oneRowBlocks: number;
   perBlockMs: number;
   perBlockP90Ms: number;
+}
+
+/** The migrations' chain as exactly once runs it: the tables, then every target's deduplication window. */
+export async function migrateExactlyOnceChain(clickhouse: ClickHouseService, config: AppConfig): Promise<void> {
+  await runMigrations(clickhouse, config);
+  for (const statement of splitStatements(queueFile('deduplication_window')))
+    await clickhouse.command(statement, { window: DEDUPLICATION_WINDOW });
 }
 
 let tokens = 0;

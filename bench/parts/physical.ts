@@ -16,10 +16,7 @@ import { seededRandom } from '../../test/support/random';
 import { ZipfSampler } from '../lib/zipf';
 import { mergesSettled } from '../lib/merges';
 import { benchStatement } from '../lib/sql';
-import { ChainCost, chainCost } from '../lib/chain-cost';
-import { DEDUPLICATION_WINDOW } from '../../src/clickhouse/ingest-queue';
-import { queueFile } from '../../src/clickhouse/sql-files';
-import { splitStatements } from '../../src/clickhouse/sql-statements';
+import { ChainCost, chainCost, migrateExactlyOnceChain } from '../lib/chain-cost';
 
 export interface PhysicalResult {
   way: string;
@@ -45,9 +42,7 @@ async function measureChain(dataDir: string, database: string, rows: number, vid
   const config = loadConfig({ CHDB_PATH: dataDir, CLICKHOUSE_DATABASE: database, KAFKA_TOPIC: 'chain-unused', LOG_LEVEL: 'warn' });
   const clickhouse = new ClickHouseService(config);
   try {
-    await runMigrations(clickhouse, config);
-    for (const statement of splitStatements(queueFile('deduplication_window')))
-      await clickhouse.command(statement, { window: DEDUPLICATION_WINDOW });
+    await migrateExactlyOnceChain(clickhouse, config);
     const views = Math.min(rows, 2_000_000);
     await clickhouse.command(benchStatement('view_chain_source'), { rows: views, videos });
     return await chainCost(clickhouse, 'views_parsed', views, rows >= 1_000_000 ? 100 : 10);

@@ -189,7 +189,7 @@ export function clusterQueue(exactlyOnceTable: string, view: string): string[] {
 }
 
 /** A file's statement without its leading comment lines or trailing semicolon (comments inside it stay). */
-function withoutComments(sql: string): string {
+export function withoutComments(sql: string): string {
   return sql
     .replace(/^(?:--[^\n]*\n|\s*\n)*/, '')
     .trim()
