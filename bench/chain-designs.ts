@@ -2,10 +2,11 @@
 // parsed stream on, in the embedded engine. The designs side by side in one fresh database: the migrations' chain
 // (views_parsed and the eleven views under it, with the exactly-once deduplication windows) and three candidates of
 // bench/sql/chain_fanout.sql (every grain in one table by one view; the same after one aggregation by minute; minutes
-// only, the grains to be rolled up later). Per view: `rows` views in blocks of 100,000, median of three. Per block:
+// only, the grains to be rolled up later) and bench/sql/chain_one_minute_view.sql (the migrations' chain with the raw
+// views aggregated once). Per view: `rows` views in blocks of 100,000, median of three. Per block:
 // one-row blocks, the median of `blocks`. Every insert carries its own deduplication token, as each Kafka block does.
 // Ad hoc, not part of the suite: bench/results/chain-designs-<date>[-label].json.
-// Usage: npm run bench:chain-designs -- [--rows=2000000] [--videos=1000000] [--blocks=100] [--reverse] [--label=name]
+// Usage: npm run bench:chain-designs -- [--rows=2000000] [--videos=1000000] [--blocks=100] [--reverse] [--only=views_parsed,…] [--label=name]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,11 @@ import { benchStatement, benchStatements } from './lib/sql';
 import { run } from './report';
 
 const DESIGNS = [
-  { name: 'migrations: views_parsed and eleven views, ten targets', parsed: 'views_parsed' },
+  { name: 'migrations: views_parsed and the views under it (0015: eleven views, ten targets; 0016: ten, nine)', parsed: 'views_parsed' },
+  {
+    name: 'the chain of 0015 with each raw view aggregated once, as 0016 makes it (minutes carry on-time counts and progress)',
+    parsed: 'two_parsed',
+  },
   { name: 'fan-out: one view, one table of every grain, dead letters apart', parsed: 'fan_parsed' },
   { name: 'fan-out of minutes: aggregated once, then five grains; one part a block', parsed: 'fan2_parsed' },
   { name: 'minutes only per block (counts, on-time, progress), dead letters apart; grains rolled up later', parsed: 'min_parsed' },
@@ -36,11 +41,18 @@ async function main(): Promise<void> {
   const clickhouse = new ClickHouseService(config);
   try {
     await migrateExactlyOnceChain(clickhouse, config);
-    for (const statement of benchStatements('chain_fanout')) await clickhouse.command(statement);
+    for (const file of ['chain_fanout', 'chain_one_minute_view'])
+      for (const statement of benchStatements(file)) await clickhouse.command(statement);
     await clickhouse.command(benchStatement('view_chain_source'), { rows, videos });
     const results = [];
     // --reverse: the designs in the other order, to see what running after the others costs a design.
-    const designs = process.argv.includes('--reverse') ? [...DESIGNS].reverse() : DESIGNS;
+    // --only=a,b: the designs whose parsed table is named so (views_parsed, two_parsed, …), in the usual order.
+    const only = process.argv
+      .find((a) => a.startsWith('--only='))
+      ?.slice('--only='.length)
+      .split(',');
+    const chosen = only ? DESIGNS.filter((d) => only.includes(d.parsed)) : DESIGNS;
+    const designs = process.argv.includes('--reverse') ? [...chosen].reverse() : chosen;
     for (const { name, parsed } of designs) {
       const { perViewMicroseconds, viewsPerSecond, perBlockMs, perBlockP90Ms } = await chainCost(clickhouse, parsed, rows, blocks);
       results.push({ design: name, perViewMicroseconds, viewsPerSecond, perBlockMs, perBlockP90Ms });
