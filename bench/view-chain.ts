@@ -22,7 +22,6 @@ const VIEWS = [
   'views_total_mv',
   'views_recent_mv',
   'ingest_counts_views_mv',
-  'last_hour_arrivals_mv',
   'ingested_offsets_mv',
   'views_dead_letter_mv',
   'ingest_counts_dead_letters_mv',

@@ -53,47 +53,11 @@ CREATE MATERIALIZED VIEW viewrank.ingested_offsets_mv TO viewrank.ingested_offse
     `next_offset` UInt64
 )
 AS SELECT
-    tupleElement(p, 1) AS partition,
-    max(tupleElement(p, 2)) AS next_offset
-FROM viewrank.last_hour_arrivals
-ARRAY JOIN arrayZip(tupleElement(progress, 1), tupleElement(progress, 2)) AS p
+    bitShiftRight(progress, 40) AS partition,
+    max(bitAnd(progress, 1099511627775)) AS next_offset
+FROM viewrank.views_by_minute
+WHERE progress > 0
 GROUP BY partition;
-
-CREATE TABLE viewrank.last_hour_arrivals
-(
-    `minute` DateTime('UTC') COMMENT 'start of the UTC minute of the event time',
-    `video_id` String,
-    `views` UInt64 COMMENT 'views whose message reached Kafka by the end of the minute plus the late tolerance',
-    `progress` SimpleAggregateFunction(maxMap, Tuple(
-        Array(UInt64),
-        Array(UInt64))) COMMENT 'Kafka partition -> next offset, at insert'
-)
-ENGINE = SummingMergeTree(views)
-PARTITION BY toYYYYMMDD(minute)
-ORDER BY (minute, video_id)
-TTL minute + toIntervalHour(_CAST(3, 'UInt32'))
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 8192;
-
-CREATE MATERIALIZED VIEW viewrank.last_hour_arrivals_mv TO viewrank.last_hour_arrivals
-(
-    `minute` DateTime('UTC'),
-    `video_id` String,
-    `views` UInt64,
-    `progress` Tuple(
-        Array(UInt64),
-        Array(UInt64))
-)
-AS WITH
-    (error = '') AND (appended_at < ((toStartOfMinute(toDateTime(assumeNotNull(event_time), 'UTC')) + toIntervalSecond(60)) + toIntervalMillisecond(_CAST(30000, 'UInt32') + 1))) AS on_time
-SELECT
-    if(on_time, toStartOfMinute(toDateTime(assumeNotNull(event_time), 'UTC')), toDateTime(0, 'UTC')) AS minute,
-    if(on_time, video_id, '') AS video_id,
-    countIf(on_time) AS views,
-    maxMap([partition], [offset + 1]) AS progress
-FROM viewrank.views_parsed
-GROUP BY
-    minute,
-    video_id;
 
 CREATE TABLE viewrank.last_hour_ledger
 (
@@ -183,6 +147,7 @@ AS SELECT
     video_id,
     sum(views) AS views
 FROM viewrank.views_by_minute
+WHERE video_id != ''
 GROUP BY
     day,
     video_id;
@@ -210,6 +175,7 @@ AS SELECT
     video_id,
     sum(views) AS views
 FROM viewrank.views_by_minute
+WHERE video_id != ''
 GROUP BY
     hour,
     video_id;
@@ -218,7 +184,9 @@ CREATE TABLE viewrank.views_by_minute
 (
     `minute` DateTime('UTC') COMMENT 'start of the UTC minute of the event time',
     `video_id` String,
-    `views` UInt64
+    `views` UInt64,
+    `on_time` UInt64 COMMENT 'views whose message reached Kafka by the end of the minute plus the late tolerance',
+    `progress` SimpleAggregateFunction(max, UInt64) COMMENT '(Kafka partition << 40) + next offset, at insert; 0 on rows copied in'
 )
 ENGINE = SummingMergeTree
 PARTITION BY toYYYYMMDD(minute)
@@ -230,14 +198,20 @@ CREATE MATERIALIZED VIEW viewrank.views_by_minute_mv TO viewrank.views_by_minute
 (
     `minute` DateTime('UTC'),
     `video_id` String,
-    `views` UInt64
+    `views` UInt64,
+    `on_time` UInt64,
+    `progress` UInt64
 )
-AS SELECT
-    toStartOfMinute(toDateTime(assumeNotNull(event_time), 'UTC')) AS minute,
-    video_id,
-    count() AS views
+AS WITH
+    error = '' AS valid,
+    toStartOfMinute(toDateTime(assumeNotNull(event_time), 'UTC')) AS event_minute
+SELECT
+    if(valid, event_minute, toDateTime(0, 'UTC')) AS minute,
+    if(valid, video_id, '') AS video_id,
+    countIf(valid) AS views,
+    countIf(valid AND (appended_at < ((event_minute + toIntervalSecond(60)) + toIntervalMillisecond(_CAST(30000, 'UInt32') + 1)))) AS on_time,
+    max((bitShiftLeft(partition, 40) + offset) + 1) AS progress
 FROM viewrank.views_parsed
-WHERE error = ''
 GROUP BY
     minute,
     video_id;
@@ -265,6 +239,7 @@ AS SELECT
     video_id,
     sum(views) AS views
 FROM viewrank.views_by_minute
+WHERE video_id != ''
 GROUP BY
     month,
     video_id;
@@ -351,6 +326,7 @@ AS SELECT
     video_id,
     sum(views) AS views
 FROM viewrank.views_by_minute
+WHERE video_id != ''
 GROUP BY
     hour,
     video_id;
@@ -373,4 +349,5 @@ AS SELECT
     video_id,
     sum(views) AS views
 FROM viewrank.views_by_minute
+WHERE video_id != ''
 GROUP BY video_id;

@@ -28,7 +28,7 @@ describe('exactly-once ingestion (real Kafka, real ZooKeeper, real ClickHouse)',
          (SELECT sum(views) FROM {db:Identifier}.views_by_month WHERE video_id = {id:String}) AS views_by_month,
          (SELECT sum(views) FROM {db:Identifier}.views_total WHERE video_id = {id:String}) AS views_total,
          (SELECT sum(views) FROM {db:Identifier}.views_recent WHERE video_id = {id:String}) AS views_recent,
-         (SELECT sum(views) FROM {db:Identifier}.last_hour_arrivals WHERE video_id = {id:String}) AS last_hour_arrivals`,
+         (SELECT sum(on_time) FROM {db:Identifier}.views_by_minute WHERE video_id = {id:String}) AS views_by_minute_on_time`,
       { id: videoId },
     );
     return Object.fromEntries(Object.entries(row).map(([table, n]) => [table, Number(n)]));
@@ -104,7 +104,6 @@ describe('exactly-once ingestion (real Kafka, real ZooKeeper, real ClickHouse)',
     expect([...targets].sort()).toEqual([
       'ingest_counts',
       'ingested_offsets',
-      'last_hour_arrivals',
       'views_by_day',
       'views_by_hour',
       'views_by_minute',

@@ -13,6 +13,18 @@ import { isolated, TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 import { onDatabase } from './support/clickhouse';
 
+/** A row of views_parsed that is a dead letter: it counts as no view, yet carries its partition's progress. */
+const deadLetter = (partition: number, offset: number, appendedAt: string) => ({
+  video_id: '',
+  event_time: null,
+  error: 'video_id is missing or empty',
+  raw_message: '{}',
+  topic: 't',
+  partition,
+  offset,
+  appended_at: appendedAt,
+});
+
 describe(runMigrations.name, () => {
   const name = uniqueName('migrate');
   const config = loadConfig({ CHDB_PATH: TEST_CHDB_PATH, ...isolated(name) });
@@ -26,6 +38,17 @@ describe(runMigrations.name, () => {
     await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
     await clickhouse.onApplicationShutdown();
   });
+
+  /** A database of its own (its topic and group named after it) for migrating an older schema up. */
+  function olderDatabase(prefix: string) {
+    const database = uniqueName(prefix);
+    const upgrade: typeof config = {
+      ...config,
+      clickhouse: { ...config.clickhouse, database },
+      kafka: { ...config.kafka, topic: database, group: database },
+    };
+    return { database, upgrade, db: onDatabase(clickhouse, database) };
+  }
 
   it('applies every file once, records it, and applies nothing the second time', async () => {
     const files = migrationFiles();
@@ -74,13 +97,7 @@ describe(runMigrations.name, () => {
   });
 
   it('carries counts already made into the day, month and rebuilt tables once (0010, 0011), and keeps counting after', async () => {
-    const database = uniqueName('upgrade');
-    const upgrade: typeof config = {
-      ...config,
-      clickhouse: { ...config.clickhouse, database },
-      kafka: { ...config.kafka, topic: database, group: database },
-    };
-    const db = onDatabase(clickhouse, database);
+    const { database, upgrade, db } = olderDatabase('upgrade');
     const views = (times: string[]) =>
       db.client.insert({
         table: `${database}.views_parsed`,
@@ -166,13 +183,7 @@ describe(runMigrations.name, () => {
   });
 
   it('counts the open minutes of an older database as on time (0012), then decides by append time and records offsets', async () => {
-    const database = uniqueName('upgrade12');
-    const upgrade: typeof config = {
-      ...config,
-      clickhouse: { ...config.clickhouse, database },
-      kafka: { ...config.kafka, topic: database, group: database },
-    };
-    const db = onDatabase(clickhouse, database);
+    const { database, upgrade, db } = olderDatabase('upgrade12');
     const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
     const at = (t: number) => new Date(t).toISOString().slice(0, 23).replace('T', ' ');
     try {
@@ -237,16 +248,7 @@ describe(runMigrations.name, () => {
             offset: 7,
             appended_at: at(minute + 91_000),
           },
-          {
-            video_id: '',
-            event_time: null,
-            error: 'video_id is missing or empty',
-            raw_message: '{}',
-            topic: 't',
-            partition: 2,
-            offset: 8,
-            appended_at: at(minute),
-          },
+          deadLetter(2, 8, at(minute)),
         ],
       });
       expect(await arrivals()).toEqual([
@@ -267,6 +269,88 @@ describe(runMigrations.name, () => {
       expect(queue.query).toContain('_timestamp_ms');
       const [settings] = await db.select<{ late_tolerance_ms: number }>('SELECT late_tolerance_ms FROM {db:Identifier}.last_hour_settings');
       expect(settings.late_tolerance_ms).toBe(config.lateToleranceMs);
+    } finally {
+      await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+    }
+  });
+
+  it('counts each view once from 0016: the on-time counts move into views_by_minute, with the progress, nothing twice', async () => {
+    const { database, upgrade, db } = olderDatabase('upgrade16');
+    // Five minutes back: far inside the minutes' 3 h TTL, which the engine applies by the real clock.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
+    const at = (t: number) => new Date(t).toISOString().slice(0, 23).replace('T', ' ');
+    // A view of `video_id` in `minute`, its message appended `appendedAfterMs` after the minute began: on time up to
+    // 90 s (the minute's end plus the 30 s tolerance).
+    const view = (video_id: string, partition: number, offset: number, appendedAfterMs: number) => ({
+      video_id,
+      event_time: at(minute),
+      error: '',
+      raw_message: '',
+      topic: 't',
+      partition,
+      offset,
+      appended_at: at(minute + appendedAfterMs),
+    });
+    const insert = (values: object[]) => db.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+    const minutes = () =>
+      db.select<{ video_id: string; views: string; on_time: string }>(
+        `SELECT video_id, toString(sum(views)) AS views, toString(sum(on_time)) AS on_time FROM {db:Identifier}.views_by_minute
+         WHERE video_id != '' GROUP BY video_id ORDER BY video_id`,
+      );
+    const totals = () =>
+      db.select<{ video_id: string; views: string }>(
+        'SELECT video_id, toString(sum(views)) AS views FROM {db:Identifier}.views_total GROUP BY video_id ORDER BY video_id',
+      );
+    try {
+      await runMigrations(
+        db,
+        upgrade,
+        migrationFiles().filter((f) => f.version <= 15),
+      );
+      // Through the chain of 0015: 'a' twice on time, 'b' once late (91 s).
+      await insert([view('a', 0, 0, 1_000), view('a', 0, 1, 2_000), view('b', 0, 2, 91_000)]);
+
+      expect((await runMigrations(db, upgrade)).applied).toEqual(['0016_one_minute_view']);
+      const gone = await db.select("SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE 'last_hour_arrivals%'", {
+        db: database,
+      });
+      expect(gone).toEqual([]);
+      // The on-time counts carried over; the copy added no views anywhere.
+      expect(await minutes()).toEqual([
+        { video_id: 'a', views: '2', on_time: '2' },
+        { video_id: 'b', views: '1', on_time: '0' },
+      ]);
+      expect(await totals()).toEqual([
+        { video_id: 'a', views: '2' },
+        { video_id: 'b', views: '1' },
+      ]);
+
+      // From here on one view counts both, and the progress of each partition reaches ingested_offsets, also from a
+      // block's dead letter (on the marker row), which no other table counts as a view.
+      await insert([view('a', 1, 41, 90_000), view('b', 2, 7, 91_000), deadLetter(2, 8, at(minute))]);
+      expect(await minutes()).toEqual([
+        { video_id: 'a', views: '3', on_time: '3' },
+        { video_id: 'b', views: '2', on_time: '0' },
+      ]);
+      expect(await totals()).toEqual([
+        { video_id: 'a', views: '3' },
+        { video_id: 'b', views: '2' },
+      ]);
+      for (const table of ['views_by_hour', 'views_by_day', 'views_by_month', 'views_recent']) {
+        const [row] = await db.select<{ views: string; empty: string }>(
+          "SELECT toString(sum(views)) AS views, toString(countIf(video_id = '')) AS empty FROM {db:Identifier}.{table:Identifier}",
+          { table },
+        );
+        expect({ table, ...row }).toEqual({ table, views: '5', empty: '0' });
+      }
+      const offsets = await db.select<{ partition: string; next_offset: string }>(
+        'SELECT toString(partition) AS partition, toString(max(next_offset)) AS next_offset FROM {db:Identifier}.ingested_offsets GROUP BY partition ORDER BY partition',
+      );
+      expect(offsets).toEqual([
+        { partition: '0', next_offset: '3' },
+        { partition: '1', next_offset: '42' },
+        { partition: '2', next_offset: '9' },
+      ]);
     } finally {
       await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
     }

@@ -54,7 +54,7 @@ describe('a replayed block (exactly once)', () => {
               (SELECT sum(views) FROM {db:Identifier}.views_by_month) AS views_by_month,
               (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_total,
               (SELECT sum(views) FROM {db:Identifier}.views_recent) AS views_recent,
-              (SELECT sum(views) FROM {db:Identifier}.last_hour_arrivals) AS last_hour_arrivals,
+              (SELECT sum(on_time) FROM {db:Identifier}.views_by_minute) AS views_by_minute_on_time,
               (SELECT sum(views) FROM {db:Identifier}.ingest_counts) AS ingest_counts`,
     )[0];
 

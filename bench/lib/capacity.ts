@@ -134,7 +134,6 @@ function tableRows(load: Load, a: Assumptions, shards: number): { table: string;
       rows: a.minuteHours * 60 * perMinute,
       basis: `${a.minuteHours} h of minutes × ${count(perMinute)} videos a minute`,
     },
-    { table: 'last_hour_arrivals', rows: a.minuteHours * 60 * perMinute, basis: 'as views_by_minute (by arrival minute)' },
     { table: 'last_hour_minutes', rows: a.minuteHours * 60 * perMinute, basis: 'as views_by_minute (frozen minutes)' },
     { table: 'views_last_hour', rows: perHour, basis: `${count(perHour)} videos an hour` },
     { table: 'views_by_hour', rows: a.hourDays * 24 * perHour, basis: `${a.hourDays} days of hours × ${count(perHour)} videos an hour` },

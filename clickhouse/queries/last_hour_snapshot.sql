@@ -3,9 +3,9 @@
 -- on time is still on its way; views that arrive later were late by Kafka's clock and never enter these rows.
 -- Columns are qualified: in ClickHouse a SELECT alias named like a column would capture the WHERE.
 INSERT INTO {db:Identifier}.last_hour_minutes (minute, video_id, views)
-SELECT {minute:DateTime('UTC')}, src.video_id, sum(src.views)
-FROM {db:Identifier}.last_hour_arrivals AS src
+SELECT {minute:DateTime('UTC')}, src.video_id, sum(src.on_time)
+FROM {db:Identifier}.views_by_minute AS src
 WHERE src.minute = {minute:DateTime('UTC')}
 GROUP BY src.video_id
-HAVING sum(src.views) > 0
+HAVING sum(src.on_time) > 0
 ORDER BY src.video_id

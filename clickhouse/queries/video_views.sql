@@ -28,7 +28,7 @@ FROM
     WHERE minute >= {window_start:DateTime('UTC')} AND minute <= {closed_through:DateTime('UTC')}
       AND video_id IN (SELECT arrayJoin({videos:Array(String)}))
     UNION ALL
-    SELECT 'last-hour', video_id, toInt64(views) FROM {db:Identifier}.last_hour_arrivals
+    SELECT 'last-hour', video_id, toInt64(on_time) FROM {db:Identifier}.views_by_minute
     WHERE minute > {closed_through:DateTime('UTC')} AND minute >= {window_start:DateTime('UTC')}
       AND minute <= {current_minute:DateTime('UTC')} AND video_id IN (SELECT arrayJoin({videos:Array(String)}))
 )

@@ -11,5 +11,4 @@ ALTER TABLE {db:Identifier}.views_total MODIFY SETTING non_replicated_deduplicat
 ALTER TABLE {db:Identifier}.views_recent MODIFY SETTING non_replicated_deduplication_window = {window:UInt64};
 ALTER TABLE {db:Identifier}.views_dead_letter MODIFY SETTING non_replicated_deduplication_window = {window:UInt64};
 ALTER TABLE {db:Identifier}.ingest_counts MODIFY SETTING non_replicated_deduplication_window = {window:UInt64};
-ALTER TABLE {db:Identifier}.last_hour_arrivals MODIFY SETTING non_replicated_deduplication_window = {window:UInt64};
 ALTER TABLE {db:Identifier}.ingested_offsets MODIFY SETTING non_replicated_deduplication_window = {window:UInt64};

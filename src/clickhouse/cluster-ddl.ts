@@ -27,6 +27,7 @@ export const CLUSTER_LAYOUT: Record<string, Placement> = {
   views_by_month: BY_VIDEO,
   views_total: BY_VIDEO,
   views_recent: BY_VIDEO,
+  // Made by 0001 (the schema as of CLUSTER_BASE), dropped by 0016: its on-time counts are views_by_minute's now.
   last_hour_arrivals: BY_VIDEO,
   last_hour_minutes: BY_VIDEO,
   views_last_hour: BY_VIDEO,
@@ -161,7 +162,10 @@ export function clusterSchema(singleNode: readonly string[]): string[] {
   return [...creates.filter((c) => c.kind === 'table').flatMap(seededTable), ...creates.filter((c) => c.kind === 'view').map(clusterView)];
 }
 
-/** Fails when CLUSTER_LAYOUT places a table that the single-node schema, as its newest migration leaves it, lacks. */
+/**
+ * Fails when CLUSTER_LAYOUT places a table that no single-node schema the cluster's migrations create has: neither the
+ * one as of CLUSTER_BASE (0001) nor the one as the newest migration leaves it.
+ */
 export function checkLayout(singleNodeTables: readonly string[]): void {
   for (const name of Object.keys(CLUSTER_LAYOUT)) {
     if (!singleNodeTables.includes(name)) throw new Error(`CLUSTER_LAYOUT places ${name}, which the single-node schema does not have`);

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/app-config';
 import { viewsTopic } from '../kafka/kafka-topic';
 import { clusterProblem } from './cluster';
+import { CLUSTER_BASE } from './cluster-ddl';
 import { layoutMigrationFiles } from './migrations';
 import { namedQuery } from './sql-files';
 
@@ -26,7 +27,9 @@ describe(layoutMigrationFiles.name, () => {
     const single = layoutMigrationFiles(loadConfig({}));
     const cluster = layoutMigrationFiles(loadConfig({ CLICKHOUSE_URL: 'http://clickhouse-01:8123', CLICKHOUSE_CLUSTER: 'viewrank' }));
     expect(single.length).toBeGreaterThanOrEqual(15);
-    expect(cluster.map((f) => f.name)).toEqual(['cluster_schema']);
+    // 0001, the schema as of CLUSTER_BASE; then each later single-node migration's own, by version and name.
+    expect(cluster.map((f) => f.name)).toEqual(['cluster_schema', ...single.filter((f) => f.version > CLUSTER_BASE).map((f) => f.name)]);
+    expect(cluster.slice(1).map((f) => f.version)).toEqual(single.filter((f) => f.version > CLUSTER_BASE).map((f) => f.version));
     expect(cluster[0].text).toMatch(/ON CLUSTER '\{cluster\}'/);
     expect(single.some((f) => /ON CLUSTER/.test(f.text))).toBe(false);
   });

@@ -1,5 +1,5 @@
 // A cluster's set-up as the service sends it: the migrations and the queue, recorded (no cluster runs here).
-import { runMigrations } from '../clickhouse/migrations';
+import { layoutMigrationFiles, runMigrations } from '../clickhouse/migrations';
 import { SqlRunner } from '../clickhouse/sql-runner';
 import { loadConfig } from '../config/app-config';
 import { ensureClusterQueue } from '../clickhouse/ingest-queue';
@@ -29,7 +29,9 @@ describe('runMigrations on a cluster', () => {
   it('checks the cluster, then migrates it once under its lock, every statement ON CLUSTER', async () => {
     const db = new RecordingRunner();
     const result = await runMigrations(db, config, undefined, { heartbeatMs: 60_000 });
-    expect(result).toEqual({ applied: ['0001_cluster_schema'], skipped: [] });
+    const files = layoutMigrationFiles(config);
+    expect(result).toEqual({ applied: files.map((f) => `${String(f.version).padStart(4, '0')}_${f.name}`), skipped: [] });
+    expect(result.applied[0]).toBe('0001_cluster_schema');
     expect(db.sent[0]).toBe('SELECT');
     expect(db.sent[1]).toBe("CREATE DATABASE IF NOT EXISTS {db:Identifier} ON CLUSTER '{cluster}'");
     expect(db.sent[2]).toBe("CREATE TABLE {db:Identifier}.schema_lock ON CLUSTER '{cluster}'");

@@ -8,7 +8,6 @@ export const SHARDED_BY_VIDEO = [
   'views_by_month',
   'views_total',
   'views_recent',
-  'last_hour_arrivals',
   'last_hour_minutes',
   'views_last_hour',
 ] as const;
