@@ -1,4 +1,5 @@
 // The cluster schema (clickhouse/cluster/) made creatable in one chDB process, for test/cluster-schema.int-spec.ts.
+import { withoutComments } from '../../src/clickhouse/cluster-ddl';
 
 /** The tables the cluster shards by video: a Distributed table over <name>_local, by cityHash64(video_id). */
 export const SHARDED_BY_VIDEO = [
@@ -11,6 +12,16 @@ export const SHARDED_BY_VIDEO = [
   'last_hour_minutes',
   'views_last_hour',
 ] as const;
+
+/**
+ * Whether a cluster statement is a migration's backfill into a per-video table: it goes through the Distributed
+ * table, whose shards one process cannot reach, so the spec parses it rather than runs it. A seed of a table every
+ * node holds (last_hour_settings) is not one: it runs.
+ */
+export function isPerVideoBackfill(statement: string): boolean {
+  const into = /^INSERT INTO \{db:Identifier\}\.(\w+)/.exec(withoutComments(statement))?.[1];
+  return into !== undefined && (SHARDED_BY_VIDEO as readonly string[]).includes(into);
+}
 
 /**
  * A cluster statement as one node can run it: without ON CLUSTER (chDB has no distributed DDL queue of its hosts) and
