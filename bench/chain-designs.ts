@@ -1,9 +1,8 @@
 // Chain designs for issue #36, measured as the issue measured the chain: what a view and what a block cost from the
 // parsed stream on, in the embedded engine. The designs side by side in one fresh database: the migrations' chain
-// (views_parsed and the eleven views under it, with the exactly-once deduplication windows) and three candidates of
+// (views_parsed and the views under it, ten since 0016, with the exactly-once deduplication windows) and three candidates of
 // bench/sql/chain_fanout.sql (every grain in one table by one view; the same after one aggregation by minute; minutes
-// only, the grains to be rolled up later) and bench/sql/chain_one_minute_view.sql (the migrations' chain with the raw
-// views aggregated once). Per view: `rows` views in blocks of 100,000, median of three. Per block:
+// only, the grains to be rolled up later). Per view: `rows` views in blocks of 100,000, median of three. Per block:
 // one-row blocks, the median of `blocks`. Every insert carries its own deduplication token, as each Kafka block does.
 // Ad hoc, not part of the suite: bench/results/chain-designs-<date>[-label].json.
 // Usage: npm run bench:chain-designs -- [--rows=2000000] [--videos=1000000] [--blocks=100] [--reverse] [--only=views_parsed,…] [--label=name]
@@ -18,10 +17,6 @@ import { run } from './report';
 
 const DESIGNS = [
   { name: 'migrations: views_parsed and the views under it (0015: eleven views, ten targets; 0016: ten, nine)', parsed: 'views_parsed' },
-  {
-    name: 'the chain of 0015 with each raw view aggregated once, as 0016 makes it (minutes carry on-time counts and progress)',
-    parsed: 'two_parsed',
-  },
   { name: 'fan-out: one view, one table of every grain, dead letters apart', parsed: 'fan_parsed' },
   { name: 'fan-out of minutes: aggregated once, then five grains; one part a block', parsed: 'fan2_parsed' },
   { name: 'minutes only per block (counts, on-time, progress), dead letters apart; grains rolled up later', parsed: 'min_parsed' },
@@ -41,12 +36,11 @@ async function main(): Promise<void> {
   const clickhouse = new ClickHouseService(config);
   try {
     await migrateExactlyOnceChain(clickhouse, config);
-    for (const file of ['chain_fanout', 'chain_one_minute_view'])
-      for (const statement of benchStatements(file)) await clickhouse.command(statement);
+    for (const statement of benchStatements('chain_fanout')) await clickhouse.command(statement);
     await clickhouse.command(benchStatement('view_chain_source'), { rows, videos });
     const results = [];
     // --reverse: the designs in the other order, to see what running after the others costs a design.
-    // --only=a,b: the designs whose parsed table is named so (views_parsed, two_parsed, …), in the usual order.
+    // --only=a,b: the designs whose parsed table is named so (views_parsed, min_parsed, …), in the usual order.
     const only = process.argv
       .find((a) => a.startsWith('--only='))
       ?.slice('--only='.length)
