@@ -3,7 +3,6 @@
 // "intent"), and the Kafka engine then reads the same messages again. Here the service writes a block and stops
 // cleanly; the test then puts ZooKeeper back in the state such a crash leaves (scripts/zookeeper.sh cli), and starts
 // the service again. Every table must hold each view once: the replayed block is dropped everywhere.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,19 +10,10 @@ import { selectInChild } from './support/chdb-child';
 import { isolated, waitFor } from './support/app';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
+import { zookeeperCli as zk } from './support/zookeeper';
 
 const MESSAGES = 40;
 const VIEWS_PER_MESSAGE = 20;
-
-/** ZooKeeper's command-line client on the shared ZooKeeper; its output without the client's own chatter. */
-function zk(...args: string[]): string {
-  const run = spawnSync('bash', [join(__dirname, '../scripts/zookeeper.sh'), 'cli', ...args], { encoding: 'utf8', timeout: 60_000 });
-  if (run.status !== 0) throw new Error(`zookeeper cli ${args.join(' ')} failed:\n${run.stdout}${run.stderr}`);
-  return run.stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !/^(\[main\]|Connecting to|WATCHER|WatchedEvent)/.test(line))
-    .join('\n');
-}
 
 describe('a replayed block (exactly once)', () => {
   const name = uniqueName('replay');

@@ -27,3 +27,13 @@ export class DedicatedZooKeeper {
     if (run.status !== 0) throw new Error(`zookeeper.sh ${command} on port ${this.port} failed:\n${run.stdout}${run.stderr}`);
   }
 }
+
+/** ZooKeeper's command-line client on the shared ZooKeeper (scripts/zookeeper.sh cli); its output without the client's own chatter. */
+export function zookeeperCli(...args: string[]): string {
+  const run = spawnSync('bash', [join(__dirname, '../../scripts/zookeeper.sh'), 'cli', ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`zookeeper cli ${args.join(' ')} failed:\n${run.stdout}${run.stderr}`);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^(\[main\]|Connecting to|WATCHER|WatchedEvent)/.test(line))
+    .join('\n');
+}
