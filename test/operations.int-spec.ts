@@ -73,7 +73,8 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   });
 
   it('counts views and dead letters in /metrics exactly, with consumer lag back at 0', async () => {
-    await produce(name, [...toMessages(events, 50), ...bad]);
+    const messages = [...toMessages(events, 50), ...bad];
+    await produce(name, messages);
     const good = events.length + 1;
     const scrape = async () => (await get('/metrics')).body;
     await waitFor('the metrics to show every view', async () => sample(await scrape(), 'viewrank_views_ingested_total') === good);
@@ -81,6 +82,13 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     const text = await scrape();
     expect(sample(text, 'viewrank_dead_letters_total')).toBe(3);
     expect(sample(text, 'viewrank_views_ingested_total')).toBe(good);
+    // The Kafka engine's own counts, as of the monitor's last look at its consumers: every message read once, in
+    // blocks of one poll each.
+    await app.get(IngestMonitor).reportConsumerErrors();
+    const engine = await scrape();
+    expect(sample(engine, 'viewrank_kafka_engine_messages_read_total')).toBe(messages.length);
+    expect(sample(engine, 'viewrank_kafka_engine_blocks_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(engine, 'viewrank_kafka_engine_blocks_total')).toBeLessThanOrEqual(messages.length);
   });
 
   it('is ready once every list is fresh, not ready when the lists grow old, and still ready under a backlog', async () => {

@@ -6,6 +6,7 @@ SELECT
     assignments.partition_id AS partitions,
     assignments.current_offset AS offsets,
     num_messages_read,
+    num_commits,
     last_poll_time,
     last_commit_time,
     num_commits,

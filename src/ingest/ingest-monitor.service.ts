@@ -11,6 +11,8 @@ export interface KafkaConsumerState {
   partitions: number[];
   offsets: string[];
   num_messages_read: string;
+  /** Blocks written and committed (one commit a block). */
+  num_commits: string;
   last_poll_time: string;
   last_commit_time: string;
   exception_texts: string[];
@@ -51,6 +53,12 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
   /** Newest totals read from ClickHouse, for /metrics (undefined before the first reading). */
   totalsRead?: IngestTotals;
   private stopped = false;
+  /**
+   * Messages read and blocks committed by the Kafka engine's consumers since they were created (this process, or the
+   * queue table's last creation), as of the last look at them (every 30 s): messages per block is what a replay after
+   * a crash must read again within one poll's wait (docs/delivery-guarantees.md).
+   */
+  engineTotals?: { messagesRead: number; blocks: number };
   /** Consumer exceptions already logged (consumer id and text), so each is logged once. */
   readonly reported = new Set<string>();
 
@@ -107,7 +115,12 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
   async reportConsumerErrors(): Promise<string[]> {
     const fresh: string[] = [];
     try {
-      for (const consumer of await this.consumers()) {
+      const consumers = await this.consumers();
+      this.engineTotals = {
+        messagesRead: consumers.reduce((sum, c) => sum + Number(c.num_messages_read), 0),
+        blocks: consumers.reduce((sum, c) => sum + Number(c.num_commits), 0),
+      };
+      for (const consumer of consumers) {
         for (const text of consumer.exception_texts) {
           const key = `${consumer.consumer_id}:${text}`;
           if (this.reported.has(key)) continue;

@@ -14,7 +14,11 @@ describe(MetricsService.name, () => {
     listAges: () => new Map([['hour', 4]]),
     watermark: () => ({ at: new Date('2026-11-28T10:00:00Z'), lagSeconds: 42 }),
   } as unknown as PrecomputeService;
-  const ingest = { totalsRead: { viewsCounted: 1200, deadLetters: 3 }, lag: { lag: 7, at: new Date() } } as unknown as IngestMonitor;
+  const ingest = {
+    totalsRead: { viewsCounted: 1200, deadLetters: 3 },
+    lag: { lag: 7, at: new Date() },
+    engineTotals: { messagesRead: 9000, blocks: 12 },
+  } as unknown as IngestMonitor;
   const httpIngest = new HttpIngestStats();
   const pastWindows = { queued: 3, refused: 5 } as unknown as PastWindowsService;
   const streams = { size: 12, dropped: 1 } as unknown as TopKStreamHub;
@@ -43,6 +47,8 @@ describe(MetricsService.name, () => {
     expect(line(text, 'viewrank_views_ingested_total')).toBe('viewrank_views_ingested_total 1200');
     expect(line(text, 'viewrank_dead_letters_total')).toBe('viewrank_dead_letters_total 3');
     expect(line(text, 'viewrank_kafka_consumer_lag_messages')).toBe('viewrank_kafka_consumer_lag_messages 7');
+    expect(line(text, 'viewrank_kafka_engine_messages_read_total')).toBe('viewrank_kafka_engine_messages_read_total 9000');
+    expect(line(text, 'viewrank_kafka_engine_blocks_total')).toBe('viewrank_kafka_engine_blocks_total 12');
     expect(line(text, 'viewrank_http_ingested_views_total')).toBe('viewrank_http_ingested_views_total 50');
     expect(line(text, 'viewrank_http_ingest_failures_total')).toBe('viewrank_http_ingest_failures_total 1');
   });

@@ -58,6 +58,20 @@ export class MetricsService {
     () => this.ingest.totalsRead?.deadLetters,
   );
 
+  readonly engineMessagesRead = mirroredCounter(
+    this.registry,
+    'viewrank_kafka_engine_messages_read_total',
+    "Kafka messages read by ClickHouse's Kafka engine since its consumers were created (read every 30 s)",
+    () => this.ingest.engineTotals?.messagesRead,
+  );
+
+  readonly engineBlocks = mirroredCounter(
+    this.registry,
+    'viewrank_kafka_engine_blocks_total',
+    'Blocks the Kafka engine wrote and committed since its consumers were created (read every 30 s); messages per block is what a replay after a crash reads again in one poll',
+    () => this.ingest.engineTotals?.blocks,
+  );
+
   readonly consumerLag = new Gauge({
     name: 'viewrank_kafka_consumer_lag_messages',
     help: 'Messages on the views topic not yet consumed and committed by ClickHouse',
