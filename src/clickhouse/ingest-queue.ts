@@ -76,9 +76,11 @@ export function configuredSettings(config: AppConfig): Map<string, string> {
 /**
  * What to do with the queue. Kept when it exists with its view, in the configured guarantee and settings. Otherwise
  * created anew, starting from the consumer group's committed offsets. In exactly-once, the Keeper path of the table
- * it replaces is kept when that table kept its offsets in Keeper too: a block half-written when the service died is
- * then still replayed as the same block. Switching from at-least-once takes a new path (`generation`): one left from
- * an earlier exactly-once period holds offsets older than the group's, and would count that stretch again.
+ * it replaces is kept when that table kept its offsets in Keeper too; but dropping that table (its path's last
+ * replica) removes the path's nodes, so a block half-written when the service died is not replayed as itself across
+ * a replacement (docs/delivery-guarantees.md: change settings after a clean stop). Switching from at-least-once takes
+ * a new path (`generation`): one left from an earlier exactly-once period holds offsets older than the group's, and
+ * would count that stretch again.
  */
 export function planQueue(config: AppConfig, current: CurrentQueue, generation: string): QueuePlan {
   const guarantee = config.kafka.guarantee;
