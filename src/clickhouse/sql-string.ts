@@ -14,8 +14,14 @@ const ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
+const CONTROL_BYTES = /[\n\r\t\0\b\f]/;
+
 /** `value` quoted as ClickHouse's quoteString does: backslash escapes for the backslash, the quote and control bytes. */
 export function quoteString(value: string): string {
+  // Without a control byte (the usual value: the refresh's lookups bind arrays of thousands of ids every second), two
+  // plain replaceAll: 5-10x faster than a callback per match on a 10,000-id array (0.5-1.2 ms against 6-7 ms, ad hoc).
+  // The backslashes first, so that the quotes' own escapes are not doubled.
+  if (!CONTROL_BYTES.test(value)) return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
   return `'${value.replace(/[\\'\n\r\t\0\b\f]/g, (c) => ESCAPES[c])}'`;
 }
 
