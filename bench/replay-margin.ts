@@ -18,7 +18,7 @@ import { selectInChild } from '../test/support/chdb-child';
 import { isolated } from '../test/support/app';
 import { produce, TEST_BROKERS, uniqueName } from '../test/support/kafka';
 import { freePort, ServiceProcess } from '../test/support/service-process';
-import { zookeeperCli as zk } from '../test/support/zookeeper';
+import { queuePartition } from '../test/support/zookeeper';
 import { generateLoad, viewsMessage } from './loadgen';
 import { option } from './lib/args';
 import { sleep, startService, until } from './lib/service';
@@ -67,15 +67,12 @@ async function trial(waitMs: number, messages: number, viewsPerMessage: number):
     const first = await start(waitMs);
     await until('the first read', async () => (await first.viewsCounted()) >= total, 300_000, 250);
     await first.stop('SIGTERM');
-    const partition = zk('ls', '-R', `/viewrank/${name}`)
-      .split('\n')
-      .find((path) => /\/partitions\/0$/.test(path))!;
-    zk('set', `${partition}/committed`, '0');
-    zk('create', `${partition}/intention`, String(messages));
+    const partition = queuePartition(name);
+    partition.crash(messages);
 
     const began = performance.now();
     const second = await start(waitMs);
-    const done = await until('the replay', async () => zk('get', `${partition}/committed`).trim() === String(messages), 300_000, 500);
+    const done = await until('the replay', async () => partition.committed() === String(messages), 300_000, 500);
     await sleep(2000);
     await second.stop('SIGTERM');
     const views = Object.fromEntries(
@@ -113,7 +110,7 @@ interface DrainBlocks {
   viewsPerMessage: number;
   blocks: number;
   messagesPerBlock: number;
-  /** At the topic's mean message size. */
+  /** At the size of one message of this many ids as the load generator writes them (ids of its length, not read back). */
   MiBPerBlock: number;
 }
 
@@ -139,10 +136,8 @@ async function drainBlocks(waitMs: number, views: number, viewsPerMessage: numbe
   try {
     await until('the drain', async () => (await bench.ingested()) >= views, 600_000, 250);
     await sleep(31_000);
-    const text = await (await fetch(`${bench.service.url}/metrics`)).text();
-    const metric = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-    const messages = metric('viewrank_kafka_engine_messages_read_total');
-    const blocks = metric('viewrank_kafka_engine_blocks_total');
+    const messages = (await bench.service.metric('viewrank_kafka_engine_messages_read_total')) ?? NaN;
+    const blocks = (await bench.service.metric('viewrank_kafka_engine_blocks_total')) ?? NaN;
     const bytesPerMessage = Buffer.byteLength(
       viewsMessage(
         Array.from({ length: viewsPerMessage }, (_, i) => `v${i * 997}`),

@@ -10,7 +10,7 @@ import { selectInChild } from './support/chdb-child';
 import { isolated, waitFor } from './support/app';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
 import { freePort, ServiceProcess } from './support/service-process';
-import { zookeeperCli as zk } from './support/zookeeper';
+import { queuePartition, zookeeperCli as zk } from './support/zookeeper';
 
 const MESSAGES = 40;
 const VIEWS_PER_MESSAGE = 20;
@@ -76,12 +76,9 @@ describe('a replayed block (exactly once)', () => {
       expect(new Set(Object.values(before).map(Number))).toEqual(new Set([views]));
 
       // What a crash between the write and the offset's save leaves: the offset before the block, and its size.
-      const partition = zk('ls', '-R', `/viewrank/${name}`)
-        .split('\n')
-        .find((path) => /\/partitions\/0$/.test(path))!;
-      expect(zk('get', `${partition}/committed`).trim()).toBe(String(MESSAGES));
-      zk('set', `${partition}/committed`, '0');
-      zk('create', `${partition}/intention`, String(MESSAGES));
+      const partition = queuePartition(name);
+      expect(partition.committed()).toBe(String(MESSAGES));
+      partition.crash(MESSAGES);
       // Producers do not wait for the crash to be over: more messages are on the partition behind the block, as after a
       // crash or a ZooKeeper outage under load. The replay must still be the block, not the block and what follows it.
       await produce(
@@ -97,14 +94,9 @@ describe('a replayed block (exactly once)', () => {
 
       await start();
       // The engine has read the partition again, and what followed, once ZooKeeper holds the offset after both.
-      await waitFor(
-        'the block and the next read',
-        async () => zk('get', `${partition}/committed`).trim() === String(2 * MESSAGES),
-        60_000,
-        1000,
-      );
+      await waitFor('the block and the next read', async () => partition.committed() === String(2 * MESSAGES), 60_000, 1000);
       // The engine took the intent node as its own: it removes it once the offset is saved.
-      expect(zk('ls', partition)).not.toMatch(/\bintention\b/);
+      expect(zk('ls', partition.path)).not.toMatch(/\bintention\b/);
       await new Promise((r) => setTimeout(r, 3000));
       expect(await service!.viewsCounted()).toBe(2 * views);
       expect(await service!.stop('SIGTERM')).toBe(0);

@@ -117,8 +117,14 @@ export class ServiceProcess {
 
   /** Views counted so far, as the service's metrics say (its ingestion totals, read every INGEST_POLL_INTERVAL_MS). */
   async viewsCounted(): Promise<number> {
+    return (await this.metric('viewrank_views_ingested_total')) ?? 0;
+  }
+
+  /** An unlabelled whole-number metric of /metrics now, or undefined while the service does not report it. */
+  async metric(name: string): Promise<number | undefined> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
-    return Number(/^viewrank_views_ingested_total (\d+)$/m.exec(text)?.[1] ?? 0);
+    const value = new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? undefined : Number(value);
   }
 
   /**

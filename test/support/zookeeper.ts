@@ -37,3 +37,23 @@ export function zookeeperCli(...args: string[]): string {
     .filter((line) => line.trim() !== '' && !/^(\[main\]|Connecting to|WATCHER|WatchedEvent)/.test(line))
     .join('\n');
 }
+
+/**
+ * The exactly-once queue's partition 0 in ZooKeeper (scripts/zookeeper.sh cli), for a database whose service has
+ * committed a block there: its path, and `crash()`, which leaves what a crash between writing a block and saving its
+ * offset leaves: the offset before the block (0), and the block's size as the engine's intent.
+ */
+export function queuePartition(database: string): { path: string; committed(): string; crash(blockMessages: number): void } {
+  const path = zookeeperCli('ls', '-R', `/viewrank/${database}`)
+    .split('\n')
+    .find((node) => /\/partitions\/0$/.test(node));
+  if (path === undefined) throw new Error(`no partition 0 in ZooKeeper under /viewrank/${database}`);
+  return {
+    path,
+    committed: () => zookeeperCli('get', `${path}/committed`).trim(),
+    crash(blockMessages: number) {
+      zookeeperCli('set', `${path}/committed`, '0');
+      zookeeperCli('create', `${path}/intention`, String(blockMessages));
+    },
+  };
+}
