@@ -26,6 +26,11 @@ export interface SuiteResult {
   precompute?: { date: string; rounds: number; results: PrecomputeRow[] };
   /** The previous full run's headline figures, set beside this run's in the goals table. */
   previous?: { file: string; date: string; headline: Headline };
+  /**
+   * With `--runs=N` (N > 1), in the last run's file: every run's headline figures, this one's last, each with the file
+   * that holds all of its figures. The goals are judged on their medians.
+   */
+  runs?: { file: string; date: string; headline: Headline }[];
 }
 
 /** The few figures every goal is judged on, as one run measured them (undefined: the run left that part out). */

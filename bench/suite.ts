@@ -1,7 +1,10 @@
 // The benchmark suite: viewrank and the alternatives, side by side, in one run on this machine.
-//   npm run bench                  default size (about 25 minutes here)
+//   npm run bench                  default size, three runs in a row (about 25 minutes each here): the goals are
+//                                  judged on the runs' medians, each run's figure beside them
 //   npm run bench -- --smoke       a tiny size that only proves the suite works (CI runs it)
 //   npm run bench -- --parts=ingest,peers     some parts only: ingest, physical, freshness, reads, peers, precompute
+//   npm run bench -- --runs=1      one run only (the smoke size always runs once); the sections below the goals
+//                                  always show the last run
 //   npm run bench:summary -- --from=bench/results/<date>.json     redraw RESULTS.md and the chart from a results file
 //   --previous=bench/results/<date>.json     the run whose figures stand beside this one's in the goals table
 //                                            (default: the latest full-size run of an earlier day)
@@ -22,7 +25,7 @@ import { viewrankReads } from './parts/reads';
 import { machine } from './report';
 import { SuiteResult } from './result';
 import { writeSummary } from './summary';
-import { headline } from './goals';
+import { headline, medianHeadline } from './goals';
 
 const PARTS = ['ingest', 'physical', 'freshness', 'reads', 'peers', 'precompute'];
 
@@ -39,7 +42,11 @@ function previousRun(today: string, file?: string): SuiteResult['previous'] {
   for (const path of candidates) {
     const earlier = JSON.parse(readFileSync(path, 'utf8')) as SuiteResult;
     if (earlier.size === 'default' || file)
-      return { file: relative(join(__dirname, '..'), path), date: earlier.date, headline: headline(earlier) };
+      return {
+        file: relative(join(__dirname, '..'), path),
+        date: earlier.date,
+        headline: earlier.runs ? medianHeadline(earlier.runs.map((run) => run.headline)) : headline(earlier),
+      };
   }
   return undefined;
 }
@@ -61,6 +68,7 @@ async function main(): Promise<void> {
       parts: { type: 'string', default: PARTS.join(',') },
       from: { type: 'string' },
       previous: { type: 'string' },
+      runs: { type: 'string' },
     },
   });
   if (values.from) {
@@ -70,21 +78,44 @@ async function main(): Promise<void> {
   }
   const parts = values.parts!.split(',');
   for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--parts: unknown part ${part} (known: ${PARTS.join(', ')})`);
+  const runs = Number(values.runs ?? (values.smoke ? 1 : 3));
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number of runs, at least 1 (got ${values.runs})`);
   const size = values.smoke ? 'smoke' : 'default';
   const ctx: BenchContext = { smoke: values.smoke!, sizes: SIZES[size], brokers: TEST_BROKERS, brokerPid: brokerPid() };
+  const dir = ctx.smoke ? join(__dirname, '../.cache/bench-smoke') : __dirname;
+  mkdirSync(join(dir, 'results'), { recursive: true });
+  const earlier: NonNullable<SuiteResult['runs']> = [];
+  for (let run = 1; run <= runs; run++) {
+    const result = await suiteRun(ctx, parts);
+    if (!ctx.smoke) result.previous = previousRun(result.date.slice(0, 10), values.previous);
+    // Every run but the last in a file of its own; the last one's file also holds every run's headline.
+    const last = run === runs;
+    const file = join(dir, 'results', `${result.date.slice(0, 10)}${last ? '' : `-run${run}`}.json`);
+    if (runs > 1) earlier.push({ file: relative(dir, file), date: result.date, headline: headline(result) });
+    if (last && runs > 1) result.runs = earlier;
+    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`run ${run} of ${runs} written: ${file}`);
+    if (last) {
+      await writeSummary(result, dir);
+      console.log(`written: ${join(dir, 'RESULTS.md')}, ${join(dir, 'chart.png')}`);
+    }
+  }
+}
+
+/** One run of the chosen parts. */
+async function suiteRun(ctx: BenchContext, parts: string[]): Promise<SuiteResult> {
   const result: SuiteResult = {
     benchmark: 'viewrank suite: ingest, freshness, reads, peers, physical limit',
     date: new Date().toISOString(),
     machine: machine(),
     clickhouse: 'embedded chDB 3.4.0 (ClickHouse 26.7)',
-    size,
+    size: ctx.smoke ? 'smoke' : 'default',
     sizes: ctx.sizes,
     ingest: { drain: [], steady: [] },
     physical: [],
     reads: [],
     peers: [],
   };
-  if (!ctx.smoke) result.previous = previousRun(result.date.slice(0, 10), values.previous);
   const views = ctx.sizes.drainViews;
   let shared: { topic: string; allTime: RankedVideo[] } | undefined;
   if (parts.includes('ingest') || parts.includes('peers')) {
@@ -123,12 +154,7 @@ async function main(): Promise<void> {
     const out = child('precompute.ts', [...ctx.sizes.precomputeArgs, '--json']);
     result.precompute = JSON.parse(out.trim().split('\n').at(-1)!);
   }
-  const dir = ctx.smoke ? join(__dirname, '../.cache/bench-smoke') : __dirname;
-  mkdirSync(join(dir, 'results'), { recursive: true });
-  const file = join(dir, 'results', `${result.date.slice(0, 10)}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  await writeSummary(result, dir);
-  console.log(`written: ${file}, ${join(dir, 'RESULTS.md')}, ${join(dir, 'chart.png')}`);
+  return result;
 }
 
 process.once('SIGINT', () => process.exit(130)); // runs the 'exit' handlers that stop the peers' servers

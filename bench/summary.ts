@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../test/support/browser';
-import { goalRows, headline } from './goals';
+import { goalRowsOfRuns, headline } from './goals';
 import { isVideoRun, VIDEO_LOOKUPS, VIDEO_READS } from './parts/reads';
 import type { SuiteResult } from './result';
 
@@ -46,20 +46,33 @@ export function summaryMarkdown(r: SuiteResult): string {
   );
   out.push('![ingest rate and read latency](chart.png)', '');
   out.push('## Goals', '');
+  const runs = r.runs && r.runs.length > 1 ? r.runs : undefined;
+  const judged = runs
+    ? `The median of ${runs.length} runs in a row (${runs.map((run) => `\`bench/${run.file}\``).join(', ')}; started ${runs.map((run) => run.date.slice(11, 16)).join(', ')} UTC), each run's figure beside it, against the goals of issue #36`
+    : "This run's headline figures against the goals of issue #36";
   out.push(
     r.previous
-      ? `This run's headline figures against the goals of issue #17, beside the previous full run (${r.previous.date.slice(0, 10)}, \`${r.previous.file}\`). The sections below give every figure and how it was measured.`
-      : "This run's headline figures against the goals of issue #17 (no earlier full run to set beside them). The sections below give every figure and how it was measured.",
+      ? `${judged}, beside the previous full run (${r.previous.date.slice(0, 10)}, \`${r.previous.file}\`). The sections below give every figure of the last run and how it was measured.`
+      : `${judged} (no earlier full run to set beside them). The sections below give every figure of the last run and how it was measured.`,
     '',
   );
+  const rows = goalRowsOfRuns(runs ? runs.map((run) => run.headline) : [headline(r)], r.previous?.headline);
   out.push(
     table(
-      ['what', 'goal', r.previous ? `previous (${r.previous.date.slice(0, 10)})` : 'previous', `this run (${r.date.slice(0, 10)})`, 'met'],
-      goalRows(headline(r), r.previous?.headline).map((g) => [
+      [
+        'what',
+        'goal',
+        r.previous ? `previous (${r.previous.date.slice(0, 10)})` : 'previous',
+        runs ? `median of ${runs.length} runs (${r.date.slice(0, 10)})` : `this run (${r.date.slice(0, 10)})`,
+        ...(runs ? ['each run'] : []),
+        'met',
+      ],
+      rows.map((g) => [
         g.what,
         g.goal,
         g.previous,
         `**${g.now}**`,
+        ...(runs ? [g.runs ?? ''] : []),
         g.met === undefined ? 'not measured' : g.met ? 'yes' : `**no**: ${g.gap}`,
       ]),
     ),
