@@ -9,7 +9,6 @@ SELECT
     num_commits,
     last_poll_time,
     last_commit_time,
-    num_commits,
     arrayConcat(
         exceptions.text,
         if({keeper_errors:UInt8} = 1,
