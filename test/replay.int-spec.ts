@@ -2,10 +2,13 @@
 // writing a block and saving its offset leaves in ZooKeeper the offset before the block and the block's size (its
 // "intent"), and the Kafka engine then reads the same messages again. Here the service writes a block and stops
 // cleanly; the test then puts ZooKeeper back in the state such a crash leaves (scripts/zookeeper.sh cli), and starts
-// the service again. Every table must hold each view once: the replayed block is dropped everywhere.
+// the service again. Every table must hold each view once: the replayed block is dropped everywhere. And when the
+// start also replaces the queue table (a Kafka engine setting changed), the old table replays the block first, so a
+// table the block had not reached before the crash still gets it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@clickhouse/client';
 import { selectInChild } from './support/chdb-child';
 import { isolated, waitFor } from './support/app';
 import { produce, TEST_BROKERS, uniqueName } from './support/kafka';
@@ -13,44 +16,74 @@ import { freePort, ServiceProcess } from './support/service-process';
 import { queuePartition, zookeeperCli as zk } from './support/zookeeper';
 
 const MESSAGES = 40;
+const ADMIN_PASSWORD = 'replay-admin-secret';
 const VIEWS_PER_MESSAGE = 20;
 
-describe('a replayed block (exactly once)', () => {
-  const name = uniqueName('replay');
+/** One database, data directory and single-partition topic; the service started and stopped on them. */
+function replayCase(prefix: string) {
+  const name = uniqueName(prefix);
   const dataDir = mkdtempSync(join(tmpdir(), 'viewrank-replay-'));
   let service: ServiceProcess | undefined;
-
-  const start = async () => {
-    service = new ServiceProcess({
-      PORT: String(await freePort()),
-      CHDB_PATH: dataDir,
-      ...isolated(name),
-      KAFKA_BROKERS: TEST_BROKERS.join(','),
-      KAFKA_TOPIC_PARTITIONS: '1',
-      REFRESH_INTERVAL_MS: '1000',
-      INGEST_POLL_INTERVAL_MS: '500',
-      LOG_LEVEL: 'warn',
-    });
-    await service.start({ ready: 'listening' });
+  return {
+    name,
+    dataDir,
+    get service() {
+      return service!;
+    },
+    async start(env: Record<string, string> = {}) {
+      service = new ServiceProcess({
+        PORT: String(await freePort()),
+        CHDB_PATH: dataDir,
+        ...isolated(name),
+        KAFKA_BROKERS: TEST_BROKERS.join(','),
+        KAFKA_TOPIC_PARTITIONS: '1',
+        REFRESH_INTERVAL_MS: '1000',
+        INGEST_POLL_INTERVAL_MS: '500',
+        LOG_LEVEL: 'warn',
+        ...env,
+      });
+      await service.start({ ready: 'listening' });
+    },
+    /** MESSAGES messages of VIEWS_PER_MESSAGE views, ids `${ids}0`… over `distinct` videos, all stamped `now`. */
+    produceBlock(ids: string, distinct: number, now: number) {
+      return produce(
+        name,
+        Array.from({ length: MESSAGES }, (_, m) =>
+          Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) =>
+            JSON.stringify({ video_id: `${ids}${(m * VIEWS_PER_MESSAGE + v) % distinct}`, ts: now }),
+          ).join('\n'),
+        ),
+        1,
+        MESSAGES,
+      );
+    },
+    sums: () =>
+      selectInChild<Record<string, string>>(
+        dataDir,
+        name,
+        `SELECT (SELECT sum(views) FROM {db:Identifier}.views_by_minute) AS views_by_minute,
+                (SELECT sum(views) FROM {db:Identifier}.views_by_hour) AS views_by_hour,
+                (SELECT sum(views) FROM {db:Identifier}.views_by_day) AS views_by_day,
+                (SELECT sum(views) FROM {db:Identifier}.views_by_month) AS views_by_month,
+                (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_total,
+                (SELECT sum(views) FROM {db:Identifier}.views_recent) AS views_recent,
+                (SELECT sum(on_time) FROM {db:Identifier}.views_by_minute) AS views_by_minute_on_time,
+                (SELECT sum(views) FROM {db:Identifier}.ingest_counts) AS ingest_counts`,
+      )[0],
+    async cleanup() {
+      await service?.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
+}
 
-  const sums = () =>
-    selectInChild<Record<string, string>>(
-      dataDir,
-      name,
-      `SELECT (SELECT sum(views) FROM {db:Identifier}.views_by_minute) AS views_by_minute,
-              (SELECT sum(views) FROM {db:Identifier}.views_by_hour) AS views_by_hour,
-              (SELECT sum(views) FROM {db:Identifier}.views_by_day) AS views_by_day,
-              (SELECT sum(views) FROM {db:Identifier}.views_by_month) AS views_by_month,
-              (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_total,
-              (SELECT sum(views) FROM {db:Identifier}.views_recent) AS views_recent,
-              (SELECT sum(on_time) FROM {db:Identifier}.views_by_minute) AS views_by_minute_on_time,
-              (SELECT sum(views) FROM {db:Identifier}.ingest_counts) AS ingest_counts`,
-    )[0];
+describe('a replayed block (exactly once)', () => {
+  const replay = replayCase('replay');
+  const replaced = replayCase('replaced');
 
   afterAll(async () => {
-    await service?.stop('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    await replay.cleanup();
+    await replaced.cleanup();
   });
 
   it(
@@ -58,49 +91,72 @@ describe('a replayed block (exactly once)', () => {
     async () => {
       // All messages on the topic before the service starts: the engine reads them as one block.
       const now = Date.now();
-      await produce(
-        name,
-        Array.from({ length: MESSAGES }, (_, m) =>
-          Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) =>
-            JSON.stringify({ video_id: `r${(m * VIEWS_PER_MESSAGE + v) % 37}`, ts: now }),
-          ).join('\n'),
-        ),
-        1,
-        MESSAGES,
-      );
-      await start();
+      await replay.produceBlock('r', 37, now);
+      await replay.start();
       const views = MESSAGES * VIEWS_PER_MESSAGE;
-      await waitFor(`${views} views counted`, async () => (await service!.viewsCounted()) === views, 60_000, 250);
-      expect(await service!.stop('SIGTERM')).toBe(0);
-      const before = sums();
+      await waitFor(`${views} views counted`, async () => (await replay.service.viewsCounted()) === views, 60_000, 250);
+      expect(await replay.service.stop('SIGTERM')).toBe(0);
+      const before = replay.sums();
       expect(new Set(Object.values(before).map(Number))).toEqual(new Set([views]));
 
       // What a crash between the write and the offset's save leaves: the offset before the block, and its size.
-      const partition = queuePartition(name);
+      const partition = queuePartition(replay.name);
       expect(partition.committed()).toBe(String(MESSAGES));
       partition.crash(MESSAGES);
       // Producers do not wait for the crash to be over: more messages are on the partition behind the block, as after a
       // crash or a ZooKeeper outage under load. The replay must still be the block, not the block and what follows it.
-      await produce(
-        name,
-        Array.from({ length: MESSAGES }, (_, m) =>
-          Array.from({ length: VIEWS_PER_MESSAGE }, (_, v) =>
-            JSON.stringify({ video_id: `s${(m * VIEWS_PER_MESSAGE + v) % 41}`, ts: now }),
-          ).join('\n'),
-        ),
-        1,
-        MESSAGES,
-      );
+      await replay.produceBlock('s', 41, now);
 
-      await start();
+      await replay.start();
       // The engine has read the partition again, and what followed, once ZooKeeper holds the offset after both.
       await waitFor('the block and the next read', async () => partition.committed() === String(2 * MESSAGES), 60_000, 1000);
       // The engine took the intent node as its own: it removes it once the offset is saved.
       expect(zk('ls', partition.path)).not.toMatch(/\bintention\b/);
       await new Promise((r) => setTimeout(r, 3000));
-      expect(await service!.viewsCounted()).toBe(2 * views);
-      expect(await service!.stop('SIGTERM')).toBe(0);
-      expect(new Set(Object.values(sums()).map(Number))).toEqual(new Set([2 * views]));
+      expect(await replay.service.viewsCounted()).toBe(2 * views);
+      expect(await replay.service.stop('SIGTERM')).toBe(0);
+      expect(new Set(Object.values(replay.sums()).map(Number))).toEqual(new Set([2 * views]));
+    },
+    5 * 60_000,
+  );
+
+  it(
+    'is replayed by the queue table a changed setting replaces, before it goes: a table the block missed still gets it',
+    async () => {
+      const now = Date.now();
+      await replaced.produceBlock('p', 37, now);
+      const port = await freePort();
+      await replaced.start({ ADMIN_PASSWORD, CLICKHOUSE_HTTP_PORT: String(port) });
+      const views = MESSAGES * VIEWS_PER_MESSAGE;
+      await waitFor(`${views} views counted`, async () => (await replaced.service.viewsCounted()) === views, 60_000, 250);
+      // A block half-written when the service dies: in every table but views_total (the views write each table on its
+      // own), its offset not saved. Made while the service runs, then it is killed: its ZooKeeper session (and the
+      // partition locks it holds) outlives it by the session timeout, as after any crash.
+      const admin = createClient({ url: `http://127.0.0.1:${port}`, username: 'admin', password: ADMIN_PASSWORD });
+      await admin.command({ query: 'TRUNCATE TABLE {db:Identifier}.views_total', query_params: { db: replaced.name } });
+      await admin.close();
+      queuePartition(replaced.name).crash(MESSAGES);
+      await replaced.service.stop('SIGKILL');
+
+      // A Kafka engine setting changed: the queue table is replaced at this start, while the dead session still holds
+      // the partition. The replacement starts where ClickHouse's writes end (the consumer group handed over), so only
+      // the old table can replay the block, once the session is gone.
+      await replaced.start({ KAFKA_MAX_BLOCK_SIZE: '500000' });
+      await replaced.produceBlock('q', 41, now);
+      await waitFor(`${2 * views} views counted`, async () => (await replaced.service.viewsCounted()) === 2 * views, 60_000, 250);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await replaced.service.viewsCounted()).toBe(2 * views);
+      expect(await replaced.service.stop('SIGTERM')).toBe(0);
+      const after = replaced.sums();
+      expect(Object.fromEntries(Object.entries(after).map(([table, sum]) => [table, Number(sum)]))).toEqual(
+        Object.fromEntries(Object.keys(after).map((table) => [table, 2 * views])),
+      );
+      const [queue] = selectInChild<{ engine_full: string }>(
+        replaced.dataDir,
+        replaced.name,
+        "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'views_queue'",
+      );
+      expect(queue.engine_full).toContain('kafka_max_block_size = 500000');
     },
     5 * 60_000,
   );

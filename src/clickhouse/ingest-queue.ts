@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { migrationParams, retryingLater } from './migrations';
 import { SqlRunner } from './sql-runner';
 import { SchemaLockOptions, withSchemaLock } from './schema-lock';
-import { clusterQueueFile, queueFile } from './sql-files';
+import { clusterQueueFile, namedQuery, queueFile } from './sql-files';
 import { ingestedOffsets } from './ingested-offsets';
 import { splitStatements } from './sql-statements';
 
@@ -36,7 +36,8 @@ export interface CurrentQueue {
 }
 
 export type QueuePlan =
-  | { action: 'keep'; guarantee: IngestGuarantee; keeperPath?: string }
+  | { action: 'keep'; guarantee: IngestGuarantee; keeperPath?: string; postponed?: string }
+  | { action: 'view'; guarantee: IngestGuarantee; keeperPath?: string; reason: string }
   | { action: 'create'; guarantee: IngestGuarantee; keeperPath?: string; reason: string };
 
 /** `name = value` pairs of a Kafka engine's SETTINGS clause as system.tables.engine_full shows them. */
@@ -94,8 +95,39 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
   const changed = [...configuredSettings(config)].filter(([name, value]) => settings.get(name) !== value).map(([name]) => name);
   if (changed.length > 0) return { action: 'create', guarantee, keeperPath, reason: `changed: ${changed.join(', ')}` };
   if (current.comment !== QUEUE_DEFINITION) return { action: 'create', guarantee, keeperPath, reason: 'its definition changed' };
-  if (!current.viewExists) return { action: 'create', guarantee, keeperPath, reason: 'its view is missing' };
+  // The table as configured: only its view is created, so the table keeps its Keeper offsets and any block's intent.
+  if (!current.viewExists) return { action: 'view', guarantee, keeperPath, reason: 'its view is missing' };
   return { action: 'keep', guarantee, keeperPath };
+}
+
+/** One consumer of the queue table as system.kafka_consumers shows it (clickhouse/queries/queue_assignments.sql). */
+export interface QueueAssignments {
+  partitions: number[];
+  /** Per assigned partition: the offset the engine holds for it (in Keeper, exactly once). */
+  offsets: (number | string)[];
+  /** Per assigned partition: the size of a block it recorded and has not committed yet, else null. */
+  intents: (number | string | null)[];
+}
+
+/**
+ * The partitions an old exactly-once queue has shown settled since `seen` started (updated in place): assigned to a
+ * consumer, with no block recorded and not committed (no intent), and an offset at or past what ClickHouse wrote
+ * (`ingested`). A block half-written when the service died is an intent, or rows past the offset, until the old queue
+ * replays it; once every partition ClickHouse wrote or the queue holds has been seen settled, the table can be
+ * replaced without losing that replay. Returns whether it can.
+ */
+export function queueSettled(consumers: QueueAssignments[], ingested: Map<number, number>, seen: Set<number>): boolean {
+  const held = new Set<number>();
+  for (const { partitions, offsets, intents } of consumers) {
+    partitions.forEach((partition, i) => {
+      held.add(partition);
+      const offset = Number(offsets[i]);
+      const written = ingested.get(partition);
+      if (intents[i] === null && (written === undefined || offset >= written)) seen.add(partition);
+    });
+  }
+  const needed = new Set([...ingested.keys(), ...held]);
+  return held.size > 0 && [...needed].every((partition) => seen.has(partition));
 }
 
 /**
@@ -115,7 +147,7 @@ export async function ensureQueue(
   generation = Date.now().toString(36),
   lock: Partial<SchemaLockOptions> = {},
 ): Promise<QueuePlan> {
-  return withSchemaLock(db, config.clickhouse.database, () => planAndCreateQueue(db, config, handOver, generation), lock);
+  return withSchemaLock(db, config.clickhouse.database, () => planAndCreateQueue(db, config, handOver, generation, lock.onWait), lock);
 }
 
 /** The queue table and its view as the node has them (system.tables): none, one or both. */
@@ -126,26 +158,50 @@ function queueTables(db: SqlRunner, database: string): Promise<{ name: string; e
   );
 }
 
-async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: GroupHandover, generation: string): Promise<QueuePlan> {
+async function planAndCreateQueue(
+  db: SqlRunner,
+  config: AppConfig,
+  handOver: GroupHandover,
+  generation: string,
+  onWait?: (message: string) => void,
+): Promise<QueuePlan> {
   const params = migrationParams(config);
   const tables = await queueTables(db, config.clickhouse.database);
   const queue = tables.find((t) => t.name === 'views_queue');
-  const plan = planQueue(
-    config,
-    { engineFull: queue?.engine_full, comment: queue?.comment, viewExists: tables.some((t) => t.name === 'views_queue_mv') },
-    generation,
-  );
+  const viewExists = tables.some((t) => t.name === 'views_queue_mv');
+  const plan = planQueue(config, { engineFull: queue?.engine_full, comment: queue?.comment, viewExists }, generation);
   if (plan.action === 'keep') return plan;
+  const window = plan.guarantee === 'exactly-once' ? DEDUPLICATION_WINDOW : 0;
+  const setWindows = async () => {
+    for (const statement of splitStatements(queueFile('deduplication_window'))) {
+      await retryingLater(() => db.command(statement, { db: params.db, window }));
+    }
+  };
+  const queueParams = { ...params, kafka_keeper_path: plan.keeperPath ?? '', kafka_replica_name: 'viewrank' };
+  if (plan.action === 'view') {
+    // Tables a migration added since get their window too.
+    await setWindows();
+    await db.command(queueFile('views_queue_mv'), queueParams);
+    return plan;
+  }
+
+  // An exactly-once table replays a block half-written when the service died, from the intent in its Keeper path;
+  // dropping the table (the path's last replica) wipes that path. So it replays first, then goes.
+  const oldKeeperPath = queue && engineSettings(queue.engine_full).get('kafka_keeper_path');
+  if (oldKeeperPath !== undefined) {
+    const settled = await settleQueue(db, config, queueParams, viewExists, onWait);
+    if (!settled) {
+      const postponed = `${plan.reason}: not replaced yet, as the table it replaces has not shown every partition settled (no block half-written) within ${SETTLE_TIMEOUT_MS / 1000} s`;
+      onWait?.(`views_queue ${postponed}; it keeps reading with its settings until a later start replaces it`);
+      return { action: 'keep', guarantee: 'exactly-once', keeperPath: oldKeeperPath, postponed };
+    }
+  }
 
   // The view first: the engine finishes the block it is writing, commits its offsets, and reads nothing more.
   await retryingLater(() => db.command('DROP VIEW IF EXISTS {db:Identifier}.views_queue_mv', { db: params.db }));
   await retryingLater(() => db.command('DROP TABLE IF EXISTS {db:Identifier}.views_queue SYNC', { db: params.db }));
   await handOver(await ingestedOffsets(db, config.clickhouse.database));
-  const window = plan.guarantee === 'exactly-once' ? DEDUPLICATION_WINDOW : 0;
-  for (const statement of splitStatements(queueFile('deduplication_window'))) {
-    await retryingLater(() => db.command(statement, { db: params.db, window }));
-  }
-  const queueParams = { ...params, kafka_keeper_path: plan.keeperPath ?? '', kafka_replica_name: 'viewrank' };
+  await setWindows();
   if (plan.guarantee === 'exactly-once') {
     await db
       .command(queueSql(queueFile('views_queue_exactly_once'), config.kafka.format), queueParams, {
@@ -163,6 +219,44 @@ async function planAndCreateQueue(db: SqlRunner, config: AppConfig, handOver: Gr
   }
   await db.command(queueFile('views_queue_mv'), queueParams);
   return plan;
+}
+
+/** How long an old exactly-once queue may take to show every partition settled before it is replaced. */
+export const SETTLE_TIMEOUT_MS = 60_000;
+
+const QUEUE_ASSIGNMENTS = 'queue_assignments';
+
+/**
+ * Lets the exactly-once queue table about to be replaced read until it has shown every partition settled
+ * (queueSettled): it replays a block half-written when the service died, which its replacement could not. Its view
+ * is created first if a migration dropped it. False when that view cannot be created, or on timeout.
+ */
+async function settleQueue(
+  db: SqlRunner,
+  config: AppConfig,
+  queueParams: Record<string, unknown>,
+  viewExists: boolean,
+  onWait?: (message: string) => void,
+): Promise<boolean> {
+  if (!viewExists) {
+    try {
+      await db.command(queueFile('views_queue_mv'), queueParams);
+    } catch (error) {
+      onWait?.(
+        `views_queue: cannot give the table it replaces its view to replay a block first (${(error as Error).message.split('\n')[0]})`,
+      );
+      return true; // nothing can replay through it: replaced as before
+    }
+  }
+  const seen = new Set<number>();
+  const started = Date.now();
+  for (;;) {
+    const ingested = await ingestedOffsets(db, config.clickhouse.database);
+    const consumers = await db.select<QueueAssignments>(namedQuery(QUEUE_ASSIGNMENTS), { db: config.clickhouse.database });
+    if (queueSettled(consumers, ingested, seen)) return true;
+    if (Date.now() - started > SETTLE_TIMEOUT_MS) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The Keeper path where a cluster's Kafka engine tables keep their offsets: one for the whole cluster. */

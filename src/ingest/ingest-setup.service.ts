@@ -36,7 +36,11 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
     const queue = await this.ensureQueue();
     const where = queue.keeperPath ? `, offsets in Keeper at ${queue.keeperPath}` : ', offsets in the consumer group';
     this.logger.log(
-      `ingestion ${queue.guarantee}${where}: ${queue.action === 'keep' ? 'queue in place' : `queue created (${queue.reason})`}`,
+      `ingestion ${queue.guarantee}${where}: ${
+        queue.action === 'keep'
+          ? `queue in place${queue.postponed ? ` (${queue.postponed})` : ''}`
+          : `${queue.action === 'view' ? 'view' : 'queue'} created (${queue.reason})`
+      }`,
     );
   }
 
