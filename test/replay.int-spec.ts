@@ -141,7 +141,11 @@ describe('a replayed block (exactly once)', () => {
       // A Kafka engine setting changed: the queue table is replaced at this start, while the dead session still holds
       // the partition. The replacement starts where ClickHouse's writes end (the consumer group handed over), so only
       // the old table can replay the block, once the session is gone.
-      await replaced.start({ KAFKA_MAX_BLOCK_SIZE: '500000' });
+      await replaced.start({ KAFKA_MAX_BLOCK_SIZE: '500000', LOG_LEVEL: 'log' });
+      // The replacement waited for the old table to settle: the dead session's 6 s, then the replay.
+      const created = replaced.service.output.split('\n').find((line) => line.includes('queue created'));
+      console.log(created);
+      expect(created).toMatch(/changed: kafka_max_block_size; the table it replaces settled in \d+ ms/);
       await replaced.produceBlock('q', 41, now);
       await waitFor(`${2 * views} views counted`, async () => (await replaced.service.viewsCounted()) === 2 * views, 60_000, 250);
       await new Promise((r) => setTimeout(r, 3000));

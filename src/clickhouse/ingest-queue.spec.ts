@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/app-config';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineSettings, planQueue, QUEUE_DEFINITION, queueSettled } from './ingest-queue';
+import { engineSettings, planQueue, QUEUE_DEFINITION } from './ingest-queue';
 
 // engine_full as system.tables shows it for the two kinds of queue table (values as configured by default).
 const atLeastOnce =
@@ -110,37 +110,6 @@ describe('planQueue', () => {
       keeperPath: '/viewrank/viewrank/views_queue/abc',
       reason: 'its view is missing',
     });
-  });
-
-  it('lets a queue about to be replaced go once every partition was seen held, with no intent, at or past what was written', () => {
-    const ingested = new Map([
-      [0, 40],
-      [1, 10],
-    ]);
-    const seen = new Set<number>();
-    // Nothing held yet (the engine still taking its partitions): not settled, even with nothing written.
-    expect(queueSettled([], new Map(), new Set())).toBe(false);
-    // Partition 0 replays a block (an intent), partition 1 is held behind what was written.
-    expect(queueSettled([{ partitions: [0, 1], offsets: ['0', '5'], intents: ['40', null] }], ingested, seen)).toBe(false);
-    expect(seen).toEqual(new Set());
-    // Partition 0 replayed; partition 1 still short of what ClickHouse wrote: a half-written block not replayed yet.
-    expect(queueSettled([{ partitions: [0, 1], offsets: ['40', '5'], intents: [null, null] }], ingested, seen)).toBe(false);
-    expect(seen).toEqual(new Set([0]));
-    // Partition 1 settles while 0 writes its next block: each partition was seen settled once, so the table can go.
-    expect(
-      queueSettled(
-        [
-          { partitions: [0], offsets: ['40'], intents: ['12'] },
-          { partitions: [1], offsets: ['10'], intents: [null] },
-        ],
-        ingested,
-        seen,
-      ),
-    ).toBe(true);
-    // A partition held but never written (no offset yet, however the engine shows it) needs no offset; one written
-    // but held by no consumer is waited for.
-    expect(queueSettled([{ partitions: [2], offsets: [-1001], intents: [null] }], new Map(), new Set())).toBe(true);
-    expect(queueSettled([{ partitions: [2], offsets: [-1001], intents: [null] }], new Map([[3, 7]]), new Set())).toBe(false);
   });
 
   it('recreates a queue of an older definition (its COMMENT), and every queue file carries this one', () => {

@@ -4,7 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { migrationParams, retryingLater } from './migrations';
 import { SqlRunner } from './sql-runner';
 import { SchemaLockOptions, withSchemaLock } from './schema-lock';
-import { clusterQueueFile, namedQuery, queueFile } from './sql-files';
+import { clusterQueueFile, queueFile } from './sql-files';
+import { pendingIntents } from './keeper-intents';
 import { ingestedOffsets } from './ingested-offsets';
 import { splitStatements } from './sql-statements';
 
@@ -38,7 +39,7 @@ export interface CurrentQueue {
 export type QueuePlan =
   | { action: 'keep'; guarantee: IngestGuarantee; keeperPath?: string; postponed?: string }
   | { action: 'view'; guarantee: IngestGuarantee; keeperPath?: string; reason: string }
-  | { action: 'create'; guarantee: IngestGuarantee; keeperPath?: string; reason: string };
+  | { action: 'create'; guarantee: IngestGuarantee; keeperPath?: string; reason: string; settledInMs?: number };
 
 /** `name = value` pairs of a Kafka engine's SETTINGS clause as system.tables.engine_full shows them. */
 export function engineSettings(engineFull: string): Map<string, string> {
@@ -100,36 +101,6 @@ export function planQueue(config: AppConfig, current: CurrentQueue, generation: 
   return { action: 'keep', guarantee, keeperPath };
 }
 
-/** One consumer of the queue table as system.kafka_consumers shows it (clickhouse/queries/queue_assignments.sql). */
-export interface QueueAssignments {
-  partitions: number[];
-  /** Per assigned partition: the offset the engine holds for it (in Keeper, exactly once). */
-  offsets: (number | string)[];
-  /** Per assigned partition: the size of a block it recorded and has not committed yet, else null. */
-  intents: (number | string | null)[];
-}
-
-/**
- * The partitions an old exactly-once queue has shown settled since `seen` started (updated in place): assigned to a
- * consumer, with no block recorded and not committed (no intent), and an offset at or past what ClickHouse wrote
- * (`ingested`). A block half-written when the service died is an intent, or rows past the offset, until the old queue
- * replays it; once every partition ClickHouse wrote or the queue holds has been seen settled, the table can be
- * replaced without losing that replay. Returns whether it can.
- */
-export function queueSettled(consumers: QueueAssignments[], ingested: Map<number, number>, seen: Set<number>): boolean {
-  const held = new Set<number>();
-  for (const { partitions, offsets, intents } of consumers) {
-    partitions.forEach((partition, i) => {
-      held.add(partition);
-      const offset = Number(offsets[i]);
-      const written = ingested.get(partition);
-      if (intents[i] === null && (written === undefined || offset >= written)) seen.add(partition);
-    });
-  }
-  const needed = new Set([...ingested.keys(), ...held]);
-  return held.size > 0 && [...needed].every((partition) => seen.has(partition));
-}
-
 /**
  * Called between dropping the old queue table and creating the new one, with the offsets ClickHouse has written per
  * partition: hands the consumer group over (src/kafka/kafka-topic.ts handOverGroup).
@@ -188,10 +159,14 @@ async function planAndCreateQueue(
   // An exactly-once table replays a block half-written when the service died, from the intent in its Keeper path;
   // dropping the table (the path's last replica) wipes that path. So it replays first, then goes.
   const oldKeeperPath = queue && engineSettings(queue.engine_full).get('kafka_keeper_path');
-  if (oldKeeperPath !== undefined) {
-    const settled = await settleQueue(db, config, queueParams, viewExists, onWait);
+  let settledInMs: number | undefined;
+  if (queue && oldKeeperPath !== undefined) {
+    const since = Date.now();
+    const topic = engineSettings(queue.engine_full).get('kafka_topic_list') ?? config.kafka.topic;
+    const settled = await settleQueue(db, config, { keeperPath: oldKeeperPath, topic }, queueParams, viewExists, onWait);
+    settledInMs = Date.now() - since;
     if (!settled) {
-      const postponed = `${plan.reason}: not replaced yet, as the table it replaces has not shown every partition settled (no block half-written) within ${SETTLE_TIMEOUT_MS / 1000} s`;
+      const postponed = `${plan.reason}: not replaced yet, as the table it replaces still holds a block's intent (half-written) after ${SETTLE_TIMEOUT_MS / 1000} s`;
       onWait?.(`views_queue ${postponed}; it keeps reading with its settings until a later start replaces it`);
       return { action: 'keep', guarantee: 'exactly-once', keeperPath: oldKeeperPath, postponed };
     }
@@ -218,26 +193,38 @@ async function planAndCreateQueue(
     await db.command(queueSql(queueFile('views_queue_at_least_once'), config.kafka.format), queueParams);
   }
   await db.command(queueFile('views_queue_mv'), queueParams);
-  return plan;
+  return { ...plan, settledInMs };
 }
 
-/** How long an old exactly-once queue may take to show every partition settled before it is replaced. */
+/** How long an old exactly-once queue may take to replay the intents in its Keeper path before it is replaced. */
 export const SETTLE_TIMEOUT_MS = 60_000;
 
-const QUEUE_ASSIGNMENTS = 'queue_assignments';
-
 /**
- * Lets the exactly-once queue table about to be replaced read until it has shown every partition settled
- * (queueSettled): it replays a block half-written when the service died, which its replacement could not. Its view
- * is created first if a migration dropped it. False when that view cannot be created, or on timeout.
+ * Lets the exactly-once queue table about to be replaced read until its Keeper path holds no intent (keeper-intents.ts):
+ * it replays a block half-written when the service died, which its replacement could not. Its view is created first if
+ * a migration dropped it. True when there is nothing left to replay, or nothing can replay it (the view cannot be
+ * created, ZooKeeper cannot be read: replaced as before, with a warning); false on timeout.
  */
 async function settleQueue(
   db: SqlRunner,
   config: AppConfig,
+  old: { keeperPath: string; topic: string },
   queueParams: Record<string, unknown>,
   viewExists: boolean,
   onWait?: (message: string) => void,
 ): Promise<boolean> {
+  const pending = () => pendingIntents(config.zookeeper, old.keeperPath, old.topic);
+  let intents: number[];
+  try {
+    intents = await pending();
+  } catch (error) {
+    onWait?.(
+      `views_queue: cannot read ${old.keeperPath} in ZooKeeper to let the table it replaces replay first (${(error as Error).message})`,
+    );
+    return true;
+  }
+  if (intents.length === 0) return true;
+  onWait?.(`views_queue: the table it replaces replays partitions ${intents.join(', ')} first (a block half-written before the restart)`);
   if (!viewExists) {
     try {
       await db.command(queueFile('views_queue_mv'), queueParams);
@@ -245,17 +232,13 @@ async function settleQueue(
       onWait?.(
         `views_queue: cannot give the table it replaces its view to replay a block first (${(error as Error).message.split('\n')[0]})`,
       );
-      return true; // nothing can replay through it: replaced as before
+      return true;
     }
   }
-  const seen = new Set<number>();
-  const started = Date.now();
-  for (;;) {
-    const ingested = await ingestedOffsets(db, config.clickhouse.database);
-    const consumers = await db.select<QueueAssignments>(namedQuery(QUEUE_ASSIGNMENTS), { db: config.clickhouse.database });
-    if (queueSettled(consumers, ingested, seen)) return true;
+  for (const started = Date.now(); ;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if ((await pending().catch(() => intents)).length === 0) return true;
     if (Date.now() - started > SETTLE_TIMEOUT_MS) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

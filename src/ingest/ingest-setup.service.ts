@@ -39,7 +39,9 @@ export class IngestSetup implements OnModuleInit, BeforeApplicationShutdown {
       `ingestion ${queue.guarantee}${where}: ${
         queue.action === 'keep'
           ? `queue in place${queue.postponed ? ` (${queue.postponed})` : ''}`
-          : `${queue.action === 'view' ? 'view' : 'queue'} created (${queue.reason})`
+          : queue.action === 'view'
+            ? `view created (${queue.reason})`
+            : `queue created (${queue.reason}${queue.settledInMs !== undefined ? `; the table it replaces settled in ${queue.settledInMs} ms` : ''})`
       }`,
     );
   }
