@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectInChild } from '../test/support/chdb-child';
+import { tableSums } from '../test/support/chdb-child';
 import { isolated } from '../test/support/app';
 import { produce, TEST_BROKERS, uniqueName } from '../test/support/kafka';
 import { freePort, ServiceProcess } from '../test/support/service-process';
@@ -75,19 +75,7 @@ async function trial(waitMs: number, messages: number, viewsPerMessage: number):
     const done = await until('the replay', async () => partition.committed() === String(messages), 300_000, 500);
     await sleep(2000);
     await second.stop('SIGTERM');
-    const views = Object.fromEntries(
-      Object.entries(
-        selectInChild<Record<string, string>>(
-          dataDir,
-          name,
-          `SELECT (SELECT sum(views) FROM {db:Identifier}.views_by_minute) AS views_by_minute,
-                  (SELECT sum(on_time) FROM {db:Identifier}.views_by_minute) AS on_time,
-                  (SELECT sum(views) FROM {db:Identifier}.views_by_hour) AS views_by_hour,
-                  (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_total,
-                  (SELECT sum(views) FROM {db:Identifier}.ingest_counts) AS ingest_counts`,
-        )[0],
-      ).map(([table, sum]) => [table, Number(sum)]),
-    );
+    const views = tableSums(dataDir, name);
     const result: Trial = {
       waitMs,
       messages,

@@ -158,11 +158,12 @@ async function planAndCreateQueue(
 
   // An exactly-once table replays a block half-written when the service died, from the intent in its Keeper path;
   // dropping the table (the path's last replica) wipes that path. So it replays first, then goes.
-  const oldKeeperPath = queue && engineSettings(queue.engine_full).get('kafka_keeper_path');
+  const old = queue && engineSettings(queue.engine_full);
+  const oldKeeperPath = old?.get('kafka_keeper_path');
   let settledInMs: number | undefined;
-  if (queue && oldKeeperPath !== undefined) {
+  if (old && oldKeeperPath !== undefined) {
     const since = Date.now();
-    const topic = engineSettings(queue.engine_full).get('kafka_topic_list') ?? config.kafka.topic;
+    const topic = old.get('kafka_topic_list') ?? config.kafka.topic;
     const settled = await settleQueue(db, config, { keeperPath: oldKeeperPath, topic }, queueParams, viewExists, onWait);
     settledInMs = Date.now() - since;
     if (!settled) {

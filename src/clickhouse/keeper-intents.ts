@@ -6,9 +6,6 @@
 import { createClient, Exception } from 'node-zookeeper-client';
 import { AppConfig } from '../config/app-config';
 
-/** The node the engine keeps a partition's intent in (`<keeper_path>/topics/<topic>/partitions/<n>/intention`). */
-export const partitionsPath = (keeperPath: string, topic: string) => `${keeperPath}/topics/${topic}/partitions`;
-
 /**
  * The partitions of `topic` under `keeperPath` whose intent node exists. Throws when ZooKeeper cannot be reached
  * within `timeoutMs`.
@@ -29,7 +26,8 @@ export async function pendingIntents(
       });
       client.connect();
     });
-    const base = partitionsPath(keeperPath, topic);
+    // The engine keeps a partition's intent in <keeper_path>/topics/<topic>/partitions/<n>/intention.
+    const base = `${keeperPath}/topics/${topic}/partitions`;
     const partitions = await new Promise<string[]>((resolve, reject) =>
       client.getChildren(base, (error, children) =>
         error && !(error instanceof Exception && error.getCode() === Exception.NO_NODE) ? reject(error) : resolve(error ? [] : children),

@@ -24,3 +24,24 @@ export function selectInChild<T>(dataDir: string, database: string, sql: string)
     throw new Error(`query on ${dataDir} failed (${run.status}):\n${run.stderr}${run.stdout}`);
   return JSON.parse(run.stdout.slice(run.stdout.lastIndexOf(MARK) + MARK.length)) as T[];
 }
+
+/**
+ * Every counting table's total on `dataDir` (a stopped service's): the minutes' views and on-time views, the hour, day
+ * and month tables, the totals, the recent blocks and the ingestion count. After an exact run every one equals the
+ * views sent.
+ */
+export function tableSums(dataDir: string, database: string): Record<string, number> {
+  const [row] = selectInChild<Record<string, string>>(
+    dataDir,
+    database,
+    `SELECT (SELECT sum(views) FROM {db:Identifier}.views_by_minute) AS views_by_minute,
+            (SELECT sum(views) FROM {db:Identifier}.views_by_hour) AS views_by_hour,
+            (SELECT sum(views) FROM {db:Identifier}.views_by_day) AS views_by_day,
+            (SELECT sum(views) FROM {db:Identifier}.views_by_month) AS views_by_month,
+            (SELECT sum(views) FROM {db:Identifier}.views_total) AS views_total,
+            (SELECT sum(views) FROM {db:Identifier}.views_recent) AS views_recent,
+            (SELECT sum(on_time) FROM {db:Identifier}.views_by_minute) AS views_by_minute_on_time,
+            (SELECT sum(views) FROM {db:Identifier}.ingest_counts) AS ingest_counts`,
+  );
+  return Object.fromEntries(Object.entries(row).map(([table, sum]) => [table, Number(sum)]));
+}
