@@ -87,6 +87,41 @@ describe('the service process: configuration and logs', () => {
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(4000);
   });
 
+  it('closes the embedded engine only after the queries still running in it, so the process then exits 0', () => {
+    // The service exits right after closing ClickHouse. A query still running on a libuv thread at that moment (one
+    // left behind by a closed session, an aborted request or a timer) took the process down with SIGSEGV: CI saw it
+    // once at a SIGTERM, and without the wait this child died in 2 of 4 tries (SIGSEGV or SIGABRT).
+    const child = `
+      const { loadConfig } = require('./dist/config/app-config');
+      const { openClickHouse } = require('./dist/clickhouse/clickhouse.client');
+      const config = loadConfig(process.env);
+      const handle = openClickHouse(config.clickhouse, config.zookeeper);
+      (async () => {
+        await handle.client.command({ query: 'CREATE TABLE default.t (x UInt64) ENGINE = MergeTree ORDER BY x' });
+        handle.client.command({ query: 'INSERT INTO default.t SELECT number FROM numbers(50000000)' }).catch(() => {});
+        await new Promise((r) => setTimeout(r, 300));
+        const started = Date.now();
+        await handle.close();
+        console.log('closed after ' + (Date.now() - started) + ' ms');
+        process.exit(0);
+      })();`;
+    for (let run = 0; run < 6; run++) {
+      const dir = mkdtempSync(join(tmpdir(), 'viewrank-close-'));
+      try {
+        const result = spawnSync(process.execPath, ['-e', child], {
+          cwd: join(__dirname, '..'),
+          env: { ...process.env, CHDB_PATH: dir },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect({ run, status: result.status, signal: result.signal }).toEqual({ run, status: 0, signal: null });
+        expect(result.stdout).toMatch(/^closed after \d+ ms$/m);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it("logs JSON lines only where /sys/fs/cgroup is hidden, the engine's own lines included", async () => {
     // A mount namespace of its own whose /sys/fs/cgroup is an empty tmpfs, as in containers that do not mount it.
     const hidden = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs none /sys/fs/cgroup && exec "$0" "$@"'];

@@ -48,6 +48,8 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
   private watch?: NodeJS.Timeout;
   private poll?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  /** The look at the consumers' errors in progress, if any (it queries the engine too). */
+  private watching?: Promise<string[]>;
   /** Newest consumer lag reading, for readiness and /metrics (undefined before the first). */
   lag?: LagReading;
   /** Newest totals read from ClickHouse, for /metrics (undefined before the first reading). */
@@ -68,7 +70,7 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.watch = setInterval(() => void this.reportConsumerErrors(), 30_000);
+    this.watch = setInterval(() => (this.watching = this.reportConsumerErrors()), 30_000);
     this.watch.unref();
     this.schedulePoll(0);
   }
@@ -78,7 +80,7 @@ export class IngestMonitor implements OnApplicationBootstrap, BeforeApplicationS
     this.stopped = true;
     clearInterval(this.watch);
     clearTimeout(this.poll);
-    await this.polling;
+    await Promise.all([this.polling, this.watching]);
   }
 
   /** Reads ingestion totals and consumer lag (kept for readiness and /metrics), off the request path; each failure only logs. */
