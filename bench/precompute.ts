@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         // The service's refresher, with its defaults, except that no periodic full computation interrupts the rounds.
         const refresher = new WindowRefresher(repository, { ...INCREMENTAL, fullEveryMs: 86_400_000 });
         let serverNowMs = await repository.serverNowMs();
-        for await (const _ of refresher.refreshAll(now, serverNowMs)); // eslint-disable-line @typescript-eslint/no-unused-vars
+        for await (const _ of refresher.refreshAll(now, serverNowMs));
         const rounds = new Map<GrowingWindow, { ms: number; fullMs: number; lookedUp: number }[]>(WINDOWS.map((w) => [w, []]));
         const distinct: number[] = [];
         for (let round = 0; round < ROUNDS; round++) {

@@ -1,13 +1,14 @@
 // The incremental top-K refresh equals a full recomputation after every one of thousands of refreshes over random
 // streams, through hour and day roll-overs (real embedded ClickHouse). The recount is independent of what the
-// refresher reads: every window, all-time included, is summed from the hour rows.
+// refresher reads: every window, all-time included, is summed from the hour rows. The refresher runs as the service
+// runs it, on its own thread (RefreshThread), its queries run by this one.
 import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/top-k/top-k.repository';
 import { insertParsedViews, migratedDatabase, topInInterval } from './support/clickhouse';
 import type { IncrementalOptions } from '../src/top-k/incremental';
-import { WindowRefresher } from '../src/top-k/window-refresher';
+import { RefreshThread } from '../src/top-k/refresh-thread';
 import type { GrowingWindow } from '../src/top-k/windows';
 import { ALL_TIME, MAX_K, WINDOW_SPECS } from '../src/top-k/windows';
 import { TEST_CHDB_PATH } from './support/app';
@@ -49,7 +50,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
         fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
           const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
           const repository = new TopKRepository(clickhouse);
-          const refresher = new WindowRefresher(repository, TUNING);
+          const refresher = new RefreshThread((request) => repository.rowsText(request), TUNING);
           let now = Date.now() - 2 * 24 * 60 * MINUTE;
           const rnd = random(seed);
           const pick = zipf(CATALOGUE, 0.8, rnd);
@@ -83,6 +84,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
               expect(seen).toEqual(WINDOWS);
             }
           } finally {
+            await refresher.close();
             await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
           }
         }),
@@ -96,6 +98,42 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     },
     RUNS * 225_000,
   );
+
+  it("fails a refresh whose thread ends, and starts the next on a new thread, in full; runs none but the reader's queries", async () => {
+    const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
+    const repository = new TopKRepository(clickhouse);
+    const refresher = new RefreshThread((request) => repository.rowsText(request), TUNING);
+    try {
+      const at = new Date();
+      await insertParsedViews(
+        clickhouse,
+        database,
+        ['a', 'a', 'b', 'c', 'c', 'c'].map((videoId) => ({ videoId, at })),
+      );
+      const refresh = async () => {
+        const modes: string[] = [];
+        for await (const { window, mode, entries } of refresher.refreshAll(at, await repository.serverNowMs())) {
+          modes.push(`${window}:${mode}`);
+          expect(entries).toEqual(await topInInterval(clickhouse, WINDOW_SPECS[window].intervalAt(at) ?? ALL_TIME, MAX_K));
+        }
+        return modes;
+      };
+      expect(await refresh()).toEqual(WINDOWS.map((w) => `${w}:full`));
+      expect(await refresh()).toEqual(WINDOWS.map((w) => `${w}:incremental`));
+      // Ended while a refresh runs: that refresh fails rather than waits for ever.
+      const running = refresher.refreshAll(at, await repository.serverNowMs());
+      await running.next();
+      await refresher.close();
+      await expect(running.next()).rejects.toThrow("the refresh's thread was closed");
+      // The new thread knows no previous list: every window in full again, and right.
+      expect(await refresh()).toEqual(WINDOWS.map((w) => `${w}:full`));
+      // The main thread runs only the reader's named queries for it.
+      await expect(repository.rowsText({ name: 'dead_letters', params: {} })).rejects.toThrow('not one of its queries');
+    } finally {
+      await refresher.close();
+      await clickhouse.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+    }
+  });
 
   it('looks up the totals of more videos than one statement of the default max_query_size could name', async () => {
     // Each window's lookup binds its videos on an engine session of its own, in a SET statement that the engine parses

@@ -1,4 +1,4 @@
-import { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseClient, ClickHouseSettings, ResultSet } from '@clickhouse/client';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -59,12 +59,16 @@ export class ClickHouseService implements OnApplicationShutdown {
 
   /** Rows of a named query (clickhouse/queries/<name>.sql, declared with sql() in sql-query.ts). */
   async rows<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]> {
-    const result = await this.client.query({
-      query: namedQuery(query.name),
-      query_params: { db: this.database, ...params },
-      format: 'JSONEachRow',
-    });
-    return result.json<R>();
+    return (await this.result(query, params)).json<R>();
+  }
+
+  /** rows() as the engine answered them, JSON lines not yet parsed (for a thread that parses them itself). */
+  async rowsText<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<string> {
+    return (await this.result(query, params)).text();
+  }
+
+  private result<P extends object, R>(query: SqlQuery<P, R>, params: P) {
+    return this.client.query({ query: namedQuery(query.name), query_params: { db: this.database, ...params }, format: 'JSONEachRow' });
   }
 
   /**
@@ -76,6 +80,21 @@ export class ClickHouseService implements OnApplicationShutdown {
    */
   async laneRows<P extends object, R>(lane: Lane, query: SqlQuery<P, R>, params: P): Promise<R[]> {
     if (this.mode === 'server') return this.rows(query, params);
+    return this.onLane(lane, query, params, (result) => result.json<R>());
+  }
+
+  /** laneRows() as the engine answered them, JSON lines not yet parsed. */
+  async laneRowsText<P extends object, R>(lane: Lane, query: SqlQuery<P, R>, params: P): Promise<string> {
+    if (this.mode === 'server') return this.rowsText(query, params);
+    return this.onLane(lane, query, params, (result) => result.text());
+  }
+
+  private onLane<P extends object, R, T>(
+    lane: Lane,
+    query: SqlQuery<P, R>,
+    params: P,
+    read: (result: ResultSet<'JSONEachRow'>) => Promise<T>,
+  ): Promise<T> {
     const entry = this.lanes.get(lane) ?? {
       session: openSeparateSession(this.config.clickhouse, LANE_SESSION_SETTINGS),
       tail: Promise.resolve(),
@@ -84,8 +103,7 @@ export class ClickHouseService implements OnApplicationShutdown {
     const { session } = entry;
     const run = entry.tail.then(async () => {
       await session.command({ query: setParams({ db: this.database, ...params }) });
-      const result = await session.query({ query: namedQuery(query.name), format: 'JSONEachRow' });
-      return result.json<R>();
+      return read(await session.query({ query: namedQuery(query.name), format: 'JSONEachRow' }));
     });
     entry.tail = run.catch(() => undefined);
     return run;

@@ -3,7 +3,7 @@ import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { INGESTED_OFFSETS, offsetsByPartition } from '../clickhouse/ingested-offsets';
 import { RankedVideo } from './ranking';
 import { LastHourStep } from './last-hour';
-import { toRanked, TopRow } from './top-k.repository';
+import { toRanked, TopRow } from './top-k.reader';
 import { toClickHouseDateTime } from '../clickhouse/params';
 import { sql } from '../clickhouse/sql-query';
 

@@ -2,7 +2,8 @@ import { loadConfig } from '../config/app-config';
 import { FinalListRepository, PastList } from './final-list.repository';
 import { IngestWatermark } from './ingest-watermark';
 import { PAST_WINDOW_QUEUE, PastWindowsBusy, PastWindowsService } from './past-windows.service';
-import { TopKRepository, WindowRef } from './top-k.repository';
+import { WindowRef } from './top-k.reader';
+import { TopKRepository } from './top-k.repository';
 import { Interval } from './windows';
 
 const hourOf = (iso: string): Interval => ({ start: new Date(iso), end: new Date(new Date(iso).getTime() + 3_600_000) });

@@ -11,7 +11,7 @@ import { LastHourService } from './last-hour.service';
 import { TopKSnapshot } from './snapshot';
 import { SnapshotRepository } from './snapshot.repository';
 import { TopKRepository } from './top-k.repository';
-import { WindowRefresher } from './window-refresher';
+import { RefreshThread } from './refresh-thread';
 import { MAX_K, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
 
 /**
@@ -22,7 +22,8 @@ import { MAX_K, WINDOW_SPECS, WindowName, WINDOWS } from './windows';
 export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PrecomputeService.name);
   private readonly snapshots = new Map<WindowName, TopKSnapshot>();
-  private readonly refresher: WindowRefresher;
+  /** The growing windows' lists, computed on a thread of their own (refresh-thread.ts). */
+  private readonly refresher: RefreshThread;
   private running?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -39,7 +40,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.refresher = new WindowRefresher(repository, INCREMENTAL);
+    this.refresher = new RefreshThread((request) => repository.rowsText(request), INCREMENTAL);
   }
 
   /** Age in seconds of each window's newest list. */
@@ -63,6 +64,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+    await this.refresher.close();
   }
 
   /** The last-hour watermark (end of the newest frozen minute) and how far it trails the clock. */

@@ -1,6 +1,6 @@
 import { candidates, Deltas, fromFull, IncrementalOptions, merge, planRefresh, RefreshPlan, WindowState } from './incremental';
 import { RankedVideo } from './ranking';
-import { TopKRepository, WindowRef } from './top-k.repository';
+import { TopKReader, WindowRef } from './top-k.reader';
 import { GrowingWindow, Interval, isGrowing, MAX_K, WINDOW_SPECS, WINDOWS } from './windows';
 
 /** The windows whose counts only grow, in the order they are refreshed. */
@@ -24,7 +24,7 @@ export class WindowRefresher {
   private readonly states = new Map<GrowingWindow, WindowState>();
 
   constructor(
-    private readonly repository: TopKRepository,
+    private readonly repository: TopKReader,
     private readonly options: IncrementalOptions,
   ) {}
 
