@@ -1,5 +1,6 @@
 // The refresh's thread (started by RefreshThread, refresh-thread.ts): WindowRefresher and its state, the engine's
 // answers parsed here. Each query is run by the main thread, which holds the engine; nothing imported here loads it.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Lane } from '../clickhouse/clickhouse.service';
 import { SqlQuery } from '../clickhouse/sql-query';
@@ -7,6 +8,18 @@ import { IncrementalOptions } from './incremental';
 import type { FromRefreshThread, ToRefreshThread } from './refresh-thread';
 import { EngineRows, TopKReader } from './top-k.reader';
 import { WindowRefresher } from './window-refresher';
+
+/**
+ * This thread's nice value: below the event loop's (0), so that a read waiting for the main thread gets the core
+ * first, and above the engine's threads (10), so that ingestion does not delay the lists. (On Linux, priority 0
+ * names the calling thread alone.)
+ */
+const REFRESH_THREAD_NICE = 5;
+try {
+  setPriority(0, REFRESH_THREAD_NICE);
+} catch {
+  // Not permitted here, or not Linux: the thread keeps the process's priority.
+}
 
 const port = parentPort!;
 const send = (message: FromRefreshThread) => port.postMessage(message);
