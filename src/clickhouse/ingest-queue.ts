@@ -5,7 +5,7 @@ import { migrationParams, retryingLater } from './migrations';
 import { SqlRunner } from './sql-runner';
 import { SchemaLockOptions, withSchemaLock } from './schema-lock';
 import { clusterQueueFile, queueFile } from './sql-files';
-import { pendingIntents } from './keeper-intents';
+import { pendingIntents, zookeeperConnectString } from './keeper-intents';
 import { ingestedOffsets } from './ingested-offsets';
 import { splitStatements } from './sql-statements';
 
@@ -186,7 +186,7 @@ async function planAndCreateQueue(
       .catch((error: Error) => {
         throw new Error(
           `INGEST_GUARANTEE=exactly-once: cannot create the Kafka engine table with its offsets in Keeper/ZooKeeper ` +
-            `(embedded: is ZooKeeper running at ${config.zookeeper.hosts.map((h) => `${h.host}:${h.port}`).join(',')}? ` +
+            `(embedded: is ZooKeeper running at ${zookeeperConnectString(config.zookeeper)}? ` +
             `npm run zookeeper:start; server: does it have <zookeeper> or <keeper_server>?): ${error.message}`,
         );
       });

@@ -5,6 +5,12 @@
 // node-zookeeper-client: a pure JavaScript client (no native build), the one most used on npm.
 import { createClient, Exception } from 'node-zookeeper-client';
 import { AppConfig } from '../config/app-config';
+import { ZOOKEEPER_SESSION_TIMEOUT_MS } from './clickhouse.client';
+
+/** The ensemble as ZooKeeper clients take it, and as messages name it: `host:port,host:port`. */
+export function zookeeperConnectString(zookeeper: AppConfig['zookeeper']): string {
+  return zookeeper.hosts.map((n) => `${n.host}:${n.port}`).join(',');
+}
 
 /**
  * The partitions of `topic` under `keeperPath` whose intent node exists. Throws when ZooKeeper cannot be reached
@@ -16,7 +22,7 @@ export async function pendingIntents(
   topic: string,
   timeoutMs = 10_000,
 ): Promise<number[]> {
-  const client = createClient(zookeeper.hosts.map((n) => `${n.host}:${n.port}`).join(','), { sessionTimeout: 6000, retries: 1 });
+  const client = createClient(zookeeperConnectString(zookeeper), { sessionTimeout: ZOOKEEPER_SESSION_TIMEOUT_MS, retries: 1 });
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`ZooKeeper not reached within ${timeoutMs} ms`)), timeoutMs);
