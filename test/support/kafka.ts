@@ -28,11 +28,6 @@ export function consumerLag(topic: string, group: string): Promise<number> {
   return brokerConsumerLag(TEST_BROKERS, topic, group);
 }
 
-/** The same, on another broker than the shared one. */
-export function consumerLagOn(brokers: string, topic: string, group: string): Promise<number> {
-  return brokerConsumerLag(brokers.split(','), topic, group);
-}
-
 /** Messages on a topic: the sum of every partition's end offset (nothing is deleted during a test). */
 export function topicMessages(brokers: string, topic: string): Promise<number> {
   return withAdmin(brokers.split(','), 5, async (admin) =>

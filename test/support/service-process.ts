@@ -134,7 +134,13 @@ export class ServiceProcess {
   async consumedEverything(timeoutMs = 120_000): Promise<void> {
     await waitFor(
       'the service to have consumed everything',
-      async () => /^viewrank_kafka_consumer_lag_messages 0$/m.test(await (await fetch(`${this.url}/metrics`)).text()),
+      async () => {
+        const text = await (await fetch(`${this.url}/metrics`)).text();
+        if (/^viewrank_kafka_consumer_lag_messages 0$/m.test(text)) return true;
+        // Not yet: what the service says now, which a timeout reports (a lag that stays, or no reading at all).
+        const state = text.split('\n').filter((l) => /^viewrank_(kafka_|views_ingested_total|ready)/.test(l));
+        throw new Error(`the service reports: ${state.join('; ') || 'no Kafka metrics'}`);
+      },
       timeoutMs,
       1000,
     );
