@@ -111,16 +111,23 @@ export class ClickHouseService implements OnApplicationShutdown {
 
   /** Runs a named statement without result rows (e.g. INSERT … SELECT). */
   async run<P extends object>(statement: SqlStatement<P>, params: P, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.client.command({
-      query: namedQuery(statement.name),
-      query_params: { db: this.database, ...params },
-      clickhouse_settings: settings,
-    });
+    await this.command(namedQuery(statement.name), params as QueryParams, settings);
   }
 
-  /** A statement without result rows (DDL, INSERT … SELECT), with bound parameters. */
+  /**
+   * A statement without result rows (DDL, INSERT … SELECT), with bound parameters, and settings for it alone. The
+   * embedded engine's adapter (chdb 3.4.0) applies a query's settings as `SET` statements on the session before it,
+   * where they stayed for every later query: a deduplication token then made the next insert into a deduplicating
+   * table a "repeat" and dropped it. So in embedded mode they are set back to their defaults once the statement ends.
+   */
   async command(query: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.client.command({ query, query_params: { db: this.database, ...params }, clickhouse_settings: settings });
+    try {
+      await this.client.command({ query, query_params: { db: this.database, ...params }, clickhouse_settings: settings });
+    } finally {
+      const names = Object.keys(settings);
+      if (this.mode === 'embedded' && names.length > 0)
+        await this.client.command({ query: `SET ${names.map((n) => `${n} = DEFAULT`).join(', ')}` });
+    }
   }
 
   /** Rows of an ad-hoc statement with bound parameters (used by the migration runner). */
