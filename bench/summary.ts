@@ -188,6 +188,16 @@ export function summaryMarkdown(r: SuiteResult): string {
             `${n(c.rows)} views in blocks of ${n(c.blockRows)}, median of 3 passes (${n(c.viewsPerSecond)} views/s)`,
           ],
           ['per block', `**${c.perBlockMs} ms**`, `one-row blocks, median of ${c.oneRowBlocks} (p90 ${c.perBlockP90Ms} ms)`],
+          ...(c.rollup
+            ? [
+                [
+                  'rollup into the grains, per view',
+                  `${c.rollup.perViewMicroseconds} µs`,
+                  'one rollup after each pass (its blocks at once), median of 3: off the Kafka block, once a refresh',
+                ],
+                ['a rollup', `${c.rollup.perRollupMs} ms`, `of one one-row block, median of ${c.oneRowBlocks}: once a refresh`],
+              ]
+            : []),
         ],
       ),
     );

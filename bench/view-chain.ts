@@ -13,13 +13,12 @@ import { mergesSettled } from './lib/merges';
 import { benchStatement } from './lib/sql';
 import { run } from './report';
 
-/** The views of views_parsed and views_by_minute, each after what feeds it. */
+/**
+ * The views of views_parsed and views_by_minute, each after what feeds it. Since migration 0017 the grains' views
+ * hang off views_by_hour, which the rollup writes, not the chain: bench/lib/chain-cost.ts times the rollup.
+ */
 const VIEWS = [
   'views_by_minute_mv',
-  'views_by_hour_mv',
-  'views_by_day_mv',
-  'views_by_month_mv',
-  'views_total_mv',
   'views_recent_mv',
   'ingest_counts_views_mv',
   'ingested_offsets_mv',

@@ -134,7 +134,7 @@ ENGINE = SummingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, video_id)
 TTL day + toIntervalDay(_CAST(35, 'UInt32'))
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW viewrank.views_by_day_mv TO viewrank.views_by_day
 (
@@ -143,11 +143,10 @@ CREATE MATERIALIZED VIEW viewrank.views_by_day_mv TO viewrank.views_by_day
     `views` UInt64
 )
 AS SELECT
-    toStartOfDay(minute) AS day,
+    toStartOfDay(hour) AS day,
     video_id,
     sum(views) AS views
-FROM viewrank.views_by_minute
-WHERE video_id != ''
+FROM viewrank.views_by_hour
 GROUP BY
     day,
     video_id;
@@ -162,23 +161,7 @@ ENGINE = SummingMergeTree
 PARTITION BY toYYYYMM(hour)
 ORDER BY (hour, video_id)
 TTL hour + toIntervalDay(_CAST(35, 'UInt32'))
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384;
-
-CREATE MATERIALIZED VIEW viewrank.views_by_hour_mv TO viewrank.views_by_hour
-(
-    `hour` DateTime('UTC'),
-    `video_id` String,
-    `views` UInt64
-)
-AS SELECT
-    toStartOfHour(minute) AS hour,
-    video_id,
-    sum(views) AS views
-FROM viewrank.views_by_minute
-WHERE video_id != ''
-GROUP BY
-    hour,
-    video_id;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384, non_replicated_deduplication_window = 1000;
 
 CREATE TABLE viewrank.views_by_minute
 (
@@ -226,7 +209,7 @@ ENGINE = SummingMergeTree
 PARTITION BY toYear(month)
 ORDER BY (month, video_id)
 TTL month + toIntervalMonth(_CAST(13, 'UInt32'))
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW viewrank.views_by_month_mv TO viewrank.views_by_month
 (
@@ -235,11 +218,10 @@ CREATE MATERIALIZED VIEW viewrank.views_by_month_mv TO viewrank.views_by_month
     `views` UInt64
 )
 AS SELECT
-    toStartOfMonth(minute) AS month,
+    toStartOfMonth(hour) AS month,
     video_id,
     sum(views) AS views
-FROM viewrank.views_by_minute
-WHERE video_id != ''
+FROM viewrank.views_by_hour
 GROUP BY
     month,
     video_id;
@@ -310,8 +292,7 @@ CREATE TABLE viewrank.views_recent
 ENGINE = MergeTree
 PARTITION BY toStartOfHour(ingested_at)
 ORDER BY (ingested_at, video_id)
-TTL toDateTime(ingested_at) + toIntervalHour(2)
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 8192;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 8192, enable_block_number_column = 1;
 
 CREATE MATERIALIZED VIEW viewrank.views_recent_mv TO viewrank.views_recent
 (
@@ -331,6 +312,16 @@ GROUP BY
     hour,
     video_id;
 
+CREATE TABLE viewrank.views_rollup
+(
+    `step` Enum8('intent' = 1, 'done' = 2),
+    `upto` UInt64 COMMENT 'views_recent block number: every block up to it is to be (intent) or is (done) in views_by_hour',
+    `at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(upto)
+ORDER BY step
+SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
+
 CREATE TABLE viewrank.views_total
 (
     `video_id` String,
@@ -338,7 +329,7 @@ CREATE TABLE viewrank.views_total
 )
 ENGINE = SummingMergeTree
 ORDER BY video_id
-SETTINGS index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384;
+SETTINGS index_granularity = 1024, min_compress_block_size = 4096, max_compress_block_size = 16384, non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW viewrank.views_total_mv TO viewrank.views_total
 (
@@ -348,6 +339,5 @@ CREATE MATERIALIZED VIEW viewrank.views_total_mv TO viewrank.views_total
 AS SELECT
     video_id,
     sum(views) AS views
-FROM viewrank.views_by_minute
-WHERE video_id != ''
+FROM viewrank.views_by_hour
 GROUP BY video_id;

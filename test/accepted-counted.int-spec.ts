@@ -188,12 +188,22 @@ describe('POST /views: accepted means counted, for every id and time (real HTTP,
     await new Promise((r) => setTimeout(r, 2000)); // nothing more arrives
     const status = await ingestStatus(app);
     expect({ counted: status.viewsCounted, deadLetters: status.deadLetters }).toEqual({ counted: acceptedViews, deadLetters: 0 });
-    // Each under its own id, in the hour its time names (as ClickHouse read it).
-    const rows = await app
-      .get(ClickHouseService)
-      .select<{ video_id: string; hour_ms: string; views: string }>(
-        'SELECT video_id, toString(toUnixTimestamp(hour) * 1000) AS hour_ms, toString(sum(views)) AS views FROM {db:Identifier}.views_by_hour GROUP BY video_id, hour',
+    // Each under its own id, in the hour its time names (as ClickHouse read it), once rolled up into the hours.
+    const hours = async () =>
+      new Map(
+        (
+          await app
+            .get(ClickHouseService)
+            .select<{ video_id: string; hour_ms: string; views: string }>(
+              'SELECT video_id, toString(toUnixTimestamp(hour) * 1000) AS hour_ms, toString(sum(views)) AS views FROM {db:Identifier}.views_by_hour GROUP BY video_id, hour',
+            )
+        ).map((r) => [JSON.stringify([r.video_id, Number(r.hour_ms)]), Number(r.views)]),
       );
-    expect(new Map(rows.map((r) => [JSON.stringify([r.video_id, Number(r.hour_ms)]), Number(r.views)]))).toEqual(accepted);
+    await waitFor(
+      'the accepted views rolled up into the hours',
+      async () => [...(await hours()).values()].reduce((a, b) => a + b, 0) >= acceptedViews,
+      30_000,
+    );
+    expect(await hours()).toEqual(accepted);
   }, 600_000);
 });

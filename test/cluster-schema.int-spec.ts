@@ -18,7 +18,7 @@ import { isolated } from './support/app';
 import { declustered, isPerVideoBackfill, SHARDED_BY_VIDEO } from './support/cluster-schema';
 import { uniqueName } from './support/kafka';
 import { deriveClusterMigrations } from './support/schema-source';
-import { CLUSTER_BASE, withoutComments } from '../src/clickhouse/cluster-ddl';
+import { CLUSTER_BASE, CLUSTER_KEEPS, withoutComments } from '../src/clickhouse/cluster-ddl';
 import { queueSql } from '../src/clickhouse/ingest-queue';
 
 const CLUSTER = 'viewrank_check';
@@ -96,12 +96,16 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
        WHERE database = {db:String} AND table != 'schema_migrations' ORDER BY table, position`,
         { db },
       );
-    const [singleTables, clusterTables, singleColumns, clusterColumns] = await Promise.all([
+    const [singleTables, allClusterTables, singleColumns, clusterColumns] = await Promise.all([
       tables(single),
       tables(clustered),
       columns(single),
       columns(clustered),
     ]);
+    // What a cluster keeps on purpose (CLUSTER_KEEPS): its grains' view from the minutes, views_recent's TTL.
+    const kept: readonly string[] = CLUSTER_KEEPS.views;
+    const clusterTables = allClusterTables.filter((t) => !kept.includes(t.name));
+    expect(allClusterTables.filter((t) => kept.includes(t.name)).map((t) => t.name)).toEqual(kept);
     const byName = new Map(clusterTables.map((t) => [t.name, t]));
     const local = (name: string) => byName.get(`${name}_local`) ?? byName.get(name);
 
@@ -133,13 +137,13 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
         engine: other.engine,
         sorting_key: other.sorting_key,
         partition_key: other.partition_key,
-        ttl: ttlOf(other.engine_full),
+        ttl: (CLUSTER_KEEPS.ttls as readonly string[]).includes(table.name) ? 'kept' : ttlOf(other.engine_full),
       }).toEqual({
         name: table.name,
         engine: table.engine,
         sorting_key: table.sorting_key,
         partition_key: table.partition_key,
-        ttl: ttlOf(table.engine_full),
+        ttl: (CLUSTER_KEEPS.ttls as readonly string[]).includes(table.name) ? 'kept' : ttlOf(table.engine_full),
       });
       expect({ name: table.name, as_select: normal(other.as_select, clustered) }).toEqual({
         name: table.name,
@@ -203,9 +207,9 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
 
   it('derives a later migration statement by statement: after it, a node and the cluster still agree', async () => {
     const fixture = {
-      version: 17,
+      version: 18,
       name: 'cluster_derivation_example',
-      text: readFileSync(join(__dirname, 'fixtures', '0017_cluster_derivation_example.sql'), 'utf8'),
+      text: readFileSync(join(__dirname, 'fixtures', '0018_cluster_derivation_example.sql'), 'utf8'),
     };
     const files = [...migrationFiles(), fixture];
     const node = `${single}_later`;
@@ -218,9 +222,9 @@ describe('the cluster schema (clickhouse/cluster/)', () => {
       ...migrationFiles()
         .filter((f) => f.version > CLUSTER_BASE)
         .map((f) => f.version),
-      17,
+      18,
     ]);
-    // The cluster's 0001 is the one checked in (test/schema.int-spec.ts keeps it current); 0017 is the fixture's.
+    // The cluster's 0001 is the one checked in (test/schema.int-spec.ts keeps it current); 0018 is the fixture's.
     expect(derived[0].statements).toEqual(splitStatements(migrationFiles(join(clusterDir(), 'migrations'))[0].text).map(withoutComments));
 
     const params = { ...migrationParams(nodeConfig), db: cluster };

@@ -7,7 +7,7 @@ import { IngestMonitor } from '../src/ingest/ingest-monitor.service';
 import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { recount, ViewEvent } from './support/stream';
-import { ingestStatus } from './support/ingest-status';
+import { ingestStatus, rolledUp } from './support/ingest-status';
 
 const DAY = 86_400_000;
 const TOKEN = 'operator-token-0123456789';
@@ -140,6 +140,7 @@ describe('dead letters (real Kafka, real ClickHouse)', () => {
     );
     await waitFor('every dead letter kept', async () => (await ingestStatus(app)).deadLetters === expectedDead);
 
+    await rolledUp(app, events.length);
     const counted = await clickhouse.select<{ video_id: string; views: string }>(
       'SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total GROUP BY video_id',
     );

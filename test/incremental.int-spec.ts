@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { ClickHouseService } from '../src/clickhouse/clickhouse.service';
 import { loadConfig } from '../src/config/app-config';
 import { TopKRepository } from '../src/top-k/top-k.repository';
-import { insertParsedViews, migratedDatabase, topInInterval } from './support/clickhouse';
+import { insertParsedViews, migratedDatabase, rollUp, topInInterval } from './support/clickhouse';
 import type { IncrementalOptions } from '../src/top-k/incremental';
 import { RefreshThread } from '../src/top-k/refresh-thread';
 import type { GrowingWindow } from '../src/top-k/windows';
@@ -37,6 +37,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
   let refreshes = 0;
   let incrementalRefreshes = 0;
   let prunedRefreshes = 0;
+  let longestList = 0;
 
   beforeAll(() => {
     base = new ClickHouseService(baseConfig);
@@ -48,7 +49,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.integer(), fc.array(stepArb, { minLength: 500, maxLength: 560 }), async (seed, steps) => {
-          const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
+          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
           const repository = new TopKRepository(clickhouse);
           const refresher = new RefreshThread((request) => repository.rowsText(request), TUNING);
           let now = Date.now() - 2 * 24 * 60 * MINUTE;
@@ -69,7 +70,8 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
               now += step.advanceMs;
               const at = new Date(now);
               const touched = await insert(Array.from({ length: step.views }, () => now - Math.floor(rnd() * Math.max(1, step.lateMs))));
-              // As PrecomputeService does: ClickHouse's clock first, then every window from it.
+              // As PrecomputeService does: the rollup into the grains, ClickHouse's clock, then every window from it.
+              await rollUp(clickhouse, config);
               const serverNowMs = await repository.serverNowMs();
               const seen: string[] = [];
               for await (const { window, interval, entries, mode, lookedUp } of refresher.refreshAll(at, serverNowMs)) {
@@ -80,6 +82,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
                 if (lookedUp !== undefined && lookedUp < MAX_K + touched) prunedRefreshes++;
                 const full = await topInInterval(clickhouse, interval ?? ALL_TIME, MAX_K);
                 expect({ window, at: at.toISOString(), mode, list: entries }).toEqual({ window, at: at.toISOString(), mode, list: full });
+                longestList = Math.max(longestList, entries.length);
               }
               expect(seen).toEqual(WINDOWS);
             }
@@ -90,6 +93,8 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
         }),
         { numRuns: RUNS, endOnFailure: true },
       );
+      // Lists that were there to get wrong: empty grains (nothing rolled up) would agree with anything empty.
+      expect(longestList).toBe(MAX_K);
       // The property is only worth something if most of the thousands of refreshes really were incremental.
       expect(refreshes).toBeGreaterThanOrEqual(RUNS * 2000);
       expect(incrementalRefreshes).toBeGreaterThan(0.7 * refreshes);
@@ -100,7 +105,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
   );
 
   it("fails a refresh whose thread ends, and starts the next on a new thread, in full; runs none but the reader's queries", async () => {
-    const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
+    const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
     const repository = new TopKRepository(clickhouse);
     const refresher = new RefreshThread((request) => repository.rowsText(request), TUNING);
     try {
@@ -110,6 +115,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
         database,
         ['a', 'a', 'b', 'c', 'c', 'c'].map((videoId) => ({ videoId, at })),
       );
+      await rollUp(clickhouse, config);
       const refresh = async () => {
         const modes: string[] = [];
         for await (const { window, mode, entries } of refresher.refreshAll(at, await repository.serverNowMs())) {
@@ -138,7 +144,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
   it('looks up the totals of more videos than one statement of the default max_query_size could name', async () => {
     // Each window's lookup binds its videos on an engine session of its own, in a SET statement that the engine parses
     // as SQL: 30,000 ids of 20 characters come to about 700 kB of it, past ClickHouse's default 256 KiB.
-    const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
+    const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'incr');
     try {
       const at = new Date();
       await insertParsedViews(
@@ -146,6 +152,7 @@ describe('incremental top-K refresh (real ClickHouse)', () => {
         database,
         ['hot-a', 'hot-a', 'hot-b'].map((videoId) => ({ videoId, at })),
       );
+      await rollUp(clickhouse, config);
       const absent = Array.from({ length: 30_000 }, (_, i) => `absent-${String(i).padStart(13, '0')}`);
       const repository = new TopKRepository(clickhouse);
       for (const window of WINDOWS) {

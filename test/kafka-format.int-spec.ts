@@ -9,7 +9,7 @@ import { toKafkaMessages, tsvField } from '../src/ingest/view-events';
 import { isolated, ManualClock, startApp, waitFor } from './support/app';
 import { produce, uniqueName } from './support/kafka';
 import { generateStream, recount, ViewEvent } from './support/stream';
-import { ingestStatus } from './support/ingest-status';
+import { ingestStatus, rolledUp } from './support/ingest-status';
 
 const MINUTE = 60_000;
 const TOKEN = 'ingest-token-tsv-0123456789';
@@ -76,6 +76,7 @@ describe('a TSV views topic (KAFKA_FORMAT=TSV, real Kafka, real ClickHouse)', ()
     await waitFor('every good view counted', async () => (await ingestStatus(app)).viewsCounted === events.length, 90_000);
     await waitFor('every dead letter kept', async () => (await ingestStatus(app)).deadLetters === bad.length);
 
+    await rolledUp(app, events.length);
     const counted = await clickhouse.select<{ video_id: string; views: string }>(
       'SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total GROUP BY video_id',
     );
@@ -113,12 +114,21 @@ describe('a TSV views topic (KAFKA_FORMAT=TSV, real Kafka, real ClickHouse)', ()
     });
     expect({ status: response.statusCode, body: response.json() }).toEqual({ status: 202, body: { accepted: posted.length } });
     await waitFor('the posted views counted', async () => (await ingestStatus(app)).viewsCounted === counted + posted.length, 60_000);
-    const after = await clickhouse.select<{ video_id: string; views: string }>(
-      'SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total WHERE video_id IN {ids:Array(String)} GROUP BY video_id',
-      { ids: ODD_IDS },
+    const added = async () =>
+      new Map(
+        (
+          await clickhouse.select<{ video_id: string; views: string }>(
+            'SELECT video_id, sum(views) AS views FROM {db:Identifier}.views_total WHERE video_id IN {ids:Array(String)} GROUP BY video_id',
+            { ids: ODD_IDS },
+          )
+        ).map((r) => [r.video_id, Number(r.views) - (before.get(r.video_id) ?? 0)]),
+      );
+    await waitFor(
+      'the posted views rolled up',
+      async () => [...(await added()).values()].reduce((a, b) => a + b, 0) >= posted.length,
+      30_000,
     );
-    const expected = recount(posted);
-    expect(new Map(after.map((r) => [r.video_id, Number(r.views) - (before.get(r.video_id) ?? 0)]))).toEqual(expected);
+    expect(await added()).toEqual(recount(posted));
     expect((await ingestStatus(app)).deadLetters).toBe(6);
   });
 });

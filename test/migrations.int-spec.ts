@@ -9,6 +9,8 @@ import { ensureQueue } from '../src/clickhouse/ingest-queue';
 import { runMigrations } from '../src/clickhouse/migrations';
 import { migrationFiles } from '../src/clickhouse/sql-files';
 import { loadConfig } from '../src/config/app-config';
+import { RollupRepository } from '../src/rollup/rollup.repository';
+import { RollupService } from '../src/rollup/rollup.service';
 import { isolated, TEST_CHDB_PATH } from './support/app';
 import { uniqueName } from './support/kafka';
 import { onDatabase } from './support/clickhouse';
@@ -310,7 +312,15 @@ describe(runMigrations.name, () => {
       // Through the chain of 0015: 'a' twice on time, 'b' once late (91 s).
       await insert([view('a', 0, 0, 1_000), view('a', 0, 1, 2_000), view('b', 0, 2, 91_000)]);
 
-      expect((await runMigrations(db, upgrade)).applied).toEqual(['0016_one_minute_view']);
+      expect(
+        (
+          await runMigrations(
+            db,
+            upgrade,
+            migrationFiles().filter((f) => f.version <= 16),
+          )
+        ).applied,
+      ).toEqual(['0016_one_minute_view']);
       const gone = await db.select("SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE 'last_hour_arrivals%'", {
         db: database,
       });
@@ -350,6 +360,128 @@ describe(runMigrations.name, () => {
         { partition: '0', next_offset: '3' },
         { partition: '1', next_offset: '42' },
         { partition: '2', next_offset: '9' },
+      ]);
+    } finally {
+      await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+    }
+  });
+
+  it('rolls the grains up from 0017: what was counted stays, what arrives after is rolled up once, also when run again', async () => {
+    const { database, upgrade, db } = olderDatabase('upgrade17');
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
+    const at = (t: number) => new Date(t).toISOString().slice(0, 23).replace('T', ' ');
+    let offset = 0;
+    const insert = (ids: string[]) =>
+      db.client.insert({
+        table: `${database}.views_parsed`,
+        format: 'JSONEachRow',
+        values: ids.map((video_id) => ({
+          video_id,
+          event_time: at(minute),
+          error: '',
+          raw_message: '',
+          topic: 't',
+          partition: 0,
+          offset: offset++,
+          appended_at: at(minute + 1000),
+        })),
+      });
+    /** Each grain's views per video, as 'id:views' sorted. */
+    const grains = async () => {
+      const out: Record<string, string[]> = {};
+      for (const table of ['views_by_hour', 'views_by_day', 'views_by_month', 'views_total']) {
+        const rows = await db.select<{ row: string }>(
+          "SELECT concat(video_id, ':', toString(sum(views))) AS row FROM {db:Identifier}.{table:Identifier} GROUP BY video_id ORDER BY video_id",
+          { table },
+        );
+        out[table] = rows.map((r) => r.row);
+      }
+      return out;
+    };
+    const everyGrain = (rows: string[]) =>
+      Object.fromEntries(['views_by_hour', 'views_by_day', 'views_by_month', 'views_total'].map((t) => [t, rows]));
+    const rollup = () => new RollupService(new RollupRepository(db), { ...upgrade, refreshIntervalMs: 1000 });
+    try {
+      await runMigrations(
+        db,
+        upgrade,
+        migrationFiles().filter((f) => f.version <= 16),
+      );
+      await insert(['a', 'a', 'b']); // through the views of 0016, straight into every grain
+      expect((await runMigrations(db, upgrade)).applied).toEqual(['0017_grains_rolled_up']);
+      expect(await grains()).toEqual(everyGrain(['a:2', 'b:1']));
+      // What views_recent held is in the grains already: the rollup starts after it.
+      const repository = new RollupRepository(db);
+      expect(await repository.state()).toEqual({ intent: 0, done: await repository.newestBlock() });
+      expect(await rollup().run()).toBeUndefined();
+      expect(await grains()).toEqual(everyGrain(['a:2', 'b:1']));
+
+      // From here on a block writes views_recent, and the grains wait for the rollup.
+      await insert(['a', 'c', 'c']);
+      expect(await grains()).toEqual(everyGrain(['a:2', 'b:1']));
+      const first = await rollup().run();
+      expect(first).toBeDefined();
+      expect(await grains()).toEqual(everyGrain(['a:3', 'b:1', 'c:2']));
+      expect(await rollup().run()).toBeUndefined(); // nothing new
+      expect(await grains()).toEqual(everyGrain(['a:3', 'b:1', 'c:2']));
+
+      // A rollup cut short after its insert, before it was recorded done: the next one runs it again, and every grain
+      // drops the repeat.
+      await insert(['d']);
+      const range = { from: first!.upto, upto: await repository.newestBlock() };
+      await repository.intend(range);
+      await repository.apply(range);
+      expect(await grains()).toEqual(everyGrain(['a:3', 'b:1', 'c:2', 'd:1']));
+      expect(await rollup().run()).toEqual(range);
+      expect(await grains()).toEqual(everyGrain(['a:3', 'b:1', 'c:2', 'd:1']));
+      expect(await repository.state()).toEqual({ intent: range.upto, done: range.upto });
+
+      // Two instances at once: one intent is kept, both run it, it counts once.
+      await insert(['e', 'e']);
+      await Promise.all([rollup().run(), rollup().run(), rollup().run()]);
+      expect(await grains()).toEqual(everyGrain(['a:3', 'b:1', 'c:2', 'd:1', 'e:2']));
+
+      // views_recent's partitions go once two hours old and rolled up, not before.
+      const old = (id: string) =>
+        db.command('INSERT INTO {db:Identifier}.views_recent SELECT now64(3) - toIntervalHour(3), toStartOfHour(now()), {id:String}, 4', {
+          id,
+        });
+      const recent = async () =>
+        (await db.select<{ id: string }>("SELECT DISTINCT video_id AS id FROM {db:Identifier}.views_recent WHERE video_id = 'old'")).length;
+      await old('old');
+      const { done } = await repository.state();
+      expect(await repository.dropExpired(2, done)).toEqual([]); // not rolled up yet
+      expect(await recent()).toBe(1);
+      // Rolled up (a new instance looks for old partitions at once), yet kept: it holds the newest block, which a
+      // restarted engine numbers the next one after.
+      await rollup().run();
+      expect(await recent()).toBe(1);
+      await insert(['f']); // a newer block, in the current hour
+      await rollup().run();
+      expect(await recent()).toBe(0);
+      expect((await grains()).views_total).toEqual(['a:3', 'b:1', 'c:2', 'd:1', 'e:2', 'f:1', 'old:4']);
+    } finally {
+      await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+    }
+  });
+
+  it("keeps a statement's settings to that statement: a deduplication token does not drop the next insert", async () => {
+    const setting = async () =>
+      (await clickhouse.select<{ token: string }>("SELECT getSetting('insert_deduplication_token') AS token"))[0].token;
+    await clickhouse.command('SELECT 1', {}, { insert_deduplication_token: 'for-that-statement-alone' });
+    expect(await setting()).toBe('');
+    // What the leak did (chdb 3.4.0 applies a query's settings as SET on the session): an insert without a token of
+    // its own, after one with, was a "repeat" of it in a table with a deduplication window, and was dropped.
+    const { db } = olderDatabase('settings');
+    try {
+      await runMigrations(db, { ...config, clickhouse: { ...config.clickhouse, database: db.database } });
+      const record = (step: string, upto: number, settings = {}) =>
+        db.command('INSERT INTO {db:Identifier}.views_rollup (step, upto) SELECT {step:String}, {upto:UInt64}', { step, upto }, settings);
+      await record('intent', 7, { insert_deduplication_token: 'rollup-intent:0' });
+      await record('done', 7);
+      expect(await db.select('SELECT step, toString(upto) AS n FROM {db:Identifier}.views_rollup WHERE upto = 7 ORDER BY step')).toEqual([
+        { step: 'intent', n: '7' },
+        { step: 'done', n: '7' },
       ]);
     } finally {
       await db.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');

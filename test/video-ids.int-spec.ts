@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config/app-config';
 import { videoIdProblem } from '../src/ingest/view-events';
 import { topK } from '../src/top-k/ranking';
 import { TopKRepository } from '../src/top-k/top-k.repository';
-import { insertParsedViews, migratedDatabase, topInInterval } from './support/clickhouse';
+import { insertParsedViews, migratedDatabase, rollUp, topInInterval } from './support/clickhouse';
 import type { IncrementalOptions } from '../src/top-k/incremental';
 import { WindowRefresher } from '../src/top-k/window-refresher';
 import type { GrowingWindow } from '../src/top-k/windows';
@@ -73,7 +73,7 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
         fc.uniqueArray(idArb, { minLength: 5, maxLength: 40 }),
         fc.array(fc.array(fc.nat(39), { maxLength: 30 }), { minLength: 3, maxLength: 6 }),
         async (ids, steps) => {
-          const { database, clickhouse } = await migratedDatabase(base, baseConfig, 'ids');
+          const { database, config, clickhouse } = await migratedDatabase(base, baseConfig, 'ids');
           const repository = new TopKRepository(clickhouse);
           const refresher = new WindowRefresher(repository, TUNING);
           const counts = new Map<string, number>();
@@ -92,6 +92,7 @@ describe('video ids through the incremental and full refresh (real ClickHouse)',
                 for (const id of chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
               }
               const at = new Date(now + s * 1000);
+              await rollUp(clickhouse, config);
               const serverNowMs = await repository.serverNowMs();
               const seen: string[] = [];
               for await (const { window, interval, entries, mode } of refresher.refreshAll(at, serverNowMs)) {

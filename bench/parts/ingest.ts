@@ -76,9 +76,10 @@ function partitionsAssigned(brokers: string[], group: string): Promise<number> {
 
 /**
  * How much later than the count a list must be computed to hold every counted view: the count is written by a view
- * beside views_total's (ingest_counts_views_mv and views_total_mv both read views_by_minute), and with
- * parallel_view_processing the two are written side by side, so the count can lead views_total by the rest of one
- * block's write (a smoke run compared a list taken in that gap with the peers'; a block's write takes milliseconds).
+ * beside views_recent's (ingest_counts_views_mv and views_recent_mv both read views_by_minute; the refresh rolls
+ * views_recent up into the grains first), and with parallel_view_processing the two are written side by side, so the
+ * count can lead views_recent by the rest of one block's write (a smoke run compared a list taken in that gap with
+ * the peers'; a block's write takes milliseconds).
  */
 const SIBLING_VIEWS_MARGIN_MS = 1000;
 

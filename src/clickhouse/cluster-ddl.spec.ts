@@ -1,4 +1,4 @@
-import { checkLayout, CLUSTER_LAYOUT, clusterMigration, clusterQueue, clusterSchema, createdName } from './cluster-ddl';
+import { checkLayout, CLUSTER_LAYOUT, clusterMigration, clusterQueue, clusterSchema, createdName, SINGLE_NODE_ONLY } from './cluster-ddl';
 
 // Statements as test/schema.int-spec.ts passes them: SHOW CREATE, the database written {db:Identifier}.
 const minutes = (extra = '') => `CREATE TABLE {db:Identifier}.views_by_minute
@@ -130,6 +130,23 @@ describe(clusterMigration.name, () => {
     ).toEqual([
       `ALTER TABLE {db:Identifier}.views_total_local ${on} ADD COLUMN \`first\` DateTime('UTC') DEFAULT now(), COMMENT COLUMN views 'a, b'`,
       `ALTER TABLE {db:Identifier}.views_total ${on} ADD COLUMN \`first\` DateTime('UTC') DEFAULT now(), COMMENT COLUMN views 'a, b'`,
+      `ALTER TABLE {db:Identifier}.topk_final ${on} DROP COLUMN videos`,
+    ]);
+  });
+
+  it('leaves out a statement marked single node only, and only that one', () => {
+    expect(
+      clusterMigration([
+        { written: `${SINGLE_NODE_ONLY}\nDROP VIEW IF EXISTS {db:Identifier}.views_by_hour_mv` },
+        { written: 'DROP VIEW IF EXISTS {db:Identifier}.views_by_day_mv' },
+        { written: `-- why\n${SINGLE_NODE_ONLY}\nALTER TABLE {db:Identifier}.views_recent REMOVE TTL` },
+        {
+          written:
+            '-- single node only, once said the comment of a statement for both\nALTER TABLE {db:Identifier}.topk_final DROP COLUMN videos',
+        },
+      ]),
+    ).toEqual([
+      `DROP VIEW IF EXISTS {db:Identifier}.views_by_day_mv ${on} SYNC`,
       `ALTER TABLE {db:Identifier}.topk_final ${on} DROP COLUMN videos`,
     ]);
   });

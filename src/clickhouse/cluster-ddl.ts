@@ -36,6 +36,8 @@ export const CLUSTER_LAYOUT: Record<string, Placement> = {
   // Written on each shard by its own views; the keys only shard what would be inserted through the Distributed table.
   ingest_counts: { shardBy: 'cityHash64(ingested_minute)' },
   ingested_offsets: { shardBy: 'cityHash64(partition)' },
+  // Made by 0017 on every node, used by a single node's rollup only (SINGLE_NODE_ONLY).
+  views_rollup: 'everywhere',
   last_hour_ledger: 'everywhere',
   last_hour_settings: 'everywhere',
   topk_snapshots: 'everywhere',
@@ -62,6 +64,20 @@ export const CLUSTER_BASE = 15;
 
 const DB = '{db:Identifier}.';
 const ON_CLUSTER = " ON CLUSTER '{cluster}'";
+
+/**
+ * The line that keeps a single-node migration's statement off a cluster (the line alone, right before it). Only for
+ * what a cluster must not do; what it keeps instead is in CLUSTER_KEEPS.
+ */
+export const SINGLE_NODE_ONLY = '-- single node only';
+
+/**
+ * What a cluster keeps that the single-node migrations changed, through statements marked SINGLE_NODE_ONLY (0017): its
+ * grains are written per block, views_by_hour by its view from the minutes, and views_recent keeps its TTL. A single
+ * node rolls views_recent up into views_by_hour by block number (src/rollup/), which a Replicated table cannot give: it
+ * numbers a block before the part is visible, so a block seen does not mean every block before it is (docs/cluster.md).
+ */
+export const CLUSTER_KEEPS = { views: ['views_by_hour_mv'], ttls: ['views_recent'] } as const;
 
 /** A statement of the single-node schema: SHOW CREATE's text, the database written {db:Identifier}. */
 interface Create {
@@ -265,11 +281,13 @@ function clusterDrop(kind: string, name: string): string[] {
  * - ALTER TABLE: ON CLUSTER on the shard's `_local` table, and for column commands on the Distributed table too;
  * - DROP TABLE / VIEW: ON CLUSTER, a per-shard table's Distributed and `_local` tables both;
  * - INSERT: as written, run once by the migrating instance through the single-node names, which on a cluster are the
- *   Distributed tables (a backfill reads every shard and writes each row to its video's shard).
+ *   Distributed tables (a backfill reads every shard and writes each row to its video's shard);
+ * - a statement marked SINGLE_NODE_ONLY: left out.
  * Anything else has no derivation yet and stops it, naming the statement, rather than reach a cluster unchecked.
  */
 export function clusterMigration(statements: readonly MigrationStatement[]): string[] {
   return statements.flatMap((statement) => {
+    if ('written' in statement && statement.written.split('\n').some((line) => line.trim() === SINGLE_NODE_ONLY)) return [];
     if ('created' in statement) {
       const create = parseCreate(statement.created);
       return create.kind === 'table' ? seededTable(create) : [clusterView(create)];

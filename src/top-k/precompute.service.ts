@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../clock/clock';
+import { RollupService } from '../rollup/rollup.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { nextRefreshDelay } from './refresh-schedule';
@@ -38,6 +39,7 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     private readonly lastHour: LastHourService,
     private readonly stored: SnapshotRepository,
     private readonly clock: Clock,
+    private readonly rollup: RollupService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.refresher = new RefreshThread((request) => repository.rowsText(request), INCREMENTAL);
@@ -109,6 +111,9 @@ export class PrecomputeService implements OnApplicationBootstrap, BeforeApplicat
     const started = performance.now();
     const changed: TopKSnapshot[] = [];
     try {
+      // What arrived so far into the hour, day, month and all-time tables first: every list is then computed from
+      // them as of one rollup.
+      await this.rollup.run();
       // Taken before any list is read: views ingested from here on are picked up by the next refresh.
       const serverNowMs = await this.repository.serverNowMs();
       const done = (snapshot: TopKSnapshot | undefined, window: WindowName, since: number) => {

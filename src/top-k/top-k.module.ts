@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RollupModule } from '../rollup/rollup.module';
 import { AppendedOffsets, IngestWatermark, KafkaAppendedOffsets } from './ingest-watermark';
 import { FinalListRepository } from './final-list.repository';
 import { PastWindowsService } from './past-windows.service';
@@ -14,6 +15,7 @@ import { TopKRepository } from './top-k.repository';
  * past windows, final ones stored once (topk_final).
  */
 @Module({
+  imports: [RollupModule],
   controllers: [TopKController],
   providers: [
     TopKRepository,

@@ -6,6 +6,8 @@ import { ClickHouseService } from '../../src/clickhouse/clickhouse.service';
 import { runMigrations } from '../../src/clickhouse/migrations';
 import { AppConfig } from '../../src/config/app-config';
 import { toClickHouseDateTime } from '../../src/clickhouse/params';
+import { RollupRepository } from '../../src/rollup/rollup.repository';
+import { RollupService } from '../../src/rollup/rollup.service';
 import { RankedVideo } from '../../src/top-k/ranking';
 import { Interval } from '../../src/top-k/windows';
 import { uniqueName } from './kafka';
@@ -40,7 +42,10 @@ export async function migratedDatabase(
 
 const TOP_IN_INTERVAL = readFileSync(join(__dirname, 'sql/top_in_interval.sql'), 'utf8');
 
-/** The top k by event hour in [start, end), from the hour rows: an independent recount of any tumbling window. */
+/**
+ * The top k by event hour in [start, end), from what arrived (views_recent), not from the grains the rollup fills: an
+ * independent recount of any tumbling window of a young database.
+ */
 export async function topInInterval(clickhouse: ClickHouseService, interval: Interval, k: number): Promise<RankedVideo[]> {
   const rows = await clickhouse.select<{ video_id: string; views: string | number }>(TOP_IN_INTERVAL, {
     start: toClickHouseDateTime(interval.start),
@@ -66,4 +71,9 @@ export async function insertParsedViews(
     offset: 0,
   }));
   await clickhouse.client.insert({ table: `${database}.views_parsed`, format: 'JSONEachRow', values });
+}
+
+/** Rolls what arrived up into the hour, day, month and all-time tables, as each refresh of the service does first. */
+export async function rollUp(clickhouse: ClickHouseService, config: AppConfig): Promise<void> {
+  await new RollupService(new RollupRepository(clickhouse), config).run();
 }

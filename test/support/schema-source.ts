@@ -7,6 +7,7 @@ import {
   checkLayout,
   CLUSTER_BASE,
   clusterMigration,
+  SINGLE_NODE_ONLY,
   clusterSchema,
   createdName,
   MigrationStatement,
@@ -79,7 +80,8 @@ export async function deriveClusterMigrations(
       const statements: MigrationStatement[] = [];
       for (const statement of splitStatements(file.text)) {
         await clickhouse.command(statement, params);
-        const created = createdName(statement);
+        // A statement kept off clusters stays as written, for clusterMigration to see its mark.
+        const created = statement.includes(SINGLE_NODE_ONLY) ? undefined : createdName(statement);
         statements.push(created ? { created: await shownCreate(clickhouse, db, created) } : { written: statement });
       }
       migrations.push({ version: file.version, name: file.name, statements: clusterMigration(statements) });
