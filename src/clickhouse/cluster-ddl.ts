@@ -71,6 +71,11 @@ const ON_CLUSTER = " ON CLUSTER '{cluster}'";
  */
 export const SINGLE_NODE_ONLY = '-- single node only';
 
+/** Whether a migration statement (as written, comments and all) is marked SINGLE_NODE_ONLY. */
+export function singleNodeOnly(statement: string): boolean {
+  return statement.split('\n').some((line) => line.trim() === SINGLE_NODE_ONLY);
+}
+
 /**
  * What a cluster keeps that the single-node migrations changed, through statements marked SINGLE_NODE_ONLY (0017): its
  * grains are written per block, views_by_hour by its view from the minutes, and views_recent keeps its TTL. A single
@@ -287,7 +292,7 @@ function clusterDrop(kind: string, name: string): string[] {
  */
 export function clusterMigration(statements: readonly MigrationStatement[]): string[] {
   return statements.flatMap((statement) => {
-    if ('written' in statement && statement.written.split('\n').some((line) => line.trim() === SINGLE_NODE_ONLY)) return [];
+    if ('written' in statement && singleNodeOnly(statement.written)) return [];
     if ('created' in statement) {
       const create = parseCreate(statement.created);
       return create.kind === 'table' ? seededTable(create) : [clusterView(create)];

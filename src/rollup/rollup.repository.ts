@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../clickhouse/clickhouse.service';
 import { sql } from '../clickhouse/sql-query';
-import { applyToken, intentToken, RollupRange, RollupState } from './rollup';
+import { applyToken, doneToken, intentToken, RollupRange, RollupState } from './rollup';
 
 const STATE = sql('rollup_state', {}).rows<{ intent: string; done: string }>();
 const NEWEST = sql('rollup_newest_block', {}).rows<{ newest: string }>();
@@ -42,8 +42,7 @@ export class RollupRepository {
   }
 
   async recordDone(upto: number): Promise<void> {
-    // A token of its own, as every insert into a deduplicating table here has: a repeat is dropped, nothing else.
-    await this.clickhouse.run(RECORD, { step: 'done', upto }, { insert_deduplication_token: `rollup-done:${upto}` });
+    await this.clickhouse.run(RECORD, { step: 'done', upto }, { insert_deduplication_token: doneToken(upto) });
   }
 
   /** Drops views_recent's partitions older than `keepHours` and rolled up whole (up to `done`); returns their ids. */

@@ -76,7 +76,10 @@ export class RollupService implements OnApplicationBootstrap, BeforeApplicationS
       if (newest > 0 && newest < state.done)
         this.logger.error(`views_recent's newest block ${newest} is below the rollup's ${state.done}: views after it are not rolled up`);
       const next = nextRange(state, newest);
-      if (!next) return this.expire(state.done);
+      if (!next) {
+        await this.expire(state.done);
+        return undefined;
+      }
       await this.repository.intend(next);
       // The intent that was kept: this one, or another instance's recorded first after the same rollup.
       state = await this.repository.state();
@@ -90,12 +93,11 @@ export class RollupService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Drops views_recent's rolled-up partitions past their two hours, once a minute. */
-  private async expire(done: number): Promise<undefined> {
-    if (performance.now() - this.expiredAt < EXPIRY_EVERY_MS) return undefined;
+  private async expire(done: number): Promise<void> {
+    if (performance.now() - this.expiredAt < EXPIRY_EVERY_MS) return;
     this.expiredAt = performance.now();
     const dropped = await this.repository.dropExpired(RECENT_KEEP_HOURS, done);
     if (dropped.length > 0) this.logger.debug(`dropped views_recent partitions ${dropped.join(', ')}`);
-    return undefined;
   }
 
   private schedule(): void {

@@ -1,4 +1,4 @@
-import { applyToken, intentToken, nextRange, pendingRange } from './rollup';
+import { applyToken, doneToken, intentToken, nextRange, pendingRange } from './rollup';
 
 describe('the rollup plan', () => {
   it('runs again an intent above done (a rollup cut short), and nothing when done caught up with it', () => {
@@ -19,5 +19,6 @@ describe('the rollup plan', () => {
     expect(applyToken({ from: 7, upto: 12 })).toBe('rollup:7:12');
     expect(applyToken({ from: 7, upto: 13 })).not.toBe(applyToken({ from: 7, upto: 12 }));
     expect(intentToken(7)).toBe('rollup-intent:7');
+    expect(doneToken(12)).toBe('rollup-done:12');
   });
 });

@@ -31,5 +31,8 @@ export function nextRange(state: RollupState, newestBlock: number): RollupRange 
  */
 export const intentToken = (from: number) => `rollup-intent:${from}`;
 
+/** The done record's deduplication token: a repeat of the record is dropped, and no other insert with it. */
+export const doneToken = (upto: number) => `rollup-done:${upto}`;
+
 /** The insert's deduplication token: the range it covers, so a repeat of it is dropped by every table it reaches. */
 export const applyToken = ({ from, upto }: RollupRange) => `rollup:${from}:${upto}`;

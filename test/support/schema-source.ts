@@ -7,7 +7,7 @@ import {
   checkLayout,
   CLUSTER_BASE,
   clusterMigration,
-  SINGLE_NODE_ONLY,
+  singleNodeOnly,
   clusterSchema,
   createdName,
   MigrationStatement,
@@ -81,7 +81,7 @@ export async function deriveClusterMigrations(
       for (const statement of splitStatements(file.text)) {
         await clickhouse.command(statement, params);
         // A statement kept off clusters stays as written, for clusterMigration to see its mark.
-        const created = statement.includes(SINGLE_NODE_ONLY) ? undefined : createdName(statement);
+        const created = singleNodeOnly(statement) ? undefined : createdName(statement);
         statements.push(created ? { created: await shownCreate(clickhouse, db, created) } : { written: statement });
       }
       migrations.push({ version: file.version, name: file.name, statements: clusterMigration(statements) });
