@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/app-config';
 import { FinalListRepository, PastList } from './final-list.repository';
+import { RollupService } from '../rollup/rollup.service';
 import { IngestWatermark } from './ingest-watermark';
 import { PAST_WINDOW_QUEUE, PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { WindowRef } from './top-k.reader';
@@ -16,9 +17,12 @@ function setup(env: Record<string, string> = {}) {
   let maxActive = 0;
   const stored: PastList[] = [];
   let ingestedThrough = Infinity;
+  /** What happened, in order: 'watermark', 'rollup', 'read'. */
+  const steps: string[] = [];
   const repository = {
     top: (ref: WindowRef) =>
       new Promise((resolve) => {
+        steps.push('read');
         active++;
         maxActive = Math.max(maxActive, active);
         computing.push({
@@ -36,15 +40,20 @@ function setup(env: Record<string, string> = {}) {
       stored.find((l) => l.window === window && l.interval.start.getTime() === interval.start.getTime()),
   } as unknown as FinalListRepository;
   const watermark = {
-    newestIngested: async ([instant]: number[]) => (instant <= ingestedThrough ? instant : -Infinity),
+    newestIngested: async ([instant]: number[]) => {
+      steps.push('watermark');
+      return instant <= ingestedThrough ? instant : -Infinity;
+    },
   } as IngestWatermark;
+  const rollup = { run: async () => void steps.push('rollup') } as unknown as RollupService;
   const config = loadConfig({ PAST_WINDOW_CACHE: '2', REFRESH_INTERVAL_MS: '1000', ...env });
-  const service = new PastWindowsService(repository, finalLists, watermark, { now: () => now }, config);
+  const service = new PastWindowsService(repository, finalLists, watermark, rollup, { now: () => now }, config);
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   return {
     service,
     computing,
     stored,
+    steps,
     maxActive: () => maxActive,
     setNow: (d: Date) => (now = d),
     setIngestedThrough: (t: number) => (ingestedThrough = t),
@@ -136,5 +145,22 @@ describe('PastWindowsService', () => {
     await t.drain();
     expect(await caughtUp).toMatchObject({ final: true });
     expect(t.stored).toHaveLength(1);
+  });
+
+  it('rolls the grains up after the watermark and before reading a list that will be final, and only then', async () => {
+    const t = setup();
+    t.setNow(new Date('2026-12-03T12:00:40Z'));
+    t.setIngestedThrough(new Date('2026-12-03T12:00:00Z').getTime());
+    const lagging = t.service.list('hour', eleven, finalFrom(eleven));
+    await t.drain();
+    expect(await lagging).toMatchObject({ final: false });
+    expect(t.steps).toEqual(['watermark', 'read']);
+    t.steps.length = 0;
+    t.setNow(new Date('2026-12-03T12:00:42Z'));
+    t.setIngestedThrough(Infinity);
+    const final = t.service.list('hour', eleven, finalFrom(eleven));
+    await t.drain();
+    expect(await final).toMatchObject({ final: true });
+    expect(t.steps).toEqual(['watermark', 'rollup', 'read']);
   });
 });

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { RollupService } from '../rollup/rollup.service';
 import { FinalListRepository, PastList } from './final-list.repository';
 import { IngestWatermark } from './ingest-watermark';
 import { TopKRepository } from './top-k.repository';
@@ -39,6 +40,7 @@ export class PastWindowsService {
     private readonly repository: TopKRepository,
     private readonly finalLists: FinalListRepository,
     private readonly watermark: IngestWatermark,
+    private readonly rollup: RollupService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -89,6 +91,9 @@ export class PastWindowsService {
     // Final only once ClickHouse holds every message Kafka had appended by the window's end plus the tolerance: a view
     // on time for the window is then counted, whatever the lag was.
     const final = mayBeFinal && (await this.watermark.newestIngested([finalFrom.getTime()])) >= finalFrom.getTime();
+    // Held by views_recent is not yet counted in the hour, day and month tables (migration 0017): roll up what had
+    // arrived when the watermark was read before reading the list that will be final.
+    if (final) await this.rollup.run();
     const entries = await this.repository.top({ window, interval }, MAX_K);
     const list: PastList = { window, interval, computedAt: now, entries, final };
     if (!final) return list;
