@@ -219,7 +219,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
   it('serves an OpenAPI document describing the top-K endpoint, and Swagger UI at /docs', async () => {
     const doc = (await get('/docs/openapi.json')).json();
     const op = doc.paths['/views/top-k'].get;
-    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['at', 'k', 'window']);
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['at', 'k', 'movement', 'window']);
     expect(op.parameters.find((p: { name: string }) => p.name === 'window').schema.enum).toEqual([...WINDOWS]);
     expect(op.operationId).toBe('getTopK');
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '431', '503']);
@@ -270,6 +270,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
       'getReadiness get /health/ready [operations]',
       'getTopK get /views/top-k [top-k]',
       'getVideoViews get /videos/{videoId}/views [videos]',
+      'getVideoViewsSeries get /videos/{videoId}/views/series [videos]',
       'listDeadLetters get /dead-letters [ingest]',
       'postViews post /views [ingest]',
       'streamTopK get /views/top-k/stream [top-k]',
@@ -278,6 +279,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(headers('/views', 'post', '429')).toEqual(['Retry-After']);
     expect(headers('/views', 'post', '503')).toEqual(['Retry-After']);
     expect(headers('/views/top-k', 'get', '503')).toEqual(['Retry-After']);
+    expect(headers('/videos/{videoId}/views/series', 'get', '503')).toEqual(['Retry-After']);
     expect(headers('/views/top-k', 'get', '200')).toEqual(
       expect.arrayContaining(['Age', 'X-Stale', 'X-Window', 'X-Window-Start', 'X-Window-End', 'X-Watermark']),
     );

@@ -13,6 +13,7 @@ import { ViewProducer } from '../kafka/view-producer.service';
 import { ViewsController } from '../ingest/views.controller';
 import { HttpIngestStats } from '../ingest/http-ingest.stats';
 import { PastWindowsService } from '../top-k/past-windows.service';
+import { PreviousListsService } from '../top-k/previous-lists.service';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { TopKSnapshot } from '../top-k/snapshot';
 import { Interval, isTumbling, MAX_K, WindowName, WINDOWS } from '../top-k/windows';
@@ -85,6 +86,13 @@ describe('HTTP fuzzing', () => {
           provide: PastWindowsService,
           useValue: {
             list: async (window: string, interval: Interval) => ({ window, interval, computedAt: NOW, entries: [], final: true }),
+          },
+        },
+        {
+          provide: PreviousListsService,
+          useValue: {
+            get: () => ({ key: 'hour/x', computedAt: NOW, ranks: new Map([['a', 2]]), final: true }),
+            before: async () => ({ key: 'hour/x', computedAt: NOW, ranks: new Map(), final: true }),
           },
         },
         { provide: Clock, useValue: { now: () => NOW } },

@@ -38,7 +38,7 @@ export class TopKStreamController {
     description:
       'An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is ' +
       `{"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every ${STREAM_HEARTBEAT_MS / 1000} s ` +
-      'keeps an idle connection open. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). ' +
+      'keeps an idle connection open. With movement=true each entry has previousRank, as in GET /views/top-k, and the headers X-Previous-Computed-At. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). ' +
       'With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.',
   })
   @ApiProduces('text/event-stream')
@@ -77,7 +77,7 @@ export class TopKStreamController {
       'x-accel-buffering': 'no',
     });
     out.write('retry: 5000\n\n');
-    const client = { window: query.window, k: query.k, out };
+    const client = { window: query.window, k: query.k, movement: query.movement, out };
     out.on('close', () => this.hub.remove(client));
     this.hub.add(client);
   }

@@ -1,5 +1,7 @@
 import { loadConfig } from '../config/app-config';
+import { PreviousList } from '../top-k/movement';
 import { PrecomputeService } from '../top-k/precompute.service';
+import { PreviousListsService } from '../top-k/previous-lists.service';
 import { TopKSnapshot } from '../top-k/snapshot';
 import { listEventData, sseEvent } from './sse';
 import { SLOW_CLIENT_BYTES, StreamOutput, TopKStreamHub } from './top-k-stream.service';
@@ -36,6 +38,19 @@ describe('TopKStreamHub', () => {
     },
     snapshot: (window: string) => snapshots.get(window),
   } as unknown as PrecomputeService;
+  /** The list movement compares with, once "loaded" by ready(). */
+  let previous: PreviousList | undefined;
+  let loadPrevious: () => void = () => undefined;
+  const previousLists = {
+    get: () => previous,
+    ready: () =>
+      new Promise<void>((resolve) => {
+        loadPrevious = () => {
+          previous = { key: 'hour/2026-12-03T13:00:00.000Z', computedAt: now, ranks: new Map([['b', 1]]), final: true };
+          resolve();
+        };
+      }),
+  } as unknown as PreviousListsService;
   const hour = { start: new Date('2026-12-03T14:00:00Z'), end: new Date('2026-12-03T15:00:00Z') };
   const list = (entries: [string, number][], computedAt = now): TopKSnapshot => ({
     window: 'hour',
@@ -44,7 +59,7 @@ describe('TopKStreamHub', () => {
     entries: entries.map(([videoId, views]) => ({ videoId, views })),
   });
   const hub = (env: Record<string, string> = {}) => {
-    const h = new TopKStreamHub(precompute, { now: () => now }, loadConfig(env));
+    const h = new TopKStreamHub(precompute, previousLists, { now: () => now }, loadConfig(env));
     h.onModuleInit();
     return h;
   };
@@ -133,6 +148,31 @@ describe('TopKStreamHub', () => {
     expect(h.full).toBe(false);
     h.add({ window: 'day', k: 1, out: new FakeOutput() });
     expect(h.full).toBe(true);
+    h.beforeApplicationShutdown();
+  });
+
+  it('with movement, waits for the list to compare with, then sends each entry with its previousRank', async () => {
+    const h = hub();
+    snapshots.set(
+      'hour',
+      list([
+        ['a', 3],
+        ['b', 2],
+      ]),
+    );
+    const out = new FakeOutput();
+    h.add({ window: 'hour', k: 2, movement: true, out });
+    expect(out.chunks).toEqual([]);
+    loadPrevious();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.chunks).toHaveLength(1);
+    const data = JSON.parse(out.chunks[0].split('\ndata: ')[1]);
+    expect(data.headers['X-Previous-Computed-At']).toBe(now.toISOString());
+    expect(data.body).toEqual([
+      { videoId: 'a', views: 3, previousRank: null },
+      { videoId: 'b', views: 2, previousRank: 1 },
+    ]);
+    previous = undefined;
     h.beforeApplicationShutdown();
   });
 });

@@ -5,8 +5,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { PrecomputeService } from '../top-k/precompute.service';
 import { TopKSnapshot } from '../top-k/snapshot';
 import { availability } from '../top-k/staleness';
-import { topKBody } from '../top-k/top-k.body';
-import { currentListHeaders } from '../top-k/top-k.headers';
+import { PreviousListsService } from '../top-k/previous-lists.service';
+import { topKBody, topKMovementBody } from '../top-k/top-k.body';
+import { currentListHeaders, previousHeaders } from '../top-k/top-k.headers';
 import { WindowName } from '../top-k/windows';
 import { listEventData, SSE_HEARTBEAT, sseEvent } from './sse';
 
@@ -22,6 +23,10 @@ export interface StreamOutput {
 export interface StreamClient {
   window: WindowName;
   k: number;
+  /** Each entry with its previousRank (movement=true). */
+  movement?: boolean;
+  /** Waiting for the list to compare with, then sends the window's newest list. */
+  awaitingPrevious?: boolean;
   out: StreamOutput;
   /** The body and window start last sent, so that only a change is sent. */
   lastBody?: string;
@@ -53,6 +58,7 @@ export class TopKStreamHub implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     private readonly precompute: PrecomputeService,
+    private readonly previousLists: PreviousListsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -98,13 +104,32 @@ export class TopKStreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private send(client: StreamClient, snapshot: TopKSnapshot): void {
     const status = availability(snapshot, this.clock.now(), this.config);
     if (!status.serve) return;
-    const body = topKBody(snapshot.entries, client.k);
+    const previous = client.movement ? this.previousLists.get(snapshot.window, snapshot.interval) : undefined;
+    if (client.movement && !previous) return this.sendOncePrevious(client);
+    const body = previous ? topKMovementBody(snapshot.entries, previous, client.k) : topKBody(snapshot.entries, client.k);
     const start = snapshot.interval?.start.getTime();
     if (body === client.lastBody && start === client.lastStart) return;
     client.lastBody = body;
     client.lastStart = start;
-    const headers = currentListHeaders(snapshot, status);
+    const headers = previous
+      ? { ...currentListHeaders(snapshot, status), ...previousHeaders(previous) }
+      : currentListHeaders(snapshot, status);
     this.write(client, sseEvent('top-k', snapshot.computedAt.toISOString(), listEventData(headers, body)));
+  }
+
+  /** Sends the window's newest list once the list to compare it with has been loaded (an idle list publishes nothing new). */
+  private sendOncePrevious(client: StreamClient): void {
+    if (client.awaitingPrevious) return;
+    client.awaitingPrevious = true;
+    const snapshot = this.precompute.snapshot(client.window);
+    void this.previousLists
+      .ready(client.window, snapshot?.interval)
+      .catch(() => undefined)
+      .then(() => {
+        client.awaitingPrevious = false;
+        const newest = this.precompute.snapshot(client.window);
+        if (this.clients.has(client) && newest && this.previousLists.get(newest.window, newest.interval)) this.send(client, newest);
+      });
   }
 
   private beat(): void {

@@ -24,6 +24,7 @@ const SAVE = sql('topk_snapshot_save', {
   views: 'Array(Array(UInt64))',
 });
 const LATEST = sql('topk_snapshot_latest', {}).rows<SnapshotRow>();
+const AT = sql('topk_snapshot_at', { window: 'String', at: "DateTime64(3, 'UTC')" }).rows<SnapshotRow>();
 
 /** Stored top-K lists (migration 0007). */
 @Injectable()
@@ -49,7 +50,15 @@ export class SnapshotRepository {
 
   /** The newest stored list of every window. */
   async latest(): Promise<TopKSnapshot[]> {
-    const rows = await this.clickhouse.rows(LATEST, {});
+    return this.lists(await this.clickhouse.rows(LATEST, {}));
+  }
+
+  /** The list of `window` as it was at `at`: the newest stored in the day up to it, or undefined if none was. */
+  async at(window: WindowName, at: Date): Promise<TopKSnapshot | undefined> {
+    return this.lists(await this.clickhouse.rows(AT, { window, at: toClickHouseDateTime64(at) }))[0];
+  }
+
+  private lists(rows: SnapshotRow[]): TopKSnapshot[] {
     const byWindow = new Map<string, TopKSnapshot>();
     for (const row of rows) {
       if (!(WINDOWS as readonly string[]).includes(row.window)) continue;

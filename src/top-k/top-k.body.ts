@@ -1,6 +1,7 @@
 // The JSON bodies of GET /views/top-k. A list is serialised once, when first read after a refresh published it, and
 // every k is then a prefix of that text: a read costs no serialisation, whatever k is, and the cache holds one text
 // per list (not one per k). The bytes are exactly JSON.stringify(entries.slice(0, k)), what Fastify would send.
+import { PreviousList, withPreviousRank } from './movement';
 import { RankedVideo } from './ranking';
 
 interface SerialisedList {
@@ -10,8 +11,10 @@ interface SerialisedList {
 }
 
 const cache = new WeakMap<readonly RankedVideo[], SerialisedList>();
+/** With movement: one text per list and the previous list it was compared with (the newest). */
+const withMovement = new WeakMap<readonly RankedVideo[], { previous: PreviousList; list: SerialisedList }>();
 
-function serialise(entries: readonly RankedVideo[]): SerialisedList {
+function serialise<T>(entries: readonly T[]): SerialisedList {
   const ends: number[] = [];
   let text = '[';
   entries.forEach((entry, i) => {
@@ -21,6 +24,11 @@ function serialise(entries: readonly RankedVideo[]): SerialisedList {
   return { text: text + ']', ends };
 }
 
+function prefix(list: SerialisedList, k: number): string {
+  if (k <= 0 || list.ends.length === 0) return '[]';
+  return k >= list.ends.length ? list.text : `${list.text.slice(0, list.ends[k - 1])}]`;
+}
+
 /** The body for the first k entries of a published list (the list is never mutated once published). */
 export function topKBody(entries: readonly RankedVideo[], k: number): string {
   let list = cache.get(entries);
@@ -28,6 +36,15 @@ export function topKBody(entries: readonly RankedVideo[], k: number): string {
     list = serialise(entries);
     cache.set(entries, list);
   }
-  if (k <= 0 || list.ends.length === 0) return '[]';
-  return k >= list.ends.length ? list.text : `${list.text.slice(0, list.ends[k - 1])}]`;
+  return prefix(list, k);
+}
+
+/** The same with each entry's previousRank in `previous` (movement=true), serialised once per list and previous list. */
+export function topKMovementBody(entries: readonly RankedVideo[], previous: PreviousList, k: number): string {
+  let kept = withMovement.get(entries);
+  if (kept?.previous !== previous) {
+    kept = { previous, list: serialise(entries.map((entry) => withPreviousRank(entry, previous))) };
+    withMovement.set(entries, kept);
+  }
+  return prefix(kept.list, k);
 }

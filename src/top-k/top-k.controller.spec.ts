@@ -7,6 +7,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { PastList } from './final-list.repository';
 import { PrecomputeService } from './precompute.service';
 import { PastWindowsBusy, PastWindowsService } from './past-windows.service';
+import { PreviousList } from './movement';
+import { PreviousListsService } from './previous-lists.service';
 import { TopKSnapshot } from './snapshot';
 import { TopKController } from './top-k.controller';
 
@@ -19,6 +21,8 @@ describe(TopKController.name, () => {
   /** What the past-window service was asked, and what it answers (a list, or busy). */
   const pastAsked: unknown[][] = [];
   let pastAnswer: PastList | Error;
+  /** The list movement=true compares with: undefined while it loads. */
+  let previousList: PreviousList | undefined;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
@@ -33,6 +37,13 @@ describe(TopKController.name, () => {
               if (pastAnswer instanceof Error) throw pastAnswer;
               return pastAnswer;
             },
+          },
+        },
+        {
+          provide: PreviousListsService,
+          useValue: {
+            get: () => previousList,
+            before: async () => previousList ?? { key: 'none', ranks: new Map(), final: true },
           },
         },
         { provide: Clock, useValue: { now: () => now } },
@@ -95,6 +106,45 @@ describe(TopKController.name, () => {
     expect(response.headers['x-computed-at']).toBe('2026-11-27T10:42:05.000Z');
     expect(response.headers['age']).toBe('2');
     expect(response.headers['x-stale']).toBeUndefined();
+  });
+
+  it('movement=true: a 503 to retry while the list to compare with loads, then each entry with its previousRank', async () => {
+    snapshots.set('day', {
+      window: 'day',
+      interval: { start: new Date('2026-11-27T00:00:00Z'), end: new Date('2026-11-28T00:00:00Z') },
+      computedAt: new Date('2026-11-27T10:42:05Z'),
+      entries: [
+        { videoId: 'a', views: 3 },
+        { videoId: 'b', views: 2 },
+      ],
+    });
+    previousList = undefined;
+    const loading = await get('/views/top-k?window=day&k=2&movement=true');
+    expect(loading.statusCode).toBe(503);
+    expect(loading.headers['retry-after']).toBe('1');
+    expect(loading.json().message).toBe('the list to compare window "day" with is being loaded; retry in a second');
+    previousList = {
+      key: 'day/2026-11-26T00:00:00.000Z',
+      computedAt: new Date('2026-11-27T00:00:31Z'),
+      ranks: new Map([['b', 1]]),
+      final: true,
+    };
+    const moved = await get('/views/top-k?window=day&k=2&movement=true');
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toEqual([
+      { videoId: 'a', views: 3, previousRank: null },
+      { videoId: 'b', views: 2, previousRank: 1 },
+    ]);
+    expect(moved.headers['x-previous-computed-at']).toBe('2026-11-27T00:00:31.000Z');
+    // Off by default and with movement=false: the list as it always was.
+    for (const query of ['', '&movement=false']) {
+      const plain = await get(`/views/top-k?window=day&k=2${query}`);
+      expect(plain.body).toBe('[{"videoId":"a","views":3},{"videoId":"b","views":2}]');
+      expect(plain.headers['x-previous-computed-at']).toBeUndefined();
+    }
+    const bad = await get('/views/top-k?window=day&k=2&movement=1');
+    expect({ status: bad.statusCode, message: bad.json().message }).toEqual({ status: 400, message: ['movement must be true or false'] });
+    previousList = undefined;
   });
 
   it('keeps serving a list while refreshes fail, marked stale, then refuses it past the limit', async () => {

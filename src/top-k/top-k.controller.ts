@@ -20,8 +20,9 @@ import { PrecomputeService } from './precompute.service';
 import { pastWindowRequest } from './past-windows';
 import { PAST_WINDOW_QUEUE, PastWindowsBusy, PastWindowsService } from './past-windows.service';
 import { availability } from './staleness';
-import { topKBody } from './top-k.body';
-import { currentListHeaders, pastListHeaders } from './top-k.headers';
+import { PreviousListsService } from './previous-lists.service';
+import { topKBody, topKMovementBody } from './top-k.body';
+import { currentListHeaders, pastListHeaders, previousHeaders } from './top-k.headers';
 import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { parseInstant, RankedVideoDto, TopKQuery } from './top-k.query';
 import { isTumbling } from './windows';
@@ -45,6 +46,11 @@ const WINDOW_HEADERS = {
       'last-hour only: the end of the newest minute frozen into the list. Minutes before it are final; later ones are read live and grow while ingestion catches up',
     schema: { type: 'string', format: 'date-time' },
   },
+  'X-Previous-Computed-At': {
+    description:
+      'Only with movement=true: when the list previousRank refers to was computed; absent when there was none (every previousRank is then null)',
+    schema: { type: 'string', format: 'date-time' },
+  },
   'X-Window-Final': {
     description:
       'Only with at= for a past window: "true" when the list is final (stored, never recomputed, cacheable for good), "false" while the window closed too recently',
@@ -59,6 +65,7 @@ export class TopKController {
   constructor(
     private readonly precompute: PrecomputeService,
     private readonly past: PastWindowsService,
+    private readonly previousLists: PreviousListsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -79,6 +86,8 @@ export class TopKController {
       { videoId: 'dQw4w9WgXcQ', views: 1234567 },
       { videoId: '9bZkp7q19f0', views: 987654 },
     ],
+    description:
+      'The list; with movement=true each entry also has previousRank, e.g. {"videoId":"dQw4w9WgXcQ","views":1234567,"previousRank":3}',
   })
   @ApiBadRequestResponse({
     type: ErrorDto,
@@ -130,7 +139,12 @@ export class TopKController {
     try {
       const list = await this.past.list(query.window, request.interval, request.finalFrom);
       reply.headers(pastListHeaders(list, this.config.readApiKey !== undefined));
-      return topKBody(list.entries, query.k);
+      if (!query.movement) return topKBody(list.entries, query.k);
+      const previous = await this.previousLists.before(query.window, request.interval);
+      // Compared with a list that may still change, the answer may too.
+      if (!previous.final) reply.header('Cache-Control', 'no-cache');
+      reply.headers(previousHeaders(previous));
+      return topKMovementBody(list.entries, previous, query.k);
     } catch (error) {
       if (error instanceof PastWindowsBusy) {
         reply.header('Retry-After', '1');
@@ -157,7 +171,16 @@ export class TopKController {
       const cause = this.precompute.lastError ? ` (last refresh error: ${this.precompute.lastError})` : '';
       throw new ServiceUnavailableException(`${status.reason}${cause}`);
     }
-    reply.headers(currentListHeaders(snapshot, status));
-    return topKBody(snapshot.entries, query.k);
+    if (!query.movement) {
+      reply.headers(currentListHeaders(snapshot, status));
+      return topKBody(snapshot.entries, query.k);
+    }
+    const previous = this.previousLists.get(snapshot.window, snapshot.interval);
+    if (!previous) {
+      reply.header('Retry-After', '1');
+      throw new ServiceUnavailableException(`the list to compare window "${query.window}" with is being loaded; retry in a second`);
+    }
+    reply.headers({ ...currentListHeaders(snapshot, status), ...previousHeaders(previous) });
+    return topKMovementBody(snapshot.entries, previous, query.k);
   }
 }

@@ -4,6 +4,7 @@ import { AppendedOffsets, IngestWatermark, KafkaAppendedOffsets } from './ingest
 import { FinalListRepository } from './final-list.repository';
 import { PastWindowsService } from './past-windows.service';
 import { PrecomputeService } from './precompute.service';
+import { PreviousListsService } from './previous-lists.service';
 import { LastHourRepository } from './last-hour.repository';
 import { LastHourService } from './last-hour.service';
 import { SnapshotRepository } from './snapshot.repository';
@@ -27,7 +28,8 @@ import { TopKRepository } from './top-k.repository';
     PrecomputeService,
     FinalListRepository,
     PastWindowsService,
+    PreviousListsService,
   ],
-  exports: [PrecomputeService, LastHourService, IngestWatermark, PastWindowsService, TopKRepository],
+  exports: [PrecomputeService, LastHourService, IngestWatermark, PastWindowsService, PreviousListsService, TopKRepository],
 })
 export class TopKModule {}

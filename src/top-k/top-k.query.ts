@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsRFC3339, Max, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsRFC3339, Max, Min } from 'class-validator';
 import { MAX_K, WINDOWS, WindowName } from './windows';
 
 /**
@@ -32,6 +32,19 @@ export class TopKStreamQuery {
   @IsDefined({ message: 'k is required' })
   @Transform(digitsToNumber)
   k!: number;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    default: false,
+    description:
+      "true: each entry also says where it stood before, previousRank: its place in the previous window's final list (the previous hour, day or month), " +
+      "or for last-hour and all-time in the list one hour ago; null when it was not in that list's top 1000. X-Previous-Computed-At says when that list was computed " +
+      '(absent when there was none one hour ago: the service was not running then, and every previousRank is null)',
+  })
+  @IsBoolean({ message: 'movement must be true or false' })
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value === 'true' ? true : value === 'false' ? false : value))
+  movement?: boolean;
 }
 
 /** Query of GET /views/top-k. */
@@ -65,4 +78,12 @@ export class RankedVideoDto {
 
   @ApiProperty({ type: 'integer', example: 1234567, description: 'Views of the video in the window' })
   views!: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    example: 3,
+    description: 'Only with movement=true: its 1-based rank in the list compared with, or null when it was not in its top 1000',
+  })
+  previousRank?: number | null;
 }

@@ -1,16 +1,54 @@
-import { BadRequestException, Controller, Get, Header, Param } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, Header, Inject, Param, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ReadKeyRequired } from '../auth/guards';
-import { ErrorDto } from '../http/error.dto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { videoIdProblem } from '../ingest/view-events';
+import { parseInstant } from '../top-k/top-k.query';
+import { finalCacheControl } from '../top-k/top-k.headers';
+import { VideoSeriesDto, VideoSeriesQuery } from './video-series.dto';
+import { VideoSeriesService } from './video-series.service';
 import { VideoViewsDto } from './video-views.dto';
 import { VideoViewsService } from './video-views.service';
+
+const VIDEO_ID_PARAM = {
+  name: 'videoId',
+  description: 'The video id as it arrives in view events (URL-encoded), at most 256 UTF-8 bytes',
+  example: 'dQw4w9WgXcQ',
+};
+
+const BAD_VIDEO_ID = {
+  type: ErrorDto,
+  example: { statusCode: 400, message: ['videoId is longer than 256 bytes'], error: 'Bad Request' },
+  description: 'The videoId could never be a video id: empty, over 256 UTF-8 bytes, or not valid Unicode',
+};
+
+/** A 400 naming videoId when it could never be a video id. */
+function checkVideoId(videoId: string): void {
+  if (!videoId) throw new BadRequestException(['videoId must not be empty']);
+  const problem = videoIdProblem(videoId);
+  if (problem) throw new BadRequestException([`videoId ${problem}`]);
+}
+
+/** The instant of a validated RFC 3339 parameter, or a 400 naming it when JavaScript cannot represent it. */
+function instant(name: string, text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const at = parseInstant(text);
+  if (!at) throw new BadRequestException([`${name} must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z (got ${JSON.stringify(text)})`]);
+  return at;
+}
 
 @ApiTags('videos')
 @ReadKeyRequired()
 @Controller('videos')
 export class VideosController {
-  constructor(private readonly videos: VideoViewsService) {}
+  constructor(
+    private readonly videos: VideoViewsService,
+    private readonly seriesOf: VideoSeriesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get(':videoId/views')
   @ApiOperation({
@@ -20,11 +58,7 @@ export class VideosController {
       'Exact counts now in last-hour, hour, day, month and all-time, each from a primary-key lookup (a few milliseconds), and the rank where ' +
       'the video is in the top 1000 of the list being served. A video never viewed gets zeros, not a 404: no view is an answer too.',
   })
-  @ApiParam({
-    name: 'videoId',
-    description: 'The video id as it arrives in view events (URL-encoded), at most 256 UTF-8 bytes',
-    example: 'dQw4w9WgXcQ',
-  })
+  @ApiParam(VIDEO_ID_PARAM)
   @ApiOkResponse({
     type: VideoViewsDto,
     example: {
@@ -71,16 +105,80 @@ export class VideosController {
       ],
     },
   })
-  @ApiBadRequestResponse({
-    type: ErrorDto,
-    example: { statusCode: 400, message: ['videoId is longer than 256 bytes'], error: 'Bad Request' },
-    description: 'The videoId could never be a video id: empty, over 256 UTF-8 bytes, or not valid Unicode',
-  })
+  @ApiBadRequestResponse(BAD_VIDEO_ID)
   @Header('Cache-Control', 'no-cache')
   views(@Param('videoId') videoId: string): Promise<VideoViewsDto> {
-    if (!videoId) throw new BadRequestException(['videoId must not be empty']);
-    const problem = videoIdProblem(videoId);
-    if (problem) throw new BadRequestException([`videoId ${problem}`]);
+    checkVideoId(videoId);
     return this.videos.views(videoId);
+  }
+
+  @Get(':videoId/views/series')
+  @ApiOperation({
+    operationId: 'getVideoViewsSeries',
+    summary: "One video's views per minute, hour, day or month",
+    description:
+      "Exact views in every bucket of the range, zeros included, from the grain's counting table by a primary-key range read. " +
+      'The open bucket is current; a range that ended more than LATE_TOLERANCE_MS ago, once ingestion has caught up with that instant, is final ' +
+      '(final: true, and Cache-Control lets caches keep it for good).',
+  })
+  @ApiParam(VIDEO_ID_PARAM)
+  @ApiOkResponse({
+    type: VideoSeriesDto,
+    example: {
+      videoId: 'dQw4w9WgXcQ',
+      grain: 'hour',
+      from: '2026-12-03T12:00:00.000Z',
+      to: '2026-12-03T15:00:00.000Z',
+      at: '2026-12-03T14:41:06.000Z',
+      final: false,
+      buckets: [
+        { start: '2026-12-03T12:00:00.000Z', views: 118 },
+        { start: '2026-12-03T13:00:00.000Z', views: 0 },
+        { start: '2026-12-03T14:00:00.000Z', views: 205 },
+      ],
+    },
+  })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    example: {
+      statusCode: 400,
+      message: [
+        'from 2026-10-01T00:00:00.000Z is older than the hour counts kept: for grain=hour it must be between 2026-10-30T00:00:00.000Z and 2026-12-03T14:41:06.000Z (now)',
+      ],
+      error: 'Bad Request',
+    },
+    description:
+      "A bad videoId (as above), an unknown grain, from or to not RFC 3339, outside the grain's retention or in the future, from after to, or more than 1,500 buckets: the message names the parameter and the valid range",
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorDto,
+    example: {
+      statusCode: 503,
+      message: 'the views of hours cannot be read now (Timeout error.); retry',
+      error: 'Service Unavailable',
+    },
+    description: 'ClickHouse could not be read now; retry after Retry-After seconds',
+    headers: RETRY_AFTER_HEADER,
+  })
+  async series(
+    @Param('videoId') videoId: string,
+    @Query() query: VideoSeriesQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<VideoSeriesDto> {
+    checkVideoId(videoId);
+    const grain = query.grain ?? 'minute';
+    const request = this.seriesOf.request(grain, instant('from', query.from), instant('to', query.to));
+    if (request.kind === 'invalid') throw new BadRequestException([request.reason]);
+    try {
+      const answer = await this.seriesOf.series(videoId, grain, request);
+      reply.header('Cache-Control', finalCacheControl(answer.final, this.config.readApiKey !== undefined));
+      return answer;
+    } catch (error) {
+      // The request was fine: not a 500 but a 503 to retry.
+      reply.header('Retry-After', '5');
+      throw new ServiceUnavailableException(
+        `the views of ${grain}s cannot be read now (${(error as Error).message.split('\n')[0]}); retry`,
+      );
+    }
   }
 }

@@ -118,6 +118,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/videos/{videoId}/views/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One video's views per minute, hour, day or month
+         * @description Exact views in every bucket of the range, zeros included, from the grain's counting table by a primary-key range read. The open bucket is current; a range that ended more than LATE_TOLERANCE_MS ago, once ingestion has caught up with that instant, is final (final: true, and Cache-Control lets caches keep it for good).
+         */
+        get: operations["getVideoViewsSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/views/top-k/stream": {
         parameters: {
             query?: never;
@@ -127,7 +147,7 @@ export interface paths {
         };
         /**
          * The top k of a window, pushed every time it changes (Server-Sent Events)
-         * @description An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is {"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every 15 s keeps an idle connection open. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.
+         * @description An event "top-k" with the current list at once, then one each time the first k entries change or the window moves on. Its data is {"headers": {…}, "body": […]}: the window headers and the body GET /views/top-k would answer. A comment line every 15 s keeps an idle connection open. With movement=true each entry has previousRank, as in GET /views/top-k, and the headers X-Previous-Computed-At. A client that leaves more than 1 MiB unread is disconnected (reconnect and you get the current list). With READ_API_KEY set, send X-Api-Key: EventSource cannot, so use fetch() and read the body as a stream, as the leaderboard page does.
          */
         get: operations["streamTopK"];
         put?: never;
@@ -253,6 +273,11 @@ export interface components {
              * @example 1234567
              */
             views: number;
+            /**
+             * @description Only with movement=true: its 1-based rank in the list compared with, or null when it was not in its top 1000
+             * @example 3
+             */
+            previousRank?: number | null;
         };
         WindowViewsDto: {
             /**
@@ -305,6 +330,53 @@ export interface components {
             at: string;
             /** @description last-hour, hour, day, month and all-time, in that order */
             windows: components["schemas"]["WindowViewsDto"][];
+        };
+        SeriesBucketDto: {
+            /**
+             * Format: date-time
+             * @description Start of the bucket (UTC)
+             * @example 2026-12-03T14:40:00.000Z
+             */
+            start: string;
+            /**
+             * @description Views of the video in the bucket, exact; 0 for none
+             * @example 42
+             */
+            views: number;
+        };
+        VideoSeriesDto: {
+            /** @example dQw4w9WgXcQ */
+            videoId: string;
+            /**
+             * @example minute
+             * @enum {string}
+             */
+            grain: "minute" | "hour" | "day" | "month";
+            /**
+             * Format: date-time
+             * @description Start of the first bucket
+             * @example 2026-12-03T13:42:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the last bucket (exclusive)
+             * @example 2026-12-03T14:42:00.000Z
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the counts are for
+             * @example 2026-12-03T14:41:06.000Z
+             */
+            at: string;
+            /**
+             * @description Every bucket ended more than LATE_TOLERANCE_MS ago and ClickHouse holds everything Kafka had by then: the answer no longer changes, and Cache-Control lets caches keep it. Otherwise the last bucket is current (the hour, day and month counts as of the last rollup, at most a refresh period behind the minutes)
+             * @example false
+             */
+            final: boolean;
+            /** @description Every bucket of the range, oldest first, zeros included */
+            buckets: components["schemas"]["SeriesBucketDto"][];
         };
         HealthDto: {
             /**
@@ -714,6 +786,8 @@ export interface operations {
                 window: "last-hour" | "hour" | "day" | "month" | "all-time";
                 /** @description How many videos to return, most viewed first */
                 k: number;
+                /** @description true: each entry also says where it stood before, previousRank: its place in the previous window's final list (the previous hour, day or month), or for last-hour and all-time in the list one hour ago; null when it was not in that list's top 1000. X-Previous-Computed-At says when that list was computed (absent when there was none one hour ago: the service was not running then, and every previousRank is null) */
+                movement?: boolean;
                 /** @description hour, day and month only: the window that contains this instant (RFC 3339, e.g. 2026-12-02T14:30:00Z), e.g. yesterday or 14:00 last Tuesday, as long as its counts are kept (RETENTION_HOUR_DAYS for hour and day, RETENTION_MONTH_MONTHS for month). A window that ended more than LATE_TOLERANCE_MS ago, once ingestion has caught up with that instant, is final: computed once, stored, and the same bytes every time (X-Window-Final: true). An instant of the current window gives the current list. */
                 at?: string;
             };
@@ -723,6 +797,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The list; with movement=true each entry also has previousRank, e.g. {"videoId":"dQw4w9WgXcQ","views":1234567,"previousRank":3} */
             200: {
                 headers: {
                     /** @description Seconds since the list was computed */
@@ -739,6 +814,8 @@ export interface operations {
                     "X-Computed-At"?: string;
                     /** @description last-hour only: the end of the newest minute frozen into the list. Minutes before it are final; later ones are read live and grow while ingestion catches up */
                     "X-Watermark"?: string;
+                    /** @description Only with movement=true: when the list previousRank refers to was computed; absent when there was none (every previousRank is then null) */
+                    "X-Previous-Computed-At"?: string;
                     /** @description Only with at= for a past window: "true" when the list is final (stored, never recomputed, cacheable for good), "false" while the window closed too recently */
                     "X-Window-Final"?: "true" | "false";
                     [name: string]: unknown;
@@ -968,6 +1045,127 @@ export interface operations {
             };
         };
     };
+    getVideoViewsSeries: {
+        parameters: {
+            query?: {
+                /** @description The bucket: UTC minute (kept RETENTION_MINUTE_HOURS, 3 h by default), hour and day (RETENTION_HOUR_DAYS, 35 days), month (RETENTION_MONTH_MONTHS, 13 months) */
+                grain?: "minute" | "hour" | "day" | "month";
+                /** @description The first bucket is the one holding this instant (RFC 3339), not older than the grain's counts kept. Default: 60 minutes, 48 hours, 35 days or 13 months up to the bucket of to, or as many as are kept. At most 1500 buckets from it to to. */
+                from?: string;
+                /** @description The last bucket is the one holding this instant (RFC 3339), not in the future. Default: now (the open bucket last). */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The video id as it arrives in view events (URL-encoded), at most 256 UTF-8 bytes */
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "videoId": "dQw4w9WgXcQ",
+                     *       "grain": "hour",
+                     *       "from": "2026-12-03T12:00:00.000Z",
+                     *       "to": "2026-12-03T15:00:00.000Z",
+                     *       "at": "2026-12-03T14:41:06.000Z",
+                     *       "final": false,
+                     *       "buckets": [
+                     *         {
+                     *           "start": "2026-12-03T12:00:00.000Z",
+                     *           "views": 118
+                     *         },
+                     *         {
+                     *           "start": "2026-12-03T13:00:00.000Z",
+                     *           "views": 0
+                     *         },
+                     *         {
+                     *           "start": "2026-12-03T14:00:00.000Z",
+                     *           "views": 205
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VideoSeriesDto"];
+                };
+            };
+            /** @description A bad videoId (as above), an unknown grain, from or to not RFC 3339, outside the grain's retention or in the future, from after to, or more than 1,500 buckets: the message names the parameter and the valid range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "message": [
+                     *         "from 2026-10-01T00:00:00.000Z is older than the hour counts kept: for grain=hour it must be between 2026-10-30T00:00:00.000Z and 2026-12-03T14:41:06.000Z (now)"
+                     *       ],
+                     *       "error": "Bad Request"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "message": "a valid X-Api-Key header is required",
+                     *       "error": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request headers are over 16 KiB together; refused before any route runs */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "message": "Client Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description ClickHouse could not be read now; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "message": "the views of hours cannot be read now (Timeout error.); retry",
+                     *       "error": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     streamTopK: {
         parameters: {
             query: {
@@ -975,6 +1173,8 @@ export interface operations {
                 window: "last-hour" | "hour" | "day" | "month" | "all-time";
                 /** @description How many videos to return, most viewed first */
                 k: number;
+                /** @description true: each entry also says where it stood before, previousRank: its place in the previous window's final list (the previous hour, day or month), or for last-hour and all-time in the list one hour ago; null when it was not in that list's top 1000. X-Previous-Computed-At says when that list was computed (absent when there was none one hour ago: the service was not running then, and every previousRank is null) */
+                movement?: boolean;
             };
             header?: never;
             path?: never;
