@@ -10,7 +10,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
-  { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  // The pages' scripts run in the browser; Chart.js is loaded before them (/vendor/chart.umd.min.js).
+  { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser, Chart: 'readonly' } } },
   { files: ['*.js'], languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } } },
   {
     files: ['**/*.ts', '**/*.mjs'],

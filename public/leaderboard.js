@@ -1,6 +1,8 @@
 // Reads the same public API as any client: GET /views/top-k/stream, one Server-Sent Events stream per window, each
-// event the list and window headers GET /views/top-k would answer. fetch() reads the stream rather than EventSource,
-// which cannot send the X-Api-Key header that deployments with READ_API_KEY require.
+// event the list and window headers GET /views/top-k would answer, with each entry's previousRank (movement=true).
+// fetch() reads the stream rather than EventSource, which cannot send the X-Api-Key header that deployments with
+// READ_API_KEY require. Each row has a small chart of the video's views in the last 60 minutes
+// (GET /videos/{id}/views/series), drawn by Chart.js, which the service serves itself (/vendor/chart.umd.min.js).
 const WINDOWS = [
   ['last-hour', 'Last 60 minutes'],
   ['hour', 'This hour'],
@@ -10,10 +12,13 @@ const WINDOWS = [
 ];
 const RECONNECT_MS = 3000;
 // Deployments that set READ_API_KEY open the page as /#key=<the key>: the fragment never leaves the browser.
-const apiKey = new URLSearchParams(location.hash.slice(1)).get('key');
+// #k=25 or #k=100 shows that many from the start.
+const fragment = new URLSearchParams(location.hash.slice(1));
+const apiKey = fragment.get('key');
 const headers = apiKey ? { 'X-Api-Key': apiKey } : {};
 const boards = document.getElementById('boards');
 const kSelect = document.getElementById('k');
+if ([...kSelect.options].some((option) => option.value === fragment.get('k'))) kSelect.value = fragment.get('k');
 
 for (const [window, title] of WINDOWS) {
   const section = document.createElement('section');
@@ -25,6 +30,101 @@ for (const [window, title] of WINDOWS) {
 }
 
 const utc = (iso) => iso.slice(0, 16).replace('T', ' ');
+const keyFragment = apiKey ? `#key=${encodeURIComponent(apiKey)}` : '';
+
+/** Where the entry stood before: a symbol and a number, so that it reads without colour too. */
+function movement(rank, previousRank) {
+  if (previousRank === undefined) return { text: '', label: '' };
+  if (previousRank === null) return { text: 'new', label: 'new in the top 1000', cls: 'new' };
+  if (previousRank === rank) return { text: '=', label: 'same place as before', cls: 'same' };
+  const up = previousRank > rank;
+  const by = Math.abs(previousRank - rank);
+  return { text: `${up ? '▲' : '▼'} ${by}`, label: `${up ? 'up' : 'down'} ${by} from ${previousRank}`, cls: up ? 'up' : 'down' };
+}
+
+// The small charts: each video's last 60 minutes, fetched at most once a minute and at most SERIES_AT_ONCE at a time,
+// drawn on one canvas per window and video that moves with its row.
+const SERIES_AT_ONCE = 6;
+const SERIES_EVERY_MS = 60_000;
+const series = new Map(); // videoId -> { at, buckets?, waiting: Set<canvas> }
+const queue = [];
+let fetching = 0;
+const sparks = new Map(); // `${window}\n${videoId}` -> canvas with its chart
+
+function sparkline(window, videoId) {
+  const key = `${window}\n${videoId}`;
+  let canvas = sparks.get(key);
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    canvas.width = 60;
+    canvas.height = 20;
+    canvas.setAttribute('role', 'img');
+    sparks.set(key, canvas);
+  }
+  let entry = series.get(videoId);
+  if (!entry || Date.now() - entry.at > SERIES_EVERY_MS) {
+    if (!entry?.queued) {
+      entry = { at: Date.now(), buckets: entry?.buckets, queued: true };
+      series.set(videoId, entry);
+      queue.push(videoId);
+      pump();
+    }
+  }
+  if (entry.buckets && canvas.dataset.drawnAt !== String(entry.at)) draw(canvas, videoId, entry);
+  return canvas;
+}
+
+function pump() {
+  while (fetching < SERIES_AT_ONCE && queue.length > 0) {
+    const videoId = queue.shift();
+    fetching++;
+    fetch(`/videos/${encodeURIComponent(videoId)}/views/series?grain=minute`, { headers, cache: 'no-store' })
+      .then((response) => (response.ok ? response.json() : undefined))
+      .then((body) => {
+        const entry = series.get(videoId);
+        entry.queued = false;
+        if (!body) return;
+        entry.buckets = body.buckets;
+        entry.at = Date.now();
+        for (const [key, canvas] of sparks) if (key.endsWith(`\n${videoId}`)) draw(canvas, videoId, entry);
+      })
+      .catch(() => (series.get(videoId).queued = false))
+      .finally(() => {
+        fetching--;
+        pump();
+      });
+  }
+}
+
+function draw(canvas, videoId, entry) {
+  const views = entry.buckets.map((b) => b.views);
+  const total = views.reduce((a, b) => a + b, 0);
+  canvas.setAttribute('aria-label', `${videoId}: ${total} views in the last 60 minutes, ${views[views.length - 1]} this minute`);
+  canvas.title = `${total.toLocaleString('en')} views in the last 60 minutes`;
+  canvas.dataset.drawnAt = String(entry.at);
+  canvas.dataset.views = views.join(',');
+  const data = {
+    labels: entry.buckets.map((b) => b.start.slice(11, 16)),
+    datasets: [{ data: views, borderWidth: 1.2, borderColor: '#5eb1ff', fill: false }],
+  };
+  if (canvas.chart) {
+    canvas.chart.data = data;
+    canvas.chart.update('none');
+    return;
+  }
+  canvas.chart = new Chart(canvas, {
+    type: 'line',
+    data,
+    options: {
+      animation: false,
+      responsive: false,
+      events: [],
+      elements: { point: { radius: 0 } },
+      plugins: { legend: { display: false }, tooltip: { enabled: false } },
+      scales: { x: { display: false }, y: { display: false, beginAtZero: true } },
+    },
+  });
+}
 
 function render(section, list) {
   const fresh = section.querySelector('.fresh');
@@ -36,21 +136,33 @@ function render(section, list) {
   const start = list.headers['X-Window-Start'];
   const end = list.headers['X-Window-End'];
   section.querySelector('.range').textContent = start && end ? `${utc(start)} – ${utc(end)}` : 'since the first view';
+  const window = section.dataset.window;
+  // Without a list to compare with (none an hour ago), no movement is shown rather than "new" everywhere.
+  const compared = list.headers['X-Previous-Computed-At'] !== undefined;
   const rows = list.body.map((entry, i) => {
     const tr = document.createElement('tr');
-    for (const [cls, text] of [
-      ['rank', i + 1],
-      ['video', entry.videoId],
-      ['views', entry.views.toLocaleString('en')],
-    ]) {
-      const td = document.createElement('td');
-      td.className = cls;
-      td.textContent = String(text);
-      if (cls === 'video') td.title = entry.videoId;
-      tr.appendChild(td);
-    }
+    const cell = (cls) => tr.appendChild(Object.assign(document.createElement('td'), { className: cls }));
+    cell('rank').textContent = String(i + 1);
+    const move = movement(i + 1, compared ? entry.previousRank : undefined);
+    const moveCell = cell(`move ${move.cls ?? ''}`);
+    moveCell.textContent = move.text;
+    moveCell.title = move.label;
+    const link = cell('video').appendChild(document.createElement('a'));
+    link.href = `/video?id=${encodeURIComponent(entry.videoId)}${keyFragment}`;
+    link.textContent = entry.videoId;
+    link.title = entry.videoId;
+    cell('spark').appendChild(sparkline(window, entry.videoId));
+    cell('views').textContent = entry.views.toLocaleString('en');
     return tr;
   });
+  // Charts of videos that left this list go with them.
+  const shown = new Set(list.body.map((entry) => `${window}\n${entry.videoId}`));
+  for (const [key, canvas] of sparks) {
+    if (key.startsWith(`${window}\n`) && !shown.has(key)) {
+      canvas.chart?.destroy();
+      sparks.delete(key);
+    }
+  }
   if (rows.length === 0) rows.push(Object.assign(document.createElement('tr'), { innerHTML: '<td class="muted">no views yet</td>' }));
   section.querySelector('tbody').replaceChildren(...rows);
   section.dataset.updatedAt = String(Date.now());
@@ -69,7 +181,7 @@ async function follow(section, k, signal) {
   const window = section.dataset.window;
   while (!signal.aborted) {
     try {
-      const response = await fetch(`/views/top-k/stream?window=${window}&k=${k}`, { headers, signal, cache: 'no-store' });
+      const response = await fetch(`/views/top-k/stream?window=${window}&k=${k}&movement=true`, { headers, signal, cache: 'no-store' });
       if (!response.ok) {
         const body = await response.json();
         throw new Error(Array.isArray(body.message) ? body.message.join('; ') : body.message);
