@@ -7,7 +7,7 @@ import { PeerIngest } from './parts/peers';
 import { PhysicalResult } from './parts/physical';
 import type { ChainCost } from './lib/chain-cost';
 import type { PrecomputeRow } from './precompute';
-import { ReadRun } from './parts/reads';
+import { PageRender, ReadRun } from './parts/reads';
 
 export interface SuiteResult {
   benchmark: string;
@@ -22,6 +22,8 @@ export interface SuiteResult {
   chainCost?: ChainCost;
   freshness?: FreshnessResult;
   reads: ReadRun[];
+  /** The leaderboard page with the top 100 of every window, in Chromium (runs before 2026-12-07 lack it). */
+  page?: PageRender[];
   peers: PeerIngest[];
   precompute?: { date: string; rounds: number; results: PrecomputeRow[] };
   /** The previous full run's headline figures, set beside this run's in the goals table. */

@@ -144,7 +144,11 @@ async function suiteRun(ctx: BenchContext, parts: string[]): Promise<SuiteResult
     result.chainCost = output.chainCost;
   }
   if (parts.includes('freshness')) result.freshness = await freshness(ctx);
-  if (parts.includes('reads')) result.reads.push(...(await viewrankReads(ctx)));
+  if (parts.includes('reads')) {
+    const reads = await viewrankReads(ctx);
+    result.reads.push(...reads.runs);
+    result.page = reads.page;
+  }
   if (parts.includes('peers')) {
     const peerResults = await peers(ctx, shared!.topic, views, shared!.allTime);
     result.peers = peerResults.ingest;

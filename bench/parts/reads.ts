@@ -1,6 +1,9 @@
 // Reads: autocannon against GET /views/top-k at k = 10, 100 and 1000, with the service idle and with a background
-// stream being ingested; and GET /videos/{videoId}/views while ingesting.
+// stream being ingested; GET /videos/{videoId}/views and GET /videos/{videoId}/views/series while ingesting; and the
+// leaderboard page with the top 100 of every window in Chromium, while ingesting.
 import autocannon from 'autocannon';
+import { launchChromium } from '../../test/support/browser';
+import { WINDOWS } from '../../src/top-k/windows';
 import { videoId } from '../loadgen';
 import { loadgenProcess, sleep, startService } from '../lib/service';
 import { loopDelayP99Ms, quantileBoundMs, routeBuckets } from '../lib/service-metrics';
@@ -29,10 +32,66 @@ export const READ_CONNECTIONS = 10;
  * asked again and again (answers reused for a refresh period), and every request a different id (each a lookup). */
 export const VIDEO_READS = 'viewrank, one video, 11 hot ids';
 export const VIDEO_LOOKUPS = 'viewrank, one video, every id new';
+/** The same for one video's views per minute over the last 60 minutes (GET /videos/{videoId}/views/series). */
+export const SERIES_READS = 'viewrank, views per minute, 11 hot ids';
+export const SERIES_LOOKUPS = 'viewrank, views per minute, every id new';
 /** The routes as the service's request histogram labels them. */
 const TOP_K_ROUTE = '/views/top-k';
 const VIDEO_ROUTE = '/videos/:videoId/views';
-export const isVideoRun = (system: string) => system === VIDEO_READS || system === VIDEO_LOOKUPS;
+const SERIES_ROUTE = '/videos/:videoId/views/series';
+export const isSeriesRun = (system: string) => system === SERIES_READS || system === SERIES_LOOKUPS;
+export const isVideoRun = (system: string) => system === VIDEO_READS || system === VIDEO_LOOKUPS || isSeriesRun(system);
+
+/** The leaderboard page (GET /#k=100) in headless Chromium: from navigation to every list shown, and to every row's chart drawn. */
+export interface PageRender {
+  k: number;
+  /** Rows shown, all windows together, and series requests the page made for their charts. */
+  rows: number;
+  seriesRequests: number;
+  listsShownMs: number;
+  chartsDrawnMs: number;
+  ingest: boolean;
+}
+
+export const PAGE_K = 100;
+
+/** Loads the page once in a fresh browser page and times it (polling the DOM every 10 ms: within about 10 ms). */
+async function pageRender(url: string, ingest: boolean): Promise<PageRender> {
+  const lengths = await Promise.all(
+    WINDOWS.map(async (window) => ((await (await fetch(`${url}/views/top-k?window=${window}&k=${PAGE_K}`)).json()) as unknown[]).length),
+  );
+  const rows = lengths.reduce((a, b) => a + b, 0);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    let seriesRequests = 0;
+    page.on('request', (request) => void (request.url().includes('/views/series') && seriesRequests++));
+    const until = async (check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 60_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error('the page did not render within 60 s');
+        await sleep(10);
+      }
+      return Date.now();
+    };
+    const start = Date.now();
+    await page.goto(`${url}/#k=${PAGE_K}`);
+    const listsShown = await until(async () => (await page.locator('td.video').count()) === rows);
+    const chartsDrawn = await until(async () => (await page.locator('td.spark canvas[data-drawn-at]').count()) === rows);
+    const render: PageRender = {
+      k: PAGE_K,
+      rows,
+      seriesRequests,
+      listsShownMs: listsShown - start,
+      chartsDrawnMs: chartsDrawn - start,
+      ingest,
+    };
+    console.log('page', JSON.stringify(render));
+    return render;
+  } finally {
+    await browser.close();
+  }
+}
 
 /**
  * Runs autocannon and returns its figures as a ReadRun. `paths`: the requests, cycled through in order by every
@@ -76,9 +135,10 @@ async function measure(
  * The top-K reads at every k, idle and while ingesting; and, while ingesting, one video's numbers (k = 0 in the row),
  * over videos from the head of the catalogue to its tail and ids never viewed, so that lookups hit and miss.
  */
-export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
+export async function viewrankReads(ctx: BenchContext): Promise<{ runs: ReadRun[]; page: PageRender[] }> {
   const bench = await startService({});
   const runs: ReadRun[] = [];
+  const page: PageRender[] = [];
   try {
     for (const ingest of [false, true]) {
       const background = ingest
@@ -108,6 +168,12 @@ export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
           // Ids the catalogue holds, each asked once: every request is five key lookups in the engine.
           const once = Array.from({ length: 20_000 }, (_, i) => `/videos/${videoId((i * 7919) % ctx.sizes.catalogue)}/views`);
           runs.push(await measure(ctx, bench.service.url, once, { system: VIDEO_LOOKUPS, k: 0, ingest }, VIDEO_ROUTE));
+          // Views per minute over the last hour, the page's small charts: each request is one key-range read.
+          const series = videos.map((id) => `/videos/${encodeURIComponent(id)}/views/series`);
+          runs.push(await measure(ctx, bench.service.url, series, { system: SERIES_READS, k: 0, ingest }, SERIES_ROUTE));
+          const seriesOnce = once.map((path) => `${path}/series`);
+          runs.push(await measure(ctx, bench.service.url, seriesOnce, { system: SERIES_LOOKUPS, k: 0, ingest }, SERIES_ROUTE));
+          page.push(await pageRender(bench.service.url, ingest));
         }
       } finally {
         background?.stop();
@@ -117,5 +183,5 @@ export async function viewrankReads(ctx: BenchContext): Promise<ReadRun[]> {
   } finally {
     await bench.stop();
   }
-  return runs;
+  return { runs, page };
 }
