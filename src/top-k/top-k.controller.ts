@@ -130,8 +130,7 @@ export class TopKController {
   private async pastList(query: TopKQuery, at: string, reply: FastifyReply): Promise<string | undefined> {
     if (!isTumbling(query.window))
       throw new BadRequestException([`at applies to window=hour, day or month, not to window=${query.window}`]);
-    const instant = parseInstant(at);
-    if (!instant) throw new BadRequestException([`at must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z (got ${JSON.stringify(at)})`]);
+    const instant = parseInstant('at', at);
     const { retention, lateToleranceMs } = this.config;
     const request = pastWindowRequest(query.window, instant, this.clock.now(), { ...retention, lateToleranceMs });
     if (request.kind === 'invalid') throw new BadRequestException([request.reason]);

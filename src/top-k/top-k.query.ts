@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsRFC3339, Max, Min } from 'class-validator';
@@ -65,10 +66,18 @@ export class TopKQuery extends TopKStreamQuery {
   at?: string;
 }
 
-/** The instant of an RFC 3339 text (already validated), or undefined when JavaScript cannot represent it (e.g. 23:59:60). */
-export function parseInstant(text: string): Date | undefined {
+/**
+ * The instant of the query parameter `name`, an RFC 3339 text (already validated), or a 400 naming it when JavaScript
+ * cannot represent it (e.g. 23:59:60). Undefined when the parameter is absent.
+ */
+export function parseInstant(name: string, text: string): Date;
+export function parseInstant(name: string, text: string | undefined): Date | undefined;
+export function parseInstant(name: string, text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
   const instant = new Date(text.toUpperCase().replace(' ', 'T'));
-  return Number.isNaN(instant.getTime()) ? undefined : instant;
+  if (Number.isNaN(instant.getTime()))
+    throw new BadRequestException([`${name} must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z (got ${JSON.stringify(text)})`]);
+  return instant;
 }
 
 /** One entry of a top-K list. */

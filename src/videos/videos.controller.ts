@@ -32,14 +32,6 @@ function checkVideoId(videoId: string): void {
   if (problem) throw new BadRequestException([`videoId ${problem}`]);
 }
 
-/** The instant of a validated RFC 3339 parameter, or a 400 naming it when JavaScript cannot represent it. */
-function instant(name: string, text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const at = parseInstant(text);
-  if (!at) throw new BadRequestException([`${name} must be an RFC 3339 instant, e.g. 2026-12-02T14:30:00Z (got ${JSON.stringify(text)})`]);
-  return at;
-}
-
 @ApiTags('videos')
 @ReadKeyRequired()
 @Controller('videos')
@@ -167,7 +159,7 @@ export class VideosController {
   ): Promise<VideoSeriesDto> {
     checkVideoId(videoId);
     const grain = query.grain ?? 'minute';
-    const request = this.seriesOf.request(grain, instant('from', query.from), instant('to', query.to));
+    const request = this.seriesOf.request(grain, parseInstant('from', query.from), parseInstant('to', query.to));
     if (request.kind === 'invalid') throw new BadRequestException([request.reason]);
     try {
       const answer = await this.seriesOf.series(videoId, grain, request);
