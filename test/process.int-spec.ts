@@ -41,7 +41,7 @@ describe('the service process: configuration and logs', () => {
     await service.start();
     await fetch(`${service.url}/views/top-k?window=hour&k=1`, { headers: { authorization: 'Bearer token-never-logged-9c1d' } });
     expect(await service.stop('SIGTERM')).toBe(0);
-    const lines = service.output.split('\n').filter((l) => l.trim() !== '');
+    const lines = service.lines();
     const records = lines.map((l) => JSON.parse(l));
     expect(records.map((r) => r.msg)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^viewrank listening on /), expect.stringMatching(/^SIGTERM received, shutting down/)]),
@@ -130,7 +130,7 @@ describe('the service process: configuration and logs', () => {
     await service.start();
     expect(readFileSync(`/proc/${service.pid}/mountinfo`, 'utf8')).toMatch(/ \/sys\/fs\/cgroup .* - tmpfs /);
     expect(await service.stop('SIGTERM')).toBe(0);
-    const lines = service.output.split('\n').filter((l) => l.trim() !== '');
+    const lines = service.lines();
     expect(service.nonJsonLines()).toEqual([]);
     const records = lines.map((l) => JSON.parse(l));
     expect(records.filter((r) => r.logger_name !== undefined && r.level === 'Warning').length).toBeGreaterThan(0);
@@ -145,10 +145,7 @@ describe('the service process: configuration and logs', () => {
     });
     expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
     expect(await service.stop('SIGTERM')).toBe(0);
-    const records = service.output
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l));
+    const records = service.lines().map((l) => JSON.parse(l));
     const request = records.find((r) => r.req?.id === 'trace-abc-123');
     expect(request).toMatchObject({
       level: 30,

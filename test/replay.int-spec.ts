@@ -140,7 +140,7 @@ describe('a replayed block (exactly once)', () => {
       // the old table can replay the block, once the session is gone.
       await replaced.start({ KAFKA_MAX_BLOCK_SIZE: '500000', LOG_LEVEL: 'log' });
       // The replacement waited for the old table to settle: the dead session's 6 s, then the replay.
-      const created = replaced.service.output.split('\n').find((line) => line.includes('queue created'));
+      const created = replaced.service.lines().find((line) => line.includes('queue created'));
       console.log(created);
       expect(created).toMatch(/changed: kafka_max_block_size; the table it replaces settled in \d+ ms/);
       await replaced.produceBlock('q', 41, now);

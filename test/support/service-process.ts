@@ -38,8 +38,13 @@ export interface TopKResponse {
 
 export class ServiceProcess {
   private child?: ChildProcess;
-  /** Everything the process printed, to show when a test fails. */
+  /** Everything the process printed, both streams as the chunks came: to show when a test fails. */
   output = '';
+  /**
+   * Each stream on its own (the service logs on stdout, the engine on stderr). Lines are read per stream: chunks of
+   * the two pipes arrive interleaved, so a line of one can be cut by a chunk of the other in `output`.
+   */
+  private readonly streams = { stdout: '', stderr: '' };
 
   private readonly env: Record<string, string>;
   private readonly under: string[];
@@ -53,18 +58,20 @@ export class ServiceProcess {
     this.under = under;
   }
 
+  /** The non-empty lines the process printed: stdout's, then stderr's, each stream split on its own. */
+  lines(): string[] {
+    return [this.streams.stdout, this.streams.stderr].flatMap((text) => text.split('\n')).filter((line) => line.trim() !== '');
+  }
+
   /** The lines of the output that are not a JSON object: what a JSON log pipeline would choke on. */
   nonJsonLines(): string[] {
-    return this.output
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .filter((line) => {
-        try {
-          return typeof JSON.parse(line) !== 'object';
-        } catch {
-          return true;
-        }
-      });
+    return this.lines().filter((line) => {
+      try {
+        return typeof JSON.parse(line) !== 'object';
+      } catch {
+        return true;
+      }
+    });
   }
 
   /** The process id while it runs (for CPU and memory readings). */
@@ -89,8 +96,12 @@ export class ServiceProcess {
     this.child = child;
     running.add(child);
     child.once('exit', () => running.delete(child));
-    child.stdout!.on('data', (d) => (this.output += d));
-    child.stderr!.on('data', (d) => (this.output += d));
+    for (const name of ['stdout', 'stderr'] as const) {
+      child[name]!.on('data', (d) => {
+        this.output += d;
+        this.streams[name] += d;
+      });
+    }
     await waitFor(
       'the service to serve its first list',
       async () => {
