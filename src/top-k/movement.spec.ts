@@ -2,7 +2,9 @@ import { loadConfig } from '../config/app-config';
 import { PastList } from './final-list.repository';
 import { previousTarget, ranksOf } from './movement';
 import { PastWindowsService } from './past-windows.service';
+import { PrecomputeService } from './precompute.service';
 import { PreviousListsService } from './previous-lists.service';
+import { TopKSnapshot } from './snapshot';
 import { SnapshotRepository } from './snapshot.repository';
 import { topKBody, topKMovementBody } from './top-k.body';
 import { tumblingWindow } from './windows';
@@ -83,9 +85,15 @@ describe('PreviousListsService', () => {
         return undefined;
       },
     } as unknown as SnapshotRepository;
-    const service = new PreviousListsService(past, snapshots, { now: () => now }, loadConfig({ REFRESH_INTERVAL_MS: '1000' }));
+    const listeners: ((snapshot: TopKSnapshot) => void)[] = [];
+    const precompute = {
+      onPublish: (listener: (snapshot: TopKSnapshot) => void) => listeners.push(listener),
+    } as unknown as PrecomputeService;
+    const service = new PreviousListsService(precompute, past, snapshots, { now: () => now }, loadConfig({ REFRESH_INTERVAL_MS: '1000' }));
+    service.onModuleInit();
+    const publish = (snapshot: Partial<TopKSnapshot>) => listeners.forEach((listener) => listener(snapshot as TopKSnapshot));
     const settle = () => new Promise((resolve) => setImmediate(resolve));
-    return { service, asked, settle, setNow: (d: Date) => (now = d), setFinal: (f: boolean) => (final = f) };
+    return { service, asked, settle, publish, setNow: (d: Date) => (now = d), setFinal: (f: boolean) => (final = f) };
   }
 
   it('loads in the background: nothing until loaded, then reloaded each refresh period until final, then kept', async () => {
@@ -113,6 +121,20 @@ describe('PreviousListsService', () => {
     });
   });
 
+  it('loads with the service: each published list starts loading the one to compare it with, before any read', async () => {
+    const t = setup();
+    t.publish({ window: 'day', interval: tumblingWindow('day', at('2026-12-03T14:00:10Z')) });
+    t.publish({ window: 'last-hour', interval: undefined });
+    await t.service.settled();
+    expect(t.asked).toEqual(['day/2026-12-02T00:00:00.000Z', 'last-hour@2026-12-03T13:00:00.000Z']);
+    expect(t.service.get('day', tumblingWindow('day', at('2026-12-03T14:00:10Z')))).toMatchObject({ key: 'day/2026-12-02T00:00:00.000Z' });
+    // Published again within the refresh period, and the hour-ago list the same minute: nothing is read again.
+    t.publish({ window: 'day', interval: tumblingWindow('day', at('2026-12-03T14:00:10Z')) });
+    t.publish({ window: 'last-hour', interval: undefined });
+    await t.service.settled();
+    expect(t.asked).toHaveLength(2);
+  });
+
   it("the list one hour ago: none stored is an empty list without a time; a minute later's is loaded behind it", async () => {
     const t = setup();
     expect(await t.service.ready('all-time', undefined)).toEqual({
@@ -120,6 +142,7 @@ describe('PreviousListsService', () => {
       ranks: new Map(),
       final: true,
       computedAt: undefined,
+      kind: 'hour-ago',
       loadedAt: expect.any(Number),
     });
     t.setNow(at('2026-12-03T14:01:10Z'));

@@ -1,30 +1,49 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PreviousList, previousTarget, PreviousTarget, ranksOf } from './movement';
 import { PastWindowsService } from './past-windows.service';
+import { PrecomputeService } from './precompute.service';
 import { SnapshotRepository } from './snapshot.repository';
 import { Interval, TumblingWindow, WindowName } from './windows';
 
 /**
- * The lists that movement=true compares with (movement.ts), kept in memory so that a read never waits for ClickHouse:
- * a read that finds the one it needs missing or due starts loading it in the background. The previous hour, day or
+ * The lists that movement=true compares with (movement.ts), kept in memory so that a read never waits for ClickHouse.
+ * Loaded with the service, in the background: each list the refresh publishes checks whether the one to compare it with
+ * is missing or due, as each read does, so that the page's first streams find them there. The previous hour, day or
  * month comes from the past windows (computed once and stored when final; until then again at most once per refresh
  * period); the list one hour ago, for last-hour and all-time, from the stored snapshots, once a minute.
  */
 @Injectable()
-export class PreviousListsService {
+export class PreviousListsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(PreviousListsService.name);
-  private readonly kept = new Map<WindowName, PreviousList & { loadedAt: number }>();
+  private readonly kept = new Map<WindowName, PreviousList & { kind: PreviousTarget['kind']; loadedAt: number }>();
   private readonly loading = new Map<WindowName, Promise<void>>();
+  private unsubscribe?: () => void;
 
   constructor(
+    private readonly precompute: PrecomputeService,
     private readonly past: PastWindowsService,
     private readonly snapshots: SnapshotRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.precompute.onPublish((snapshot) => void this.get(snapshot.window, snapshot.interval));
+  }
+
+  /** No load may still be reading ClickHouse when it closes (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await this.settled();
+  }
+
+  /** Resolves once no list is loading (the loads under way when called, and any they were waited with). */
+  async settled(): Promise<void> {
+    while (this.loading.size > 0) await Promise.all(this.loading.values());
+  }
 
   /**
    * The list to compare the current list of `window` (over `interval`) with, if loaded: undefined until the first
@@ -39,7 +58,7 @@ export class PreviousListsService {
       !kept || kept.key !== target.key || (!kept.final && now.getTime() - kept.loadedAt >= Math.max(1000, this.config.refreshIntervalMs));
     if (due) this.load(window, target);
     if (!kept) return undefined;
-    return kept.key === target.key || (target.kind === 'hour-ago' && kept.interval === undefined) ? kept : undefined;
+    return kept.key === target.key || (target.kind === 'hour-ago' && kept.kind === 'hour-ago') ? kept : undefined;
   }
 
   /** Resolves once the list `get` would start loading now has been (for tests and the stream's first event). */
@@ -63,7 +82,7 @@ export class PreviousListsService {
     if (this.loading.has(window)) return;
     const loadedAt = this.clock.now().getTime();
     const loaded = (target.kind === 'window' ? this.loadWindow(window as TumblingWindow, target) : this.loadHourAgo(window, target))
-      .then((list) => void this.kept.set(window, { ...list, loadedAt }))
+      .then((list) => void this.kept.set(window, { ...list, kind: target.kind, loadedAt }))
       .catch((error: Error) => this.logger.warn(`could not load the list ${target.key} to compare ${window} with: ${error.message}`))
       .finally(() => this.loading.delete(window));
     this.loading.set(window, loaded);
