@@ -2,7 +2,7 @@
 // event the list and window headers GET /views/top-k would answer, with each entry's previousRank (movement=true).
 // fetch() reads the stream rather than EventSource, which cannot send the X-Api-Key header that deployments with
 // READ_API_KEY require. Each row has a small chart of the video's views in the last 60 minutes
-// (GET /videos/{id}/views/series), drawn by Chart.js, which the service serves itself (/vendor/chart.umd.min.js).
+// (GET /views/series, many videos a request), drawn by Chart.js, which the service serves itself (/vendor/chart.umd.min.js).
 const WINDOWS = [
   ['last-hour', 'Last 60 minutes'],
   ['hour', 'This hour'],
@@ -42,13 +42,16 @@ function movement(rank, previousRank) {
   return { text: `${up ? '▲' : '▼'} ${by}`, label: `${up ? 'up' : 'down'} ${by} from ${previousRank}`, cls: up ? 'up' : 'down' };
 }
 
-// The small charts: each video's last 60 minutes, fetched at most once a minute and at most SERIES_AT_ONCE at a time,
-// drawn on one canvas per window and video that moves with its row.
-const SERIES_AT_ONCE = 6;
+// The small charts: each video's last 60 minutes, fetched at most once a minute, for many videos in one request
+// (GET /views/series, at most SERIES_VIDEOS ids and SERIES_URL_CHARS of URL each), one request at a time: the page's
+// five streams hold five of the six connections a browser opens to a host. Drawn on one canvas per window and video
+// that moves with its row.
+const SERIES_VIDEOS = 100;
+const SERIES_URL_CHARS = 6000;
 const SERIES_EVERY_MS = 60_000;
-const series = new Map(); // videoId -> { at, buckets?, waiting: Set<canvas> }
+const series = new Map(); // videoId -> { at, buckets?, queued }
 const queue = [];
-let fetching = 0;
+let fetching = false;
 const sparks = new Map(); // `${window}\n${videoId}` -> canvas with its chart
 
 function sparkline(window, videoId) {
@@ -67,33 +70,54 @@ function sparkline(window, videoId) {
       entry = { at: Date.now(), buckets: entry?.buckets, queued: true };
       series.set(videoId, entry);
       queue.push(videoId);
-      pump();
+      // After the rows of the other windows' first lists, which arrive together: fewer, fuller requests.
+      setTimeout(pump, 0);
     }
   }
   if (entry.buckets && canvas.dataset.drawnAt !== String(entry.at)) draw(canvas, videoId, entry);
   return canvas;
 }
 
-function pump() {
-  while (fetching < SERIES_AT_ONCE && queue.length > 0) {
-    const videoId = queue.shift();
-    fetching++;
-    fetch(`/videos/${encodeURIComponent(videoId)}/views/series?grain=minute`, { headers, cache: 'no-store' })
-      .then((response) => (response.ok ? response.json() : undefined))
-      .then((body) => {
-        const entry = series.get(videoId);
-        entry.queued = false;
-        if (!body) return;
-        entry.buckets = body.buckets;
-        entry.at = Date.now();
-        for (const [key, canvas] of sparks) if (key.endsWith(`\n${videoId}`)) draw(canvas, videoId, entry);
-      })
-      .catch(() => (series.get(videoId).queued = false))
-      .finally(() => {
-        fetching--;
-        pump();
-      });
+/** The next request's videos: as many queued as fit, each id once. */
+function nextBatch() {
+  const ids = [];
+  let chars = 0;
+  while (queue.length > 0 && ids.length < SERIES_VIDEOS) {
+    const param = encodeURIComponent(queue[0]).length + 9; // &videoId=
+    if (ids.length > 0 && chars + param > SERIES_URL_CHARS) break;
+    ids.push(queue.shift());
+    chars += param;
   }
+  return ids;
+}
+
+function pump() {
+  if (fetching || queue.length === 0) return;
+  fetching = true;
+  const ids = nextBatch();
+  const query = new URLSearchParams(ids.map((id) => ['videoId', id]));
+  const done = (body) => {
+    const starts = body?.starts ?? [];
+    const views = new Map((body?.videos ?? []).map((v) => [v.videoId, v.views]));
+    for (const videoId of ids) {
+      const entry = series.get(videoId);
+      entry.queued = false;
+      if (!views.has(videoId)) {
+        if (!body) entry.at = 0; // not answered (a 503 to retry): asked for again at its row's next update
+        continue;
+      }
+      entry.buckets = starts.map((start, i) => ({ start, views: views.get(videoId)[i] }));
+      entry.at = Date.now();
+      for (const [key, canvas] of sparks) if (key.endsWith(`\n${videoId}`)) draw(canvas, videoId, entry);
+    }
+  };
+  fetch(`/views/series?grain=minute&${query}`, { headers, cache: 'no-store' })
+    .then((response) => (response.ok ? response.json() : undefined))
+    .then(done, () => done(undefined))
+    .finally(() => {
+      fetching = false;
+      pump();
+    });
 }
 
 function draw(canvas, videoId, entry) {

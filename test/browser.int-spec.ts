@@ -147,6 +147,11 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
         problems.push(`${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (error) => void problems.push(error.message));
+    const seriesAsked: string[] = [];
+    page.on('request', (request) => {
+      const { pathname, searchParams } = new URL(request.url());
+      if (pathname.endsWith('/series')) seriesAsked.push(`${pathname} ${searchParams.getAll('videoId').length}`);
+    });
     await page.goto(url);
     const rows = (window: string) => page.locator(`section[data-window="${window}"] tbody tr`);
     // hour and day against the previous hour's and day's recount; last-hour and all-time have no list an hour old
@@ -192,6 +197,13 @@ describe('Swagger UI and the leaderboard page in Chromium (real Kafka, real Clic
         await row.locator(`td.spark canvas[data-views="${recountSeries(videoId, 'minute', 60)}"]`).waitFor({ timeout: 15_000 });
       }
     }
+    // The charts came many videos a request (GET /views/series), at most one request per window's first list, none
+    // one video each: the page's streams hold five of the browser's six connections to the service.
+    const shownVideos = new Set(await page.locator('td.video').allInnerTexts());
+    const asked = seriesAsked.map((line) => line.split(' '));
+    expect(asked.every(([path]) => path === '/views/series')).toBe(true);
+    expect(asked.length).toBeLessThanOrEqual(5);
+    expect(asked.reduce((sum, [, ids]) => sum + Number(ids), 0)).toBe(shownVideos.size);
     await screenshot(page, 'leaderboard');
 
     // A click on the top video opens its page: its count and rank in every window, and its views at each grain.

@@ -233,6 +233,49 @@ describe("one video's numbers against a recount (real Kafka, real ClickHouse)", 
       expect(response.json()).toMatchObject({ final: true, buckets: expected(videoId, 'hour', from, bucketStart('hour', to)) });
     });
 
+    it('many videos in one request (GET /views/series): each equals the recount, in the order asked; bad ones name videoId', async () => {
+      const many = (videoIds: string[], query: Record<string, string>) =>
+        app.inject({
+          method: 'GET',
+          url: `/views/series?${new URLSearchParams([...videoIds.map((id): [string, string] => ['videoId', id]), ...Object.entries(query)])}`,
+        });
+      // The hour's top 100 (the leaderboard's rows), the hostile ids, one never viewed, one asked twice.
+      const top = expectedTopK(events, 100, tumblingWindow('hour', now())).map((e) => e.videoId);
+      const videoIds = [...new Set([...watched(), ...top])].slice(0, 100);
+      for (const [grain, query] of [
+        ['minute', {}],
+        ['day', { grain: 'day', from: new Date(realNow - 3 * DAY).toISOString() }],
+      ] as [Grain, Record<string, string>][]) {
+        const response = await many([...videoIds, videoIds[5]], query);
+        expect(response.statusCode).toBe(200);
+        const body = response.json();
+        const first = new Date(body.from);
+        const last = bucketStart(grain, now());
+        expect(body.videos.map((v: { videoId: string }) => v.videoId)).toEqual(videoIds);
+        expect(body.starts).toEqual(expected('never-viewed', grain, first, last).map((b) => b.start));
+        for (const [i, videoId] of videoIds.entries())
+          expect({ videoId, views: body.videos[i].views }).toEqual({
+            videoId,
+            views: expected(videoId, grain, first, last).map((b) => b.views),
+          });
+        // The same numbers as one video's answer.
+        const one = (await series(top[0], query)).json();
+        expect(body.videos[videoIds.indexOf(top[0])].views).toEqual(one.buckets.map((b: { views: number }) => b.views));
+        expect({ final: body.final, from: body.from, to: body.to }).toEqual({ final: one.final, from: one.from, to: one.to });
+      }
+      const cases: [string[], Record<string, string>, string][] = [
+        [[], {}, 'videoId must be given, once per video (videoId=a&videoId=b), 1 to 100 videos'],
+        [Array.from({ length: 101 }, (_, i) => `v${i}`), {}, 'videoId names 101 videos, at most 100 in one request'],
+        [['a', 'x'.repeat(257)], {}, 'videoId #2 is longer than 256 bytes'],
+        [['a', ''], {}, 'videoId #2 must not be empty'],
+        [['a'], { grain: 'week' }, 'grain must be one of: minute, hour, day, month'],
+      ];
+      for (const [ids, query, message] of cases) {
+        const response = await many(ids, query);
+        expect({ status: response.statusCode, message: response.json().message }).toEqual({ status: 400, message: [message] });
+      }
+    });
+
     it('bad inputs are 400s naming the parameter', async () => {
       const cases: [Record<string, string>, string][] = [
         [{ grain: 'week' }, 'grain must be one of: minute, hour, day, month'],

@@ -1,4 +1,15 @@
-import { addBuckets, bucketsBetween, bucketStart, earliestBucket, fillBuckets, MAX_BUCKETS, seriesRequest } from './series';
+import {
+  addBuckets,
+  bucketsBetween,
+  bucketStart,
+  bucketStarts,
+  earliestBucket,
+  fillBuckets,
+  MAX_BUCKETS,
+  MAX_SERIES_VIDEOS,
+  seriesRequest,
+  seriesVideos,
+} from './series';
 
 const at = (iso: string) => new Date(iso);
 const RETENTION = { minuteHours: 3, hourDays: 35, monthMonths: 13 };
@@ -92,5 +103,43 @@ describe('fillBuckets', () => {
       { start: '2026-12-01T00:00:00.000Z', views: 7 },
       { start: '2027-01-01T00:00:00.000Z', views: 0 },
     ]);
+  });
+});
+
+describe('bucketStarts', () => {
+  it('every bucket start from the first, months by the calendar', () => {
+    expect(bucketStarts('month', new Date('2026-11-01T00:00:00Z'), 3).map((t) => new Date(t).toISOString())).toEqual([
+      '2026-11-01T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]);
+    expect(bucketStarts('minute', new Date('2026-12-03T14:59:00Z'), 2)).toEqual([
+      Date.parse('2026-12-03T14:59:00Z'),
+      Date.parse('2026-12-03T15:00:00Z'),
+    ]);
+  });
+});
+
+describe('seriesVideos', () => {
+  const problem = (id: string) => (id.length > 5 ? 'is longer than 5 bytes' : undefined);
+
+  it('one id or many, each once in the order first asked', () => {
+    expect(seriesVideos('a', problem)).toEqual({ kind: 'videos', videoIds: ['a'] });
+    expect(seriesVideos(['b', 'a', 'b'], problem)).toEqual({ kind: 'videos', videoIds: ['b', 'a'] });
+    const many = Array.from({ length: MAX_SERIES_VIDEOS }, (_, i) => String(i));
+    expect(seriesVideos([...many, '0'], problem)).toEqual({ kind: 'videos', videoIds: many });
+  });
+
+  it('none, too many, or one that could never be an id: the reason names videoId and which', () => {
+    expect(seriesVideos(undefined, problem)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/^videoId must be given/) });
+    expect(seriesVideos([], problem)).toMatchObject({ kind: 'invalid' });
+    const tooMany = Array.from({ length: MAX_SERIES_VIDEOS + 1 }, (_, i) => String(i));
+    expect(seriesVideos(tooMany, problem)).toEqual({
+      kind: 'invalid',
+      reason: `videoId names ${MAX_SERIES_VIDEOS + 1} videos, at most ${MAX_SERIES_VIDEOS} in one request`,
+    });
+    expect(seriesVideos(['a', 'b', 'toolong'], problem)).toEqual({ kind: 'invalid', reason: 'videoId #3 is longer than 5 bytes' });
+    expect(seriesVideos(['a', ''], problem)).toEqual({ kind: 'invalid', reason: 'videoId #2 must not be empty' });
+    expect(seriesVideos([{ x: 1 }], problem)).toEqual({ kind: 'invalid', reason: 'videoId #1 is not a string' });
   });
 });

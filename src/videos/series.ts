@@ -1,4 +1,4 @@
-// One video's views per bucket (GET /videos/{videoId}/views/series): the grains, their buckets, which ranges can be
+// Videos' views per bucket (GET /videos/{videoId}/views/series, GET /views/series for many): the grains, their buckets, which ranges can be
 // answered at an instant, and the answer with every bucket of the range, zeros included. Pure: the caller supplies
 // "now" (the Clock) and the retention settings.
 
@@ -7,6 +7,9 @@ export type Grain = (typeof GRAINS)[number];
 
 /** At most this many buckets in one answer. */
 export const MAX_BUCKETS = 1500;
+
+/** At most this many videos in one answer of GET /views/series (one read of the counting table). */
+export const MAX_SERIES_VIDEOS = 100;
 
 /** Buckets in the default range, the newest being the one that holds `to`: the last 60 minutes, 48 hours, 35 days, 13 months. */
 export const DEFAULT_BUCKETS: Record<Grain, number> = { minute: 60, hour: 48, day: 35, month: 13 };
@@ -134,12 +137,34 @@ export interface SeriesBucket {
   views: number;
 }
 
+/** The start (ms) of every bucket from `first`, `buckets` of them. */
+export function bucketStarts(grain: Grain, first: Date, buckets: number): number[] {
+  return Array.from({ length: buckets }, (_, i) => addBuckets(grain, first, i).getTime());
+}
+
 /** Every bucket from `first`, `buckets` of them, with the views counted in each (0 where none). */
 export function fillBuckets(grain: Grain, first: Date, buckets: number, counted: ReadonlyMap<number, number>): SeriesBucket[] {
-  const out: SeriesBucket[] = [];
-  for (let i = 0; i < buckets; i++) {
-    const start = addBuckets(grain, first, i);
-    out.push({ start: start.toISOString(), views: counted.get(start.getTime()) ?? 0 });
+  return bucketStarts(grain, first, buckets).map((start) => ({ start: new Date(start).toISOString(), views: counted.get(start) ?? 0 }));
+}
+
+/**
+ * The videos GET /views/series asks for (its videoId parameter, once per video), each once in the order first asked,
+ * or why they cannot be answered: none, more than MAX_SERIES_VIDEOS, or one that could never be a video id
+ * (`idProblem`: the ingest's rule, which names what is wrong).
+ */
+export function seriesVideos(
+  value: unknown,
+  idProblem: (id: string) => string | undefined,
+): { kind: 'videos'; videoIds: string[] } | { kind: 'invalid'; reason: string } {
+  const given: unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  if (given.length === 0)
+    return { kind: 'invalid', reason: `videoId must be given, once per video (videoId=a&videoId=b), 1 to ${MAX_SERIES_VIDEOS} videos` };
+  const videoIds = [...new Set(given)];
+  if (videoIds.length > MAX_SERIES_VIDEOS)
+    return { kind: 'invalid', reason: `videoId names ${videoIds.length} videos, at most ${MAX_SERIES_VIDEOS} in one request` };
+  for (const [i, id] of given.entries()) {
+    const problem = typeof id !== 'string' ? 'is not a string' : id === '' ? 'must not be empty' : idProblem(id);
+    if (problem) return { kind: 'invalid', reason: `videoId #${i + 1} ${problem}` };
   }
-  return out;
+  return { kind: 'videos', videoIds: videoIds as string[] };
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsRFC3339 } from 'class-validator';
-import { DEFAULT_BUCKETS, GRAINS, Grain, MAX_BUCKETS } from './series';
-import { VideoSeries } from './video-series.service';
+import { Allow, IsIn, IsOptional, IsRFC3339 } from 'class-validator';
+import { DEFAULT_BUCKETS, GRAINS, Grain, MAX_BUCKETS, MAX_SERIES_VIDEOS } from './series';
+import { VideoSeries, VideosSeries } from './video-series.service';
 
 const emptyIsMissing = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -77,4 +77,60 @@ export class VideoSeriesDto implements VideoSeries {
 
   @ApiProperty({ type: [SeriesBucketDto], description: 'Every bucket of the range, oldest first, zeros included' })
   buckets!: SeriesBucketDto[];
+}
+
+/** Query of GET /views/series: the same range as one video's, for up to MAX_SERIES_VIDEOS videos. */
+export class VideosSeriesQuery extends VideoSeriesQuery {
+  @ApiProperty({
+    type: [String],
+    example: ['dQw4w9WgXcQ', '9bZkp7q5yiE'],
+    description:
+      `The videos, one videoId parameter each (videoId=a&videoId=b), 1 to ${MAX_SERIES_VIDEOS} of them, each as it arrives in view events ` +
+      '(URL-encoded), at most 256 UTF-8 bytes. A repeated id is answered once. The whole request line must fit in 16 KiB.',
+  })
+  @Allow()
+  videoId!: string | string[];
+}
+
+export class VideoViewsSeriesDto {
+  @ApiProperty({ example: 'dQw4w9WgXcQ' })
+  videoId!: string;
+
+  @ApiProperty({
+    type: [Number],
+    example: [12, 0, 31],
+    description: "The video's views in each bucket, in the order of starts, exact; 0 for none",
+  })
+  views!: number[];
+}
+
+export class VideosSeriesDto implements VideosSeries {
+  @ApiProperty({ enum: GRAINS, example: 'minute' })
+  grain!: Grain;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-03T14:39:00.000Z', description: 'Start of the first bucket' })
+  from!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-03T14:42:00.000Z', description: 'End of the last bucket (exclusive)' })
+  to!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-03T14:41:06.000Z', description: 'The instant the counts are for' })
+  at!: string;
+
+  @ApiProperty({ example: false, description: 'As for one video: the answer no longer changes, and Cache-Control lets caches keep it' })
+  final!: boolean;
+
+  @ApiProperty({
+    type: [String],
+    format: 'date-time',
+    example: ['2026-12-03T14:39:00.000Z', '2026-12-03T14:40:00.000Z', '2026-12-03T14:41:00.000Z'],
+    description: 'Start of every bucket of the range, oldest first (UTC)',
+  })
+  starts!: string[];
+
+  @ApiProperty({
+    type: [VideoViewsSeriesDto],
+    description: 'Each video asked for, in the order first asked, with its views in every bucket',
+  })
+  videos!: VideoViewsSeriesDto[];
 }

@@ -6,7 +6,9 @@ import { RollupService } from '../rollup/rollup.service';
 import { IngestWatermark } from '../top-k/ingest-watermark';
 import { VideoSeriesRepository } from './video-series.repository';
 import { LookupBatches } from './lookup-batches';
-import { fillBuckets, Grain, SeriesBucket, seriesRequest, SeriesRequest } from './series';
+import { bucketStarts, fillBuckets, Grain, SeriesBucket, seriesRequest, SeriesRequest } from './series';
+
+type SeriesRange = Extract<SeriesRequest, { kind: 'range' }>;
 
 /**
  * Most videos one read takes: the requests for one range that arrive while a read runs are read together in the next
@@ -26,6 +28,18 @@ export interface VideoSeries {
   /** Every bucket is closed and final: the answer will not change (Cache-Control lets caches keep it). */
   final: boolean;
   buckets: SeriesBucket[];
+}
+
+/** Many videos' views over one range (GET /views/series): the buckets' starts once, each video's views in that order. */
+export interface VideosSeries {
+  grain: Grain;
+  from: string;
+  to: string;
+  at: string;
+  final: boolean;
+  /** Start of every bucket, oldest first. */
+  starts: string[];
+  videos: { videoId: string; views: number[] }[];
 }
 
 /**
@@ -52,11 +66,9 @@ export class VideoSeriesService {
     return seriesRequest(grain, from, to, this.clock.now(), this.config.retention);
   }
 
-  async series(videoId: string, grain: Grain, range: Extract<SeriesRequest, { kind: 'range' }>): Promise<VideoSeries> {
+  async series(videoId: string, grain: Grain, range: SeriesRange): Promise<VideoSeries> {
     const now = this.clock.now();
-    const finalFrom = range.end.getTime() + this.config.lateToleranceMs;
-    const final = now.getTime() >= finalFrom && (await this.watermark.newestIngested([finalFrom])) >= finalFrom;
-    if (final && grain !== 'minute') await this.rollup.run();
+    const final = await this.finalAt(grain, range, now);
     const counted = await this.batches.get(JSON.stringify([grain, range.first.getTime(), range.last.getTime(), videoId]));
     return {
       videoId,
@@ -67,6 +79,41 @@ export class VideoSeriesService {
       final,
       buckets: fillBuckets(grain, range.first, range.buckets, counted),
     };
+  }
+
+  /**
+   * Many videos' views over one range, in one read (the leaderboard's charts: every video on show in one request rather
+   * than one each, which a browser's six connections to a host, five of them held by the page's streams, would queue).
+   */
+  async seriesOfMany(videoIds: readonly string[], grain: Grain, range: SeriesRange): Promise<VideosSeries> {
+    const now = this.clock.now();
+    const final = await this.finalAt(grain, range, now);
+    const counted = await this.repository.views(videoIds, grain, range.first, range.last);
+    const starts = bucketStarts(grain, range.first, range.buckets);
+    return {
+      grain,
+      from: range.first.toISOString(),
+      to: range.end.toISOString(),
+      at: now.toISOString(),
+      final,
+      starts: starts.map((start) => new Date(start).toISOString()),
+      videos: videoIds.map((videoId) => {
+        const views = counted.get(videoId);
+        return { videoId, views: starts.map((start) => views?.get(start) ?? 0) };
+      }),
+    };
+  }
+
+  /**
+   * Whether the range's answer is final at `now`: its last bucket ended more than the late tolerance ago and ClickHouse
+   * holds everything Kafka had by then. Then the hour, day and month tables are rolled up first, so that the answer
+   * holds every view that came in time.
+   */
+  private async finalAt(grain: Grain, range: SeriesRange, now: Date): Promise<boolean> {
+    const finalFrom = range.end.getTime() + this.config.lateToleranceMs;
+    const final = now.getTime() >= finalFrom && (await this.watermark.newestIngested([finalFrom])) >= finalFrom;
+    if (final && grain !== 'minute') await this.rollup.run();
+    return final;
   }
 
   /** Several requests' views in one read per range (most often one: the same grain's default range). */

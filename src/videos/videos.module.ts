@@ -6,14 +6,15 @@ import { VideoSeriesService } from './video-series.service';
 import { VideoViewsRepository } from './video-views.repository';
 import { VideoViewsService } from './video-views.service';
 import { VideosController } from './videos.controller';
+import { ViewsSeriesController } from './views-series.controller';
 
 /**
  * One video's numbers: GET /videos/{videoId}/views (counts by key lookup, ranks from the served lists) and
- * GET /videos/{videoId}/views/series (views per bucket, by key range).
+ * GET /videos/{videoId}/views/series and GET /views/series for many videos (views per bucket, by key range).
  */
 @Module({
   imports: [TopKModule, RollupModule],
-  controllers: [VideosController],
+  controllers: [VideosController, ViewsSeriesController],
   providers: [VideoViewsRepository, VideoViewsService, VideoSeriesRepository, VideoSeriesService],
 })
 export class VideosModule {}

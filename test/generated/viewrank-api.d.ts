@@ -138,6 +138,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/views/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Many videos' views per minute, hour, day or month
+         * @description The answer of GET /videos/{videoId}/views/series for up to 100 videos over one range, in one primary-key range read: the buckets' starts once, then each video's views in that order. For pages that chart many videos at once (the leaderboard's rows), where one request per video would queue behind the few connections a browser opens to a host.
+         */
+        get: operations["getViewsSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/views/top-k/stream": {
         parameters: {
             query?: never;
@@ -377,6 +397,60 @@ export interface components {
             final: boolean;
             /** @description Every bucket of the range, oldest first, zeros included */
             buckets: components["schemas"]["SeriesBucketDto"][];
+        };
+        VideoViewsSeriesDto: {
+            /** @example dQw4w9WgXcQ */
+            videoId: string;
+            /**
+             * @description The video's views in each bucket, in the order of starts, exact; 0 for none
+             * @example [
+             *       12,
+             *       0,
+             *       31
+             *     ]
+             */
+            views: number[];
+        };
+        VideosSeriesDto: {
+            /**
+             * @example minute
+             * @enum {string}
+             */
+            grain: "minute" | "hour" | "day" | "month";
+            /**
+             * Format: date-time
+             * @description Start of the first bucket
+             * @example 2026-12-03T14:39:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the last bucket (exclusive)
+             * @example 2026-12-03T14:42:00.000Z
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the counts are for
+             * @example 2026-12-03T14:41:06.000Z
+             */
+            at: string;
+            /**
+             * @description As for one video: the answer no longer changes, and Cache-Control lets caches keep it
+             * @example false
+             */
+            final: boolean;
+            /**
+             * @description Start of every bucket of the range, oldest first (UTC)
+             * @example [
+             *       "2026-12-03T14:39:00.000Z",
+             *       "2026-12-03T14:40:00.000Z",
+             *       "2026-12-03T14:41:00.000Z"
+             *     ]
+             */
+            starts: string[];
+            /** @description Each video asked for, in the order first asked, with its views in every bucket */
+            videos: components["schemas"]["VideoViewsSeriesDto"][];
         };
         HealthDto: {
             /**
@@ -1158,6 +1232,134 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "message": "the views of hours cannot be read now (Timeout error.); retry",
+                     *       "error": "Service Unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getViewsSeries: {
+        parameters: {
+            query: {
+                /** @description The bucket: UTC minute (kept RETENTION_MINUTE_HOURS, 3 h by default), hour and day (RETENTION_HOUR_DAYS, 35 days), month (RETENTION_MONTH_MONTHS, 13 months) */
+                grain?: "minute" | "hour" | "day" | "month";
+                /** @description The first bucket is the one holding this instant (RFC 3339), not older than the grain's counts kept. Default: 60 minutes, 48 hours, 35 days or 13 months up to the bucket of to, or as many as are kept. At most 1500 buckets from it to to. */
+                from?: string;
+                /** @description The last bucket is the one holding this instant (RFC 3339), not in the future. Default: now (the open bucket last). */
+                to?: string;
+                /** @description The videos, one videoId parameter each (videoId=a&videoId=b), 1 to 100 of them, each as it arrives in view events (URL-encoded), at most 256 UTF-8 bytes. A repeated id is answered once. The whole request line must fit in 16 KiB. */
+                videoId: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "grain": "minute",
+                     *       "from": "2026-12-03T14:39:00.000Z",
+                     *       "to": "2026-12-03T14:42:00.000Z",
+                     *       "at": "2026-12-03T14:41:06.000Z",
+                     *       "final": false,
+                     *       "starts": [
+                     *         "2026-12-03T14:39:00.000Z",
+                     *         "2026-12-03T14:40:00.000Z",
+                     *         "2026-12-03T14:41:00.000Z"
+                     *       ],
+                     *       "videos": [
+                     *         {
+                     *           "videoId": "dQw4w9WgXcQ",
+                     *           "views": [
+                     *             12,
+                     *             0,
+                     *             31
+                     *           ]
+                     *         },
+                     *         {
+                     *           "videoId": "9bZkp7q5yiE",
+                     *           "views": [
+                     *             0,
+                     *             0,
+                     *             4
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VideosSeriesDto"];
+                };
+            };
+            /** @description No videoId, more than 100 videos, or one that could never be a video id (named by its place); otherwise as for one video: the message names the parameter and the valid range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "message": [
+                     *         "videoId #3 is longer than 256 bytes"
+                     *       ],
+                     *       "error": "Bad Request"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Only when READ_API_KEY is set: the X-Api-Key header is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "message": "a valid X-Api-Key header is required",
+                     *       "error": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request headers are over 16 KiB together; refused before any route runs */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "message": "Client Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description ClickHouse could not be read now; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "message": "the views of minutes cannot be read now (Timeout error.); retry",
                      *       "error": "Service Unavailable"
                      *     }
                      */
