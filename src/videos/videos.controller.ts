@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Header, Inject, Param, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReadKeyRequired } from '../auth/guards';
@@ -6,8 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { videoIdProblem } from '../ingest/view-events';
-import { parseInstant } from '../top-k/top-k.query';
-import { finalCacheControl } from '../top-k/top-k.headers';
+import { answerSeries } from './series.http';
 import { VideoSeriesDto, VideoSeriesQuery } from './video-series.dto';
 import { VideoSeriesService } from './video-series.service';
 import { VideoViewsDto } from './video-views.dto';
@@ -158,19 +157,8 @@ export class VideosController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VideoSeriesDto> {
     checkVideoId(videoId);
-    const grain = query.grain ?? 'minute';
-    const request = this.seriesOf.request(grain, parseInstant('from', query.from), parseInstant('to', query.to));
-    if (request.kind === 'invalid') throw new BadRequestException([request.reason]);
-    try {
-      const answer = await this.seriesOf.series(videoId, grain, request);
-      reply.header('Cache-Control', finalCacheControl(answer.final, this.config.readApiKey !== undefined));
-      return answer;
-    } catch (error) {
-      // The request was fine: not a 500 but a 503 to retry.
-      reply.header('Retry-After', '5');
-      throw new ServiceUnavailableException(
-        `the views of ${grain}s cannot be read now (${(error as Error).message.split('\n')[0]}); retry`,
-      );
-    }
+    return answerSeries(this.seriesOf, query, reply, this.config.readApiKey !== undefined, (grain, range) =>
+      this.seriesOf.series(videoId, grain, range),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Inject, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReadKeyRequired } from '../auth/guards';
@@ -6,9 +6,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ErrorDto, RETRY_AFTER_HEADER } from '../http/error.dto';
 import { videoIdProblem } from '../ingest/view-events';
-import { finalCacheControl } from '../top-k/top-k.headers';
-import { parseInstant } from '../top-k/top-k.query';
 import { MAX_SERIES_VIDEOS, seriesVideos } from './series';
+import { answerSeries } from './series.http';
 import { VideosSeriesDto, VideosSeriesQuery } from './video-series.dto';
 import { VideoSeriesService } from './video-series.service';
 
@@ -62,19 +61,8 @@ export class ViewsSeriesController {
   async series(@Query() query: VideosSeriesQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<VideosSeriesDto> {
     const videos = seriesVideos(query.videoId, videoIdProblem);
     if (videos.kind === 'invalid') throw new BadRequestException([videos.reason]);
-    const grain = query.grain ?? 'minute';
-    const request = this.seriesOf.request(grain, parseInstant('from', query.from), parseInstant('to', query.to));
-    if (request.kind === 'invalid') throw new BadRequestException([request.reason]);
-    try {
-      const answer = await this.seriesOf.seriesOfMany(videos.videoIds, grain, request);
-      reply.header('Cache-Control', finalCacheControl(answer.final, this.config.readApiKey !== undefined));
-      return answer;
-    } catch (error) {
-      // The request was fine: not a 500 but a 503 to retry.
-      reply.header('Retry-After', '5');
-      throw new ServiceUnavailableException(
-        `the views of ${grain}s cannot be read now (${(error as Error).message.split('\n')[0]}); retry`,
-      );
-    }
+    return answerSeries(this.seriesOf, query, reply, this.config.readApiKey !== undefined, (grain, range) =>
+      this.seriesOf.seriesOfMany(videos.videoIds, grain, range),
+    );
   }
 }
