@@ -12,7 +12,7 @@ const SCRIPT = readFileSync(join(PUBLIC, 'leaderboard.js'), 'utf8');
 const VIDEO_PAGE = readFileSync(join(PUBLIC, 'video.html'), 'utf8');
 const VIDEO_SCRIPT = readFileSync(join(PUBLIC, 'video.js'), 'utf8');
 /**
- * Chart.js (MIT), which draws the pages' charts, served from the service's own node_modules: no CDN, so the content
+ * Chart.js (MIT), which draws the video page's charts, served from the service's own node_modules: no CDN, so the content
  * security policy stays 'self'. Versioned by the package, so caches may keep it a day.
  */
 const CHART_JS = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
