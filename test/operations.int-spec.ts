@@ -271,6 +271,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
       'getTopK get /views/top-k [top-k]',
       'getVideoViews get /videos/{videoId}/views [videos]',
       'getVideoViewsSeries get /videos/{videoId}/views/series [videos]',
+      'getViewsSeries get /views/series [videos]',
       'listDeadLetters get /dead-letters [ingest]',
       'postViews post /views [ingest]',
       'streamTopK get /views/top-k/stream [top-k]',
@@ -280,6 +281,7 @@ describe('health, metrics, docs and page (real Kafka, real ClickHouse)', () => {
     expect(headers('/views', 'post', '503')).toEqual(['Retry-After']);
     expect(headers('/views/top-k', 'get', '503')).toEqual(['Retry-After']);
     expect(headers('/videos/{videoId}/views/series', 'get', '503')).toEqual(['Retry-After']);
+    expect(headers('/views/series', 'get', '503')).toEqual(['Retry-After']);
     expect(headers('/views/top-k', 'get', '200')).toEqual(
       expect.arrayContaining(['Age', 'X-Stale', 'X-Window', 'X-Window-Start', 'X-Window-End', 'X-Watermark']),
     );

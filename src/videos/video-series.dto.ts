@@ -83,10 +83,11 @@ export class VideoSeriesDto implements VideoSeries {
 export class VideosSeriesQuery extends VideoSeriesQuery {
   @ApiProperty({
     type: [String],
+    minItems: 1,
     example: ['dQw4w9WgXcQ', '9bZkp7q5yiE'],
     description:
       `The videos, one videoId parameter each (videoId=a&videoId=b), 1 to ${MAX_SERIES_VIDEOS} of them, each as it arrives in view events ` +
-      '(URL-encoded), at most 256 UTF-8 bytes. A repeated id is answered once. The whole request line must fit in 16 KiB.',
+      "(URL-encoded), at most 256 UTF-8 bytes. A repeated id is answered once. The request's headers, its line included, must fit in 16 KiB.",
   })
   @Allow()
   videoId!: string | string[];

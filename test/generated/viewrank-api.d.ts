@@ -1249,7 +1249,7 @@ export interface operations {
                 from?: string;
                 /** @description The last bucket is the one holding this instant (RFC 3339), not in the future. Default: now (the open bucket last). */
                 to?: string;
-                /** @description The videos, one videoId parameter each (videoId=a&videoId=b), 1 to 100 of them, each as it arrives in view events (URL-encoded), at most 256 UTF-8 bytes. A repeated id is answered once. The whole request line must fit in 16 KiB. */
+                /** @description The videos, one videoId parameter each (videoId=a&videoId=b), 1 to 100 of them, each as it arrives in view events (URL-encoded), at most 256 UTF-8 bytes. A repeated id is answered once. The request's headers, its line included, must fit in 16 KiB. */
                 videoId: string[];
             };
             header?: never;
