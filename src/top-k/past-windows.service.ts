@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RollupService } from '../rollup/rollup.service';
 import { FinalListRepository, PastList } from './final-list.repository';
+import { settleFinal } from './finality';
 import { IngestWatermark } from './ingest-watermark';
 import { TopKRepository } from './top-k.repository';
 import { Interval, MAX_K, TumblingWindow } from './windows';
@@ -88,12 +89,7 @@ export class PastWindowsService {
       const stored = await this.finalLists.read(window, interval);
       if (stored) return stored;
     }
-    // Final only once ClickHouse holds every message Kafka had appended by the window's end plus the tolerance: a view
-    // on time for the window is then counted, whatever the lag was.
-    const final = mayBeFinal && (await this.watermark.newestIngested([finalFrom.getTime()])) >= finalFrom.getTime();
-    // Held by views_recent is not yet counted in the hour, day and month tables (migration 0017): roll up what had
-    // arrived when the watermark was read before reading the list that will be final.
-    if (final) await this.rollup.run();
+    const final = mayBeFinal && (await settleFinal(finalFrom.getTime(), now, this.watermark, this.rollup));
     const entries = await this.repository.top({ window, interval }, MAX_K);
     const list: PastList = { window, interval, computedAt: now, entries, final };
     if (!final) return list;

@@ -3,6 +3,7 @@ import { Clock } from '../clock/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RollupService } from '../rollup/rollup.service';
+import { settleFinal } from '../top-k/finality';
 import { IngestWatermark } from '../top-k/ingest-watermark';
 import { VideoSeriesRepository } from './video-series.repository';
 import { LookupBatches } from './lookup-batches';
@@ -104,16 +105,10 @@ export class VideoSeriesService {
     };
   }
 
-  /**
-   * Whether the range's answer is final at `now`: its last bucket ended more than the late tolerance ago and ClickHouse
-   * holds everything Kafka had by then. Then the hour, day and month tables are rolled up first, so that the answer
-   * holds every view that came in time.
-   */
-  private async finalAt(grain: Grain, range: SeriesRange, now: Date): Promise<boolean> {
+  /** Whether the range's answer is final at `now` (the past windows' rule); the hour, day and month tables rolled up then. */
+  private finalAt(grain: Grain, range: SeriesRange, now: Date): Promise<boolean> {
     const finalFrom = range.end.getTime() + this.config.lateToleranceMs;
-    const final = now.getTime() >= finalFrom && (await this.watermark.newestIngested([finalFrom])) >= finalFrom;
-    if (final && grain !== 'minute') await this.rollup.run();
-    return final;
+    return settleFinal(finalFrom, now, this.watermark, grain === 'minute' ? undefined : this.rollup);
   }
 
   /** Several requests' views in one read per range (most often one: the same grain's default range). */
