@@ -4,11 +4,9 @@ import { BadRequestException, ServiceUnavailableException } from '@nestjs/common
 import type { FastifyReply } from 'fastify';
 import { finalCacheControl } from '../top-k/top-k.headers';
 import { parseInstant } from '../top-k/top-k.query';
-import { Grain, SeriesRequest } from './series';
+import { Grain, SeriesRange } from './series';
 import { VideoSeriesQuery } from './video-series.dto';
 import { VideoSeriesService } from './video-series.service';
-
-type SeriesRange = Extract<SeriesRequest, { kind: 'range' }>;
 
 /** Reads the range the query asks for, or throws the 400 naming the parameter; sets the answer's Cache-Control. */
 export async function answerSeries<T extends { final: boolean }>(

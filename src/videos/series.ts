@@ -84,6 +84,9 @@ export type SeriesRequest =
       buckets: number;
     };
 
+/** A range that can be answered: what both series endpoints read. */
+export type SeriesRange = Extract<SeriesRequest, { kind: 'range' }>;
+
 /**
  * The buckets asked for: from the one holding `from` through the one holding `to`, both included. `to` defaults to
  * now, `from` to DEFAULT_BUCKETS before `to`'s bucket (or the oldest kept, if later). Both must lie between the oldest

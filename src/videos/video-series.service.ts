@@ -7,9 +7,7 @@ import { settleFinal } from '../top-k/finality';
 import { IngestWatermark } from '../top-k/ingest-watermark';
 import { VideoSeriesRepository } from './video-series.repository';
 import { LookupBatches } from './lookup-batches';
-import { bucketStarts, fillBuckets, Grain, SeriesBucket, seriesRequest, SeriesRequest } from './series';
-
-type SeriesRange = Extract<SeriesRequest, { kind: 'range' }>;
+import { bucketStarts, fillBuckets, Grain, SeriesBucket, SeriesRange, seriesRequest, SeriesRequest } from './series';
 
 /**
  * Most videos one read takes: the requests for one range that arrive while a read runs are read together in the next
